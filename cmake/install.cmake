@@ -1,0 +1,38 @@
+# Install rules: library, headers, tools, man pages, language data, CMake package and kabar.pc.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS kabar EXPORT kabar-targets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES include/kabar.h DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES "${PROJECT_BINARY_DIR}/include/kabar/version.h"
+              "${PROJECT_BINARY_DIR}/include/kabar/export.h"
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/kabar)
+install(DIRECTORY corpora/ DESTINATION ${CMAKE_INSTALL_DATADIR}/kabar
+        PATTERN "samples" EXCLUDE)
+install(DIRECTORY corpora/samples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/samples)
+if(KABAR_BUILD_TOOLS)
+  install(TARGETS dedup RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(FILES docs/man/dedup.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endif()
+
+set(KABAR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/kabar)
+install(EXPORT kabar-targets NAMESPACE kabar:: DESTINATION ${KABAR_CMAKE_DIR})
+configure_package_config_file(cmake/kabarConfig.cmake.in
+  "${PROJECT_BINARY_DIR}/kabarConfig.cmake" INSTALL_DESTINATION ${KABAR_CMAKE_DIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/kabarConfigVersion.cmake"
+  COMPATIBILITY SameMinorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/kabarConfig.cmake"
+              "${PROJECT_BINARY_DIR}/kabarConfigVersion.cmake"
+              cmake/FindStemmer.cmake
+        DESTINATION ${KABAR_CMAKE_DIR})
+
+if(BUILD_SHARED_LIBS)
+  set(KABAR_PC_CFLAGS "")
+else()
+  set(KABAR_PC_CFLAGS "-DKABAR_STATIC_DEFINE")
+endif()
+configure_file(cmake/kabar.pc.in "${PROJECT_BINARY_DIR}/kabar.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/kabar.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,296 @@
+/**
+ * @file kabar.h
+ * @brief libkabar: clean, deduplicate and fingerprint scraped Indonesian and Dutch news.
+ *
+ * One call analyses an article's bytes into an immutable ::kabar_doc: its language, its blocks
+ * (paragraphs) classified as title, body or boilerplate, repeated blocks with the block they
+ * repeat, sentences, tokens with stems, the cleaned text and fingerprints. Every span is a
+ * half-open byte range into the caller's original input.
+ *
+ * Language data (stopwords, abbreviations, boilerplate rules) is loaded once into a
+ * ::kabar_ctx, which is read-only afterwards and may be shared by any number of threads.
+ *
+ * Minimal example:
+ * @code
+ * kabar_error err;
+ * kabar_ctx *ctx = kabar_ctx_new(NULL, &err);   // data from $KABAR_DATA_DIR or the install
+ * if (ctx == NULL) { fprintf(stderr, "kabar: %s\n", kabar_strerror(err.code)); return 1; }
+ * kabar_doc *doc = kabar_doc_new(ctx, buf, len, 0, &err);
+ * if (doc == NULL) {
+ *   fprintf(stderr, "kabar: %s at byte %zu\n", kabar_strerror(err.code), err.offset);
+ * } else {
+ *   size_t n;
+ *   const char *clean = kabar_doc_text(doc, &n);
+ *   printf("%s: %.*s\n", kabar_doc_lang(doc), (int)n, clean);
+ * }
+ * kabar_doc_free(doc);
+ * kabar_ctx_free(ctx);
+ * @endcode
+ */
+#ifndef KABAR_H
+#define KABAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kabar/export.h"
+#include "kabar/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Status codes and errors */
+
+/** Result of calls that can fail. Values are ABI: append only. */
+typedef enum kabar_status {
+  KABAR_OK = 0,
+  KABAR_ERROR = -1,    /**< unexpected internal failure */
+  KABAR_ENOMEM = -2,   /**< out of memory */
+  KABAR_EINVAL = -3,   /**< NULL handle, unknown flag bit, index out of range, bad data file */
+  KABAR_EUTF8 = -4,    /**< input is not well-formed UTF-8; see kabar_error.offset */
+  KABAR_ELANG = -5,    /**< language not available in this context */
+  KABAR_ELIMIT = -6,   /**< size, count or regex backtracking limit reached */
+  KABAR_EVERSION = -7, /**< options struct is newer than this library */
+  KABAR_EDEP = -8,     /**< ICU, PCRE2 or libstemmer failed; see kabar_error.detail */
+  KABAR_EIO = -9       /**< a data file could not be read; see kabar_error.path */
+} kabar_status;
+
+/** kabar_error.offset when no byte offset applies. */
+#define KABAR_NO_OFFSET ((size_t)-1)
+/** Returned by index-valued getters when there is no such index (e.g. no duplicate). */
+#define KABAR_NO_INDEX ((size_t)-1)
+
+/** Details of a failure. Constructors fill it when given a non-NULL pointer. */
+typedef struct kabar_error {
+  kabar_status code;
+  size_t offset;     /**< byte offset into the caller's input (or data file line), or KABAR_NO_OFFSET */
+  int32_t detail;    /**< native UErrorCode / PCRE2 code / errno, 0 if none */
+  char path[256];    /**< data file that failed to load, "" if none (truncated if longer) */
+} kabar_error;
+
+/** Static English text for a ::kabar_status value; never NULL, never needs freeing. */
+KABAR_API const char *kabar_strerror(int code);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Versions */
+
+/** The library's version as 0xMMmmpp, to compare with ::KABAR_VERSION_NUMBER. */
+KABAR_API uint32_t kabar_version(void);
+/** The library's version as "MAJOR.MINOR.PATCH"; static. */
+KABAR_API const char *kabar_version_string(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Memory */
+
+/** Releases memory the library handed to the caller (e.g. kabar_normalize()). NULL is a no-op. */
+KABAR_API void kabar_free(void *p);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Context: language data loaded once
+ *
+ * Thread safety: a ::kabar_ctx is read-only after kabar_ctx_new() returns and may be used by
+ * any number of threads at once. Free it only after every document made from it is freed.
+ */
+
+typedef struct kabar_ctx kabar_ctx;
+
+#define KABAR_CTX_OPTIONS_VERSION 1
+/** Creation options. Initialise with ::KABAR_CTX_OPTIONS_INIT or kabar_ctx_options_init(). */
+typedef struct kabar_ctx_options {
+  uint32_t version;           /**< always first; set by KABAR_CTX_OPTIONS_INIT */
+  uint32_t flags;             /**< reserved, must be 0 */
+  const char *languages;      /**< "id,nl"; NULL = every language folder found */
+  const char *data_dir;       /**< corpora directory; NULL = $KABAR_DATA_DIR, then the install */
+  uint32_t regex_match_limit; /**< PCRE2 match limit per rule and block; 0 = library default */
+  size_t max_input_bytes;     /**< larger inputs give KABAR_ELIMIT; 0 = library default (1 GiB) */
+  /* version 2+: append new fields here, never reorder */
+} kabar_ctx_options;
+#define KABAR_CTX_OPTIONS_INIT {KABAR_CTX_OPTIONS_VERSION, 0, NULL, NULL, 0, 0}
+
+/** Fills @p opts with defaults for @p version. KABAR_EVERSION if the version is unknown. */
+KABAR_API kabar_status kabar_ctx_options_init(kabar_ctx_options *opts, uint32_t version);
+
+/**
+ * Loads the language data and compiles the rules.
+ *
+ * The data directory is, in this order: @p opts->data_dir, the environment variable
+ * KABAR_DATA_DIR, and the directory the library was installed with. Each language is a
+ * sub-directory (`id/`, `nl/`) with `language.conf`, `stopwords.txt`, `abbreviations.txt` and
+ * `boilerplate.rules`; `common/boilerplate.rules` applies to every language.
+ *
+ * @param opts  NULL for defaults.
+ * @param err   optional; on failure gets the code, and for a bad data file its path and line.
+ * @return a new context, or NULL (KABAR_EIO, KABAR_EINVAL for a bad rule, KABAR_ELANG,
+ *         KABAR_ENOMEM, KABAR_EDEP, KABAR_EVERSION).
+ */
+KABAR_API kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err);
+/** Frees a context. NULL is a no-op. */
+KABAR_API void kabar_ctx_free(kabar_ctx *ctx);
+
+/** Number of languages loaded, and their ISO 639-1 tags ("id", "nl"). Borrowed from @p ctx. */
+KABAR_API size_t kabar_ctx_lang_count(const kabar_ctx *ctx);
+KABAR_API const char *kabar_ctx_lang(const kabar_ctx *ctx, size_t index);
+/** Directory the data was loaded from; borrowed from @p ctx. */
+KABAR_API const char *kabar_ctx_data_dir(const kabar_ctx *ctx);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Text normalisation */
+
+/** kabar_normalize() flag: input with invalid UTF-8 is repaired with U+FFFD, not rejected. */
+#define KABAR_NORMALIZE_REPLACE_INVALID 0x1u
+
+/**
+ * Normalises text for matching: NFKC case folding, typographic quotes to ASCII quotes, dashes
+ * to '-', every kind of space to ' ', invisible characters (zero-width, bidi controls, soft
+ * hyphen) removed, white space runs collapsed to one space and trimmed.
+ *
+ * @param map_out  optional; receives a new array of (*len_out + 1) byte offsets into @p text:
+ *                 map[i] is where normalised byte i came from, map[*len_out] == @p len.
+ *                 Release with kabar_free().
+ * @return a new NUL-terminated string owned by the caller (release with kabar_free()), or
+ *         NULL with @p err set (KABAR_EUTF8 with the offset, KABAR_ENOMEM, KABAR_EDEP).
+ * Thread safety: safe on a shared context.
+ */
+KABAR_API char *kabar_normalize(const kabar_ctx *ctx, const char *text, size_t len,
+                                uint32_t flags, size_t *len_out, size_t **map_out,
+                                kabar_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Documents: one analysed article
+ *
+ * Thread safety: a ::kabar_doc is immutable once made; its getters may be called from any
+ * thread, but one doc must not be freed while another thread reads it.
+ */
+
+typedef struct kabar_doc kabar_doc;
+
+/** Half-open byte range into the caller's original input. */
+typedef struct kabar_span {
+  size_t start, end;
+} kabar_span;
+
+/** kabar_doc_new() flags. Unknown bits give KABAR_EINVAL. */
+#define KABAR_DOC_REPLACE_INVALID 0x1u /**< repair invalid UTF-8 as U+FFFD instead of failing */
+#define KABAR_DOC_BORROW 0x2u          /**< do not copy @p text; it must outlive the doc */
+#define KABAR_DOC_FLAGS_ALL 0x3u
+
+/**
+ * Analyses one article. Language is detected.
+ *
+ * @param text  UTF-8 bytes (no NUL needed; embedded NULs are treated as spaces).
+ * @param err   optional; KABAR_EUTF8 with the first bad byte's offset, KABAR_ELIMIT with the
+ *              limit's offset, KABAR_EINVAL, KABAR_ENOMEM, KABAR_EDEP.
+ * @return the analysis, or NULL. Empty input gives an empty document, not an error.
+ */
+KABAR_API kabar_doc *kabar_doc_new(const kabar_ctx *ctx, const char *text, size_t len,
+                                   uint32_t flags, kabar_error *err);
+/**
+ * As kabar_doc_new(), with the language given: @p lang is a tag from kabar_ctx_lang(), or
+ * NULL / "auto" to detect it. An unknown tag gives KABAR_ELANG.
+ */
+KABAR_API kabar_doc *kabar_doc_new_lang(const kabar_ctx *ctx, const char *text, size_t len,
+                                        const char *lang, uint32_t flags, kabar_error *err);
+/** Frees a document. NULL is a no-op. */
+KABAR_API void kabar_doc_free(kabar_doc *doc);
+
+/** Length of the input the doc was made from. */
+KABAR_API size_t kabar_doc_input_size(const kabar_doc *doc);
+
+/** Document language: a loaded tag ("id", "nl") or "other". Static or borrowed from the ctx. */
+KABAR_API const char *kabar_doc_lang(const kabar_doc *doc);
+/** Confidence of kabar_doc_lang() in [0, 1]. */
+KABAR_API double kabar_doc_lang_confidence(const kabar_doc *doc);
+
+/** What a block is. */
+typedef enum kabar_block_kind {
+  KABAR_BLOCK_TITLE = 1,
+  KABAR_BLOCK_BODY = 2,
+  KABAR_BLOCK_BOILERPLATE = 3
+} kabar_block_kind;
+
+/** Why a block repeats an earlier one. */
+typedef enum kabar_repeat_kind {
+  KABAR_REPEAT_NONE = 0,
+  KABAR_REPEAT_STRUCTURAL = 1, /**< part of a run of blocks emitted again: dropped from the text */
+  KABAR_REPEAT_NATURAL = 2     /**< a short quote or line said twice: kept in the text */
+} kabar_repeat_kind;
+
+/** Number of blocks (paragraphs, or lines in one-paragraph-per-line feeds). */
+KABAR_API size_t kabar_doc_block_count(const kabar_doc *doc);
+/** Block @p index's span (trimmed of surrounding white space) and kind. KABAR_EINVAL if out of range. */
+KABAR_API kabar_status kabar_doc_block(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                                       kabar_block_kind *kind_out);
+/** 1-based line number of the block's first byte; 0 if out of range. */
+KABAR_API size_t kabar_doc_block_line(const kabar_doc *doc, size_t index);
+/** Index of the earlier block this one repeats, or KABAR_NO_INDEX. */
+KABAR_API size_t kabar_doc_block_duplicate_of(const kabar_doc *doc, size_t index);
+/** Similarity to kabar_doc_block_duplicate_of() in [0, 1] (1 = same after normalisation). */
+KABAR_API double kabar_doc_block_similarity(const kabar_doc *doc, size_t index);
+/** Structural or natural repetition, or KABAR_REPEAT_NONE. */
+KABAR_API kabar_repeat_kind kabar_doc_block_repeat(const kabar_doc *doc, size_t index);
+/** Block language ("id", "nl", "other"); differs from the document's only where confident. */
+KABAR_API const char *kabar_doc_block_lang(const kabar_doc *doc, size_t index);
+/** Name of the rule that made a block boilerplate, or NULL. Borrowed from the ctx. */
+KABAR_API const char *kabar_doc_block_rule(const kabar_doc *doc, size_t index);
+
+/** What a cut is. */
+typedef enum kabar_cut_kind {
+  KABAR_CUT_BOILERPLATE = 1, /**< removed from the cleaned text */
+  KABAR_CUT_DATELINE = 2     /**< dateline/outlet prefix: kept in the text, left out of fingerprints */
+} kabar_cut_kind;
+
+/** Spans recognised inside title/body blocks, in input order. */
+KABAR_API size_t kabar_doc_cut_count(const kabar_doc *doc);
+/**
+ * Cut @p index: its span, kind, the block it lies in and the rule's name (borrowed from the
+ * ctx). Every out-parameter may be NULL. KABAR_EINVAL if out of range.
+ */
+KABAR_API kabar_status kabar_doc_cut(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                                     kabar_cut_kind *kind_out, size_t *block_out,
+                                     const char **rule_out);
+
+/** Sentences of title and body blocks (ICU sentence breaks, abbreviation-aware). */
+KABAR_API size_t kabar_doc_sentence_count(const kabar_doc *doc);
+/** Sentence @p index's span and the block it lies in (either may be NULL). */
+KABAR_API kabar_status kabar_doc_sentence(const kabar_doc *doc, size_t index,
+                                          kabar_span *span_out, size_t *block_out);
+
+/** Word tokens (ICU word breaks) of every block, in input order. */
+KABAR_API size_t kabar_doc_token_count(const kabar_doc *doc);
+/**
+ * Token @p index: its span; its stem (NUL-terminated, case-folded, borrowed from the doc) and
+ * whether it is a stopword. Reduplicated forms ("perusahaan-perusahaan") are one token whose
+ * stem is the base's. Every out-parameter may be NULL.
+ */
+KABAR_API kabar_status kabar_doc_token(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                                       const char **stem_out, int *is_stopword_out);
+/** Interned term id of token @p index's stem (equal stems, equal ids within one doc). */
+KABAR_API uint32_t kabar_doc_token_term(const kabar_doc *doc, size_t index);
+
+/**
+ * The cleaned text: title and body blocks in order, boilerplate blocks, boilerplate cuts and
+ * structural repeats left out, blocks separated by a blank line. Borrowed from the doc,
+ * NUL-terminated; @p len_out (may be NULL) excludes the NUL.
+ */
+KABAR_API const char *kabar_doc_text(const kabar_doc *doc, size_t *len_out);
+
+/** Number of values in the MinHash signature. */
+#define KABAR_MINHASH_SIZE 64
+
+/** 64-bit SimHash of the cleaned body (3-shingles of stemmed content words); 0 if none. */
+KABAR_API uint64_t kabar_doc_simhash(const kabar_doc *doc);
+/**
+ * MinHash signature (KABAR_MINHASH_SIZE values) of the same shingles, borrowed from the doc.
+ * @p count_out gets the number of values (0 when the doc has no content words).
+ */
+KABAR_API const uint32_t *kabar_doc_minhash(const kabar_doc *doc, size_t *count_out);
+/** Number of distinct shingles the fingerprints were made from. */
+KABAR_API size_t kabar_doc_shingle_count(const kabar_doc *doc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KABAR_H */

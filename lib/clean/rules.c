@@ -1,0 +1,406 @@
+#include "clean.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef enum rule_action { RULE_BLOCK = 1, RULE_CUT, RULE_DATELINE } rule_action;
+
+typedef struct kabar_rule {
+  rule_action action;
+  char *name;
+  pcre2_code *code;
+} kabar_rule;
+
+struct kabar_rules {
+  KABAR_VEC(kabar_rule) v;
+};
+
+size_t kabar__rules_count(const kabar_rules *rules) { return rules ? rules->v.n : 0; }
+
+void kabar__rules_free(kabar_rules *rules) {
+  if (!rules)
+    return;
+  for (size_t i = 0; i < rules->v.n; i++) {
+    kabar__free(rules->v.v[i].name);
+    pcre2_code_free(rules->v.v[i].code);
+  }
+  KABAR_VEC_FREE(rules->v);
+  kabar__free(rules);
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* Splits "action name pattern" (already trimmed). 0 ok, -1 malformed. */
+static int parse_rule_line(char *s, rule_action *action, char **name, char **pattern) {
+  char *p = s;
+  while (*p && !is_blank(*p))
+    p++;
+  if (!*p)
+    return -1;
+  *p++ = '\0';
+  if (strcmp(s, "block") == 0)
+    *action = RULE_BLOCK;
+  else if (strcmp(s, "cut") == 0)
+    *action = RULE_CUT;
+  else if (strcmp(s, "dateline") == 0)
+    *action = RULE_DATELINE;
+  else
+    return -1;
+  while (is_blank(*p))
+    p++;
+  *name = p;
+  while (*p && !is_blank(*p))
+    p++;
+  if (!*p || p == *name)
+    return -1;
+  *p++ = '\0';
+  while (is_blank(*p))
+    p++;
+  *pattern = p;
+  return **pattern ? 0 : -1;
+}
+
+static kabar_status fail_at(kabar_error *err, kabar_status code, const char *path, size_t line,
+                            int32_t detail) {
+  if (err) {
+    kabar__fail(err, code, line, detail);
+    snprintf(err->path, sizeof err->path, "%s", path);
+  }
+  return code;
+}
+
+static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_action action,
+                                 const char *name, const char *pattern, int32_t *detail) {
+  int errcode;
+  PCRE2_SIZE erroff;
+  pcre2_compile_context *cc = pcre2_compile_context_create(ctx->pcre_gctx);
+  if (!cc)
+    return KABAR_ENOMEM;
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &errcode,
+                                   &erroff, cc);
+  pcre2_compile_context_free(cc);
+  if (!code) {
+    *detail = errcode;
+    return errcode == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM : KABAR_EINVAL;
+  }
+  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* interpreter if JIT is unavailable */
+  kabar_rule r = {action, kabar__strndup(name, strlen(name)), code};
+  if (!r.name || KABAR_VEC_PUSH(rules->v, r) != 0) {
+    kabar__free(r.name);
+    pcre2_code_free(code);
+    return KABAR_ENOMEM;
+  }
+  return KABAR_OK;
+}
+
+kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optional,
+                               kabar_rules **out, kabar_error *err) {
+  kabar_rules *rules = kabar__calloc(1, sizeof *rules);
+  if (!rules)
+    return fail_at(err, KABAR_ENOMEM, path, KABAR_NO_OFFSET, 0);
+  kabar_buf file = {0};
+  if (kabar__read_file(path, &file) != 0) {
+    int e = errno;
+    kabar__buf_free(&file);
+    if (optional && e == ENOENT) {
+      *out = rules;
+      return KABAR_OK;
+    }
+    kabar__rules_free(rules);
+    return fail_at(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
+  }
+  kabar_status rc = KABAR_OK;
+  size_t line_no = 0;
+  char *p = file.p ? file.p : (char *)"";
+  while (rc == KABAR_OK && *p) {
+    char *nl = strchr(p, '\n');
+    char *next = nl ? nl + 1 : p + strlen(p);
+    if (nl)
+      *nl = '\0';
+    line_no++;
+    char *s = p, *e = p + strlen(p);
+    while (is_blank(*s))
+      s++;
+    while (e > s && is_blank(e[-1]))
+      *--e = '\0';
+    if (*s && *s != '#') {
+      rule_action action;
+      char *name, *pattern;
+      int32_t detail = 0;
+      if (parse_rule_line(s, &action, &name, &pattern) != 0)
+        rc = fail_at(err, KABAR_EINVAL, path, line_no, 0);
+      else if ((rc = compile_rule(ctx, rules, action, name, pattern, &detail)) != KABAR_OK)
+        rc = fail_at(err, rc, path, line_no, detail);
+    }
+    p = next;
+  }
+  kabar__buf_free(&file);
+  if (rc != KABAR_OK) {
+    kabar__rules_free(rules);
+    return rc;
+  }
+  *out = rules;
+  return KABAR_OK;
+}
+
+/* ---- matching ------------------------------------------------------------------------- */
+
+typedef struct clean_run {
+  kabar_doc *doc;
+  pcre2_match_data *md;
+  kabar_error *err;
+  const kabar_rules *sets[3];
+  size_t nsets;
+} clean_run;
+
+/* Finds `rule` in s[from, n) (subject starts at s). 1 found, 0 not, <0 kabar_status. */
+static int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n, size_t from,
+                    size_t *ms, size_t *me) {
+  int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, run->md,
+                       run->doc->ctx->pcre_mctx);
+  if (rc == PCRE2_ERROR_NOMATCH)
+    return 0;
+  if (rc < 0) {
+    kabar_status st = rc == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM
+                      : (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+                         rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
+                          ? KABAR_ELIMIT
+                          : KABAR_EDEP;
+    return kabar__fail(run->err, st, (size_t)(s - run->doc->text) + from, rc);
+  }
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(run->md);
+  *ms = ov[0];
+  *me = ov[1];
+  return 1;
+}
+
+static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint8_t kind,
+                    const char *rule) {
+  kabar_cut c = {a, b, block, kind, rule};
+  return KABAR_VEC_PUSH(doc->cuts, c);
+}
+
+/* Block rules see only blocks up to this size: boilerplate lines are short, and long
+ * paragraphs then never pay for anchored whole-line patterns. */
+#define BLOCK_RULE_MAX 1000
+
+static kabar_status block_rules(clean_run *run, kabar_block *blk) {
+  const char *s = run->doc->text + blk->start;
+  size_t n = blk->end - blk->start;
+  if (n > BLOCK_RULE_MAX)
+    return KABAR_OK;
+  for (size_t k = 0; k < run->nsets; k++)
+    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
+      const kabar_rule *r = &run->sets[k]->v.v[i];
+      size_t ms, me;
+      if (r->action != RULE_BLOCK)
+        continue;
+      int m = match_at(run, r, s, n, 0, &ms, &me);
+      if (m < 0)
+        return (kabar_status)m;
+      if (m) {
+        blk->kind = KABAR_BLOCK_BOILERPLATE;
+        blk->rule = r->name;
+        return KABAR_OK;
+      }
+    }
+  return KABAR_OK;
+}
+
+static int cmp_cut(const void *a, const void *b) {
+  const kabar_cut *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->end > y->end) - (x->end < y->end);
+}
+
+/* Sorts the block's cuts from index `first` on and merges overlapping ones. */
+static void merge_cuts(kabar_doc *doc, size_t first) {
+  kabar_cut *c = doc->cuts.v + first;
+  size_t n = doc->cuts.n - first, w = 0;
+  qsort(c, n, sizeof *c, cmp_cut);
+  for (size_t i = 0; i < n; i++) {
+    if (w > 0 && c[i].start < c[w - 1].end && c[i].kind == c[w - 1].kind) {
+      if (c[i].end > c[w - 1].end)
+        c[w - 1].end = c[i].end;
+      continue;
+    }
+    c[w++] = c[i];
+  }
+  doc->cuts.n = first + w;
+}
+
+static kabar_status cut_rules(clean_run *run, uint32_t bi) {
+  kabar_doc *doc = run->doc;
+  const kabar_block *blk = &doc->blocks.v[bi];
+  const char *s = doc->text + blk->start;
+  size_t n = blk->end - blk->start;
+  size_t first = doc->cuts.n;
+  for (size_t k = 0; k < run->nsets; k++)
+    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
+      const kabar_rule *r = &run->sets[k]->v.v[i];
+      if (r->action != RULE_CUT)
+        continue;
+      size_t from = 0, ms, me;
+      while (from <= n) {
+        int m = match_at(run, r, s, n, from, &ms, &me);
+        if (m < 0)
+          return (kabar_status)m;
+        if (!m)
+          break;
+        if (me > ms && push_cut(doc, blk->start + (uint32_t)ms, blk->start + (uint32_t)me, bi,
+                                KABAR_CUT_BOILERPLATE, r->name) != 0)
+          return KABAR_ENOMEM;
+        if (me > from)
+          from = me;
+        else { /* empty match: step one code point */
+          from++;
+          while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
+            from++;
+        }
+      }
+    }
+  merge_cuts(doc, first);
+  return KABAR_OK;
+}
+
+/* A dateline opens the block, after any cut (such as glued metadata) at its start. */
+static kabar_status dateline_rules(clean_run *run, uint32_t bi) {
+  kabar_doc *doc = run->doc;
+  const kabar_block *blk = &doc->blocks.v[bi];
+  size_t first = doc->cuts.n;
+  while (first > 0 && doc->cuts.v[first - 1].block == bi)
+    first--;
+  uint32_t pos = blk->start;
+  for (size_t c = first; c < doc->cuts.n; c++) { /* sorted: skip the cuts that open the block */
+    while (pos < blk->end && (doc->text[pos] == ' ' || doc->text[pos] == '\t'))
+      pos++;
+    if (doc->cuts.v[c].start > pos)
+      break;
+    if (doc->cuts.v[c].end > pos)
+      pos = doc->cuts.v[c].end;
+  }
+  while (pos < blk->end && (doc->text[pos] == ' ' || doc->text[pos] == '\t'))
+    pos++;
+  const char *s = doc->text + pos;
+  size_t n = blk->end - pos;
+  for (size_t k = 0; k < run->nsets; k++)
+    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
+      const kabar_rule *r = &run->sets[k]->v.v[i];
+      size_t ms, me;
+      if (r->action != RULE_DATELINE)
+        continue;
+      int m = match_at(run, r, s, n, 0, &ms, &me);
+      if (m < 0)
+        return (kabar_status)m;
+      if (m && ms == 0 && me > 0) {
+        if (push_cut(doc, pos, pos + (uint32_t)me, bi, KABAR_CUT_DATELINE, r->name) != 0)
+          return KABAR_ENOMEM;
+        merge_cuts(doc, first); /* keeps the block's cuts sorted */
+        return KABAR_OK;
+      }
+    }
+  return KABAR_OK;
+}
+
+/* Marks tokens inside cuts; returns how many of the block's tokens are left outside. */
+static size_t mark_cut_tokens(kabar_doc *doc, uint32_t bi, size_t first_cut) {
+  const kabar_block *blk = &doc->blocks.v[bi];
+  size_t left = 0, c = first_cut;
+  for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
+    kabar_token *tok = &doc->tokens.v[t];
+    while (c < doc->cuts.n && doc->cuts.v[c].end <= tok->start)
+      c++;
+    if (c < doc->cuts.n && doc->cuts.v[c].start < tok->end)
+      tok->flags |= KABAR_TOK_CUT;
+    else
+      left++;
+  }
+  return left;
+}
+
+static size_t boilerplate_tokens_left(const kabar_doc *doc, uint32_t bi, size_t first_cut) {
+  const kabar_block *blk = &doc->blocks.v[bi];
+  size_t left = 0;
+  for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
+    const kabar_token *tok = &doc->tokens.v[t];
+    int inside = 0;
+    for (size_t c = first_cut; c < doc->cuts.n && !inside; c++)
+      inside = doc->cuts.v[c].kind == KABAR_CUT_BOILERPLATE && doc->cuts.v[c].start <= tok->start &&
+               tok->end <= doc->cuts.v[c].end;
+    left += !inside;
+  }
+  return left;
+}
+
+static int is_title_block(const kabar_doc *doc, const kabar_block *blk) {
+  size_t n = blk->end - blk->start;
+  if (n > 250 || blk->tok_end - blk->tok_first > 30 || blk->tok_end == blk->tok_first)
+    return 0;
+  char last = doc->text[blk->end - 1];
+  return !strchr(".!?:;,", last);
+}
+
+static void pick_title(kabar_doc *doc) {
+  size_t content = 0, first = KABAR_NO_INDEX;
+  for (size_t i = 0; i < doc->blocks.n; i++)
+    if (doc->blocks.v[i].kind != KABAR_BLOCK_BOILERPLATE) {
+      if (first == KABAR_NO_INDEX)
+        first = i;
+      content++;
+    }
+  if (content >= 2 && is_title_block(doc, &doc->blocks.v[first]))
+    doc->blocks.v[first].kind = KABAR_BLOCK_TITLE;
+}
+
+/* Datelines are looked for in the first body blocks only. */
+#define DATELINE_BLOCKS 2
+
+kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
+  const kabar_ctx *ctx = doc->ctx;
+  clean_run run;
+  memset(&run, 0, sizeof run);
+  run.doc = doc;
+  run.err = err;
+  run.md = pcre2_match_data_create(1, ctx->pcre_gctx);
+  if (!run.md)
+    return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+  kabar_status rc = KABAR_OK;
+  for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++) {
+    kabar_block *blk = &doc->blocks.v[i];
+    run.nsets = 0;
+    run.sets[run.nsets++] = ctx->common_rules;
+    if (doc->lang != KABAR_LANG_OTHER)
+      run.sets[run.nsets++] = ctx->langs[doc->lang].rules;
+    if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
+      run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
+    if ((rc = block_rules(&run, blk)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
+      continue;
+    size_t first_cut = doc->cuts.n;
+    if ((rc = cut_rules(&run, (uint32_t)i)) != KABAR_OK)
+      break;
+    if (boilerplate_tokens_left(doc, (uint32_t)i, first_cut) == 0) {
+      blk->kind = KABAR_BLOCK_BOILERPLATE;
+      blk->rule = doc->cuts.n > first_cut ? doc->cuts.v[first_cut].rule : "no-words";
+      doc->cuts.n = first_cut;
+    }
+  }
+  pick_title(doc);
+  size_t body_seen = 0;
+  for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK && body_seen < DATELINE_BLOCKS; i++) {
+    if (doc->blocks.v[i].kind != KABAR_BLOCK_BODY)
+      continue;
+    body_seen++;
+    rc = dateline_rules(&run, (uint32_t)i);
+  }
+  pcre2_match_data_free(run.md);
+  if (rc != KABAR_OK)
+    return rc == KABAR_ENOMEM ? kabar__fail(err, rc, KABAR_NO_OFFSET, 0) : rc;
+  /* Cuts were appended block by block; datelines keep each block's run sorted. */
+  for (size_t i = 0, c = 0; i < doc->blocks.n; i++) {
+    while (c < doc->cuts.n && doc->cuts.v[c].block < i)
+      c++;
+    mark_cut_tokens(doc, (uint32_t)i, c);
+  }
+  return KABAR_OK;
+}

@@ -1,0 +1,385 @@
+/* Document: runs the stages in DESIGN.md's order and answers the accessors. */
+#include "internal.h"
+#include "../clean/clean.h"
+#include "../dedup/dedup.h"
+#include "../lang/lang.h"
+#include "../segment/segment.h"
+#include "../terms/terms.h"
+#include "../text/text.h"
+
+#include <stdio.h>
+
+void kabar_free(void *p) { kabar__free(p); }
+
+uint32_t kabar_version(void) { return KABAR_VERSION_NUMBER; }
+const char *kabar_version_string(void) { return KABAR_VERSION_STRING; }
+
+const char *kabar_strerror(int code) {
+  switch (code) {
+  case KABAR_OK: return "success";
+  case KABAR_ERROR: return "internal error";
+  case KABAR_ENOMEM: return "out of memory";
+  case KABAR_EINVAL: return "invalid argument or data";
+  case KABAR_EUTF8: return "input is not valid UTF-8";
+  case KABAR_ELANG: return "language not available";
+  case KABAR_ELIMIT: return "limit exceeded";
+  case KABAR_EVERSION: return "options version not supported";
+  case KABAR_EDEP: return "dependency (ICU, PCRE2, libstemmer) failed";
+  case KABAR_EIO: return "cannot read data file";
+  default: return "unknown error";
+  }
+}
+
+char *kabar_normalize(const kabar_ctx *ctx, const char *text, size_t len, uint32_t flags,
+                      size_t *len_out, size_t **map_out, kabar_error *err) {
+  kabar__fail(err, KABAR_OK, KABAR_NO_OFFSET, 0);
+  if (map_out)
+    *map_out = NULL;
+  if (!ctx || (!text && len) || (flags & ~KABAR_NORMALIZE_REPLACE_INVALID)) {
+    kabar__fail(err, KABAR_EINVAL, KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
+  if (len > ctx->max_input) {
+    kabar__fail(err, KABAR_ELIMIT, ctx->max_input, 0);
+    return NULL;
+  }
+  text = text ? text : "";
+  kabar_buf repaired = {0}, out = {0};
+  kabar_offmap omap = {0};
+  kabar_sizevec map = {0};
+  const char *src = text;
+  size_t n = len, bad = kabar__utf8_check(text, len);
+  kabar_status rc = KABAR_OK;
+  if (bad < len) {
+    if (!(flags & KABAR_NORMALIZE_REPLACE_INVALID))
+      rc = kabar__fail(err, KABAR_EUTF8, bad, 0);
+    else if (kabar__utf8_repair(text, len, &repaired, &omap) != 0)
+      rc = KABAR_ENOMEM;
+    src = repaired.p;
+    n = repaired.len;
+  }
+  if (rc == KABAR_OK)
+    rc = kabar__normalize(ctx, src, n, &out, map_out ? &map : NULL, 0);
+  if (rc == KABAR_OK && kabar__buf_reserve(&out, 0) != 0)
+    rc = KABAR_ENOMEM;
+  if (rc == KABAR_OK && map_out) {
+    if (KABAR_VEC_PUSH(map, n) != 0)
+      rc = KABAR_ENOMEM;
+    for (size_t i = 0; rc == KABAR_OK && i < map.n; i++)
+      map.v[i] = kabar__offmap_orig(&omap, map.v[i]);
+  }
+  kabar__buf_free(&repaired);
+  KABAR_VEC_FREE(omap.anchors);
+  if (rc != KABAR_OK) {
+    if (err && err->code == KABAR_OK)
+      kabar__fail(err, rc, KABAR_NO_OFFSET, 0);
+    kabar__buf_free(&out);
+    KABAR_VEC_FREE(map);
+    return NULL;
+  }
+  out.p[out.len] = '\0';
+  if (len_out)
+    *len_out = out.len;
+  if (map_out)
+    *map_out = map.v;
+  return out.p;
+}
+
+/* ---- cleaned text ---------------------------------------------------------------------- */
+
+/* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed. */
+static int put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
+  for (uint32_t i = a; i < b; i++) {
+    char c = s[i];
+    if (c == '\n' || c == '\r' || c == '\t' || c == '\0')
+      c = ' ';
+    if (c == ' ' && (out->len == 0 || out->p[out->len - 1] == ' ' || out->p[out->len - 1] == '\n'))
+      continue;
+    if (kabar__buf_putc(out, c) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static kabar_status build_clean_text(kabar_doc *doc) {
+  kabar_buf *out = &doc->clean;
+  size_t c = 0;
+  if (kabar__buf_reserve(out, doc->len) != 0)
+    return KABAR_ENOMEM;
+  for (size_t i = 0; i < doc->blocks.n; i++) {
+    const kabar_block *b = &doc->blocks.v[i];
+    while (c < doc->cuts.n && doc->cuts.v[c].block < i)
+      c++;
+    if (b->kind == KABAR_BLOCK_BOILERPLATE || b->repeat == KABAR_REPEAT_STRUCTURAL)
+      continue;
+    if (out->len > 0 && kabar__buf_put(out, "\n\n", 2) != 0)
+      return KABAR_ENOMEM;
+    size_t para = out->len;
+    uint32_t pos = b->start;
+    for (; c < doc->cuts.n && doc->cuts.v[c].block == i; c++) {
+      const kabar_cut *cut = &doc->cuts.v[c];
+      if (cut->kind != KABAR_CUT_BOILERPLATE)
+        continue;
+      if (put_flat(out, doc->text, pos, cut->start) != 0 ||
+          (out->len > para && out->p[out->len - 1] != ' ' && kabar__buf_putc(out, ' ') != 0))
+        return KABAR_ENOMEM;
+      pos = cut->end;
+    }
+    if (put_flat(out, doc->text, pos, b->end) != 0)
+      return KABAR_ENOMEM;
+    while (out->len > para && out->p[out->len - 1] == ' ')
+      out->len--;
+    if (out->len == para && para >= 2)
+      out->len -= 2; /* nothing left of this block */
+  }
+  out->p[out->len] = '\0';
+  return KABAR_OK;
+}
+
+/* ---- analysis -------------------------------------------------------------------------- */
+
+static kabar_status load_text(kabar_doc *doc, const char *text, size_t len, uint32_t flags,
+                              kabar_error *err) {
+  size_t bad = kabar__utf8_check(text, len);
+  if (bad < len) {
+    if (!(flags & KABAR_DOC_REPLACE_INVALID))
+      return kabar__fail(err, KABAR_EUTF8, bad, 0);
+    kabar_buf fixed = {0};
+    if (kabar__utf8_repair(text, len, &fixed, &doc->map) != 0) {
+      kabar__buf_free(&fixed);
+      return KABAR_ENOMEM;
+    }
+    if (fixed.len > doc->ctx->max_input) {
+      kabar__buf_free(&fixed);
+      return kabar__fail(err, KABAR_ELIMIT, doc->ctx->max_input, 0);
+    }
+    doc->owned = fixed.p;
+    doc->text = fixed.p ? fixed.p : "";
+    doc->len = fixed.len;
+    return KABAR_OK;
+  }
+  if (flags & KABAR_DOC_BORROW) {
+    doc->text = text;
+  } else {
+    if (!(doc->owned = kabar__strndup(text, len)))
+      return KABAR_ENOMEM;
+    doc->text = doc->owned;
+  }
+  doc->len = len;
+  return KABAR_OK;
+}
+
+static kabar_status clone_iterators(kabar_doc *doc) {
+  UErrorCode ec = U_ZERO_ERROR;
+  doc->word_bi = ubrk_clone(doc->ctx->word_tmpl, &ec);
+  if (U_SUCCESS(ec))
+    doc->sent_bi = ubrk_clone(doc->ctx->sent_tmpl, &ec);
+  if (U_FAILURE(ec))
+    return ec == U_MEMORY_ALLOCATION_ERROR ? KABAR_ENOMEM : KABAR_EDEP;
+  return KABAR_OK;
+}
+
+static kabar_status analyse(kabar_doc *doc, int forced_lang, kabar_error *err) {
+  kabar_status rc;
+  if ((rc = clone_iterators(doc)) != KABAR_OK || (rc = kabar__segment_blocks(doc)) != KABAR_OK ||
+      (rc = kabar__segment_tokens(doc)) != KABAR_OK ||
+      (rc = kabar__lang_mark_types(doc)) != KABAR_OK)
+    return rc;
+  kabar__lang_detect(doc, forced_lang);
+  if ((rc = kabar__clean(doc, err)) != KABAR_OK ||
+      (rc = kabar__segment_sentences(doc)) != KABAR_OK || (rc = kabar__terms(doc)) != KABAR_OK ||
+      (rc = kabar__dedup_blocks(doc)) != KABAR_OK || (rc = kabar__fingerprint(doc)) != KABAR_OK ||
+      (rc = build_clean_text(doc)) != KABAR_OK)
+    return rc;
+  /* the break iterators point into the text; they are not needed any more */
+  ubrk_close(doc->word_bi);
+  ubrk_close(doc->sent_bi);
+  doc->word_bi = doc->sent_bi = NULL;
+  return KABAR_OK;
+}
+
+static int find_lang(const kabar_ctx *ctx, const char *lang) {
+  if (!lang || strcmp(lang, "auto") == 0)
+    return -1;
+  for (size_t i = 0; i < ctx->nlangs; i++)
+    if (strcmp(ctx->langs[i].tag, lang) == 0)
+      return (int)i;
+  return -2;
+}
+
+kabar_doc *kabar_doc_new_lang(const kabar_ctx *ctx, const char *text, size_t len,
+                              const char *lang, uint32_t flags, kabar_error *err) {
+  kabar__fail(err, KABAR_OK, KABAR_NO_OFFSET, 0);
+  if (!ctx || (!text && len) || (flags & ~KABAR_DOC_FLAGS_ALL)) {
+    kabar__fail(err, KABAR_EINVAL, KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
+  if (len > ctx->max_input) {
+    kabar__fail(err, KABAR_ELIMIT, ctx->max_input, 0);
+    return NULL;
+  }
+  int forced = find_lang(ctx, lang);
+  if (forced == -2) {
+    kabar__fail(err, KABAR_ELANG, KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
+  kabar_doc *doc = kabar__calloc(1, sizeof *doc);
+  if (!doc) {
+    kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
+  doc->ctx = ctx;
+  doc->input_len = len;
+  doc->lang = KABAR_LANG_OTHER;
+  kabar_status rc = load_text(doc, text ? text : "", len, flags, err);
+  if (rc == KABAR_OK)
+    rc = analyse(doc, forced, err);
+  if (rc != KABAR_OK) {
+    if (err && err->code == KABAR_OK)
+      kabar__fail(err, rc, KABAR_NO_OFFSET, 0);
+    kabar_doc_free(doc);
+    return NULL;
+  }
+  return doc;
+}
+
+kabar_doc *kabar_doc_new(const kabar_ctx *ctx, const char *text, size_t len, uint32_t flags,
+                         kabar_error *err) {
+  return kabar_doc_new_lang(ctx, text, len, NULL, flags, err);
+}
+
+void kabar_doc_free(kabar_doc *doc) {
+  if (!doc)
+    return;
+  ubrk_close(doc->word_bi);
+  ubrk_close(doc->sent_bi);
+  kabar__free(doc->owned);
+  KABAR_VEC_FREE(doc->map.anchors);
+  KABAR_VEC_FREE(doc->blocks);
+  KABAR_VEC_FREE(doc->tokens);
+  KABAR_VEC_FREE(doc->cuts);
+  KABAR_VEC_FREE(doc->sentences);
+  kabar__strtab_free(&doc->types);
+  kabar__strtab_free(&doc->terms);
+  kabar__free(doc->type_stop);
+  kabar__buf_free(&doc->clean);
+  kabar__free(doc);
+}
+
+/* ---- accessors ------------------------------------------------------------------------- */
+
+static kabar_span orig_span(const kabar_doc *doc, uint32_t a, uint32_t b) {
+  kabar_span s = {kabar__offmap_orig(&doc->map, a), kabar__offmap_orig(&doc->map, b)};
+  return s;
+}
+
+size_t kabar_doc_input_size(const kabar_doc *doc) { return doc ? doc->input_len : 0; }
+const char *kabar_doc_lang(const kabar_doc *doc) {
+  return doc ? kabar__lang_tag(doc->ctx, doc->lang) : "other";
+}
+double kabar_doc_lang_confidence(const kabar_doc *doc) { return doc ? doc->lang_conf : 0.0; }
+
+size_t kabar_doc_block_count(const kabar_doc *doc) { return doc ? doc->blocks.n : 0; }
+
+static const kabar_block *block_at(const kabar_doc *doc, size_t i) {
+  return doc && i < doc->blocks.n ? &doc->blocks.v[i] : NULL;
+}
+
+kabar_status kabar_doc_block(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                             kabar_block_kind *kind_out) {
+  const kabar_block *b = block_at(doc, index);
+  if (!b)
+    return KABAR_EINVAL;
+  if (span_out)
+    *span_out = orig_span(doc, b->start, b->end);
+  if (kind_out)
+    *kind_out = (kabar_block_kind)b->kind;
+  return KABAR_OK;
+}
+
+size_t kabar_doc_block_line(const kabar_doc *doc, size_t index) {
+  const kabar_block *b = block_at(doc, index);
+  return b ? b->line : 0;
+}
+size_t kabar_doc_block_duplicate_of(const kabar_doc *doc, size_t index) {
+  const kabar_block *b = block_at(doc, index);
+  return b && b->dup_of != UINT32_MAX ? b->dup_of : KABAR_NO_INDEX;
+}
+double kabar_doc_block_similarity(const kabar_doc *doc, size_t index) {
+  const kabar_block *b = block_at(doc, index);
+  return b && b->dup_of != UINT32_MAX ? (double)b->similarity : 0.0;
+}
+kabar_repeat_kind kabar_doc_block_repeat(const kabar_doc *doc, size_t index) {
+  const kabar_block *b = block_at(doc, index);
+  return b ? (kabar_repeat_kind)b->repeat : KABAR_REPEAT_NONE;
+}
+const char *kabar_doc_block_lang(const kabar_doc *doc, size_t index) {
+  const kabar_block *b = block_at(doc, index);
+  return b ? kabar__lang_tag(doc->ctx, b->lang) : "other";
+}
+const char *kabar_doc_block_rule(const kabar_doc *doc, size_t index) {
+  const kabar_block *b = block_at(doc, index);
+  return b ? b->rule : NULL;
+}
+
+size_t kabar_doc_cut_count(const kabar_doc *doc) { return doc ? doc->cuts.n : 0; }
+kabar_status kabar_doc_cut(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                           kabar_cut_kind *kind_out, size_t *block_out, const char **rule_out) {
+  if (!doc || index >= doc->cuts.n)
+    return KABAR_EINVAL;
+  const kabar_cut *c = &doc->cuts.v[index];
+  if (span_out)
+    *span_out = orig_span(doc, c->start, c->end);
+  if (kind_out)
+    *kind_out = (kabar_cut_kind)c->kind;
+  if (block_out)
+    *block_out = c->block;
+  if (rule_out)
+    *rule_out = c->rule;
+  return KABAR_OK;
+}
+
+size_t kabar_doc_sentence_count(const kabar_doc *doc) { return doc ? doc->sentences.n : 0; }
+kabar_status kabar_doc_sentence(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                                size_t *block_out) {
+  if (!doc || index >= doc->sentences.n)
+    return KABAR_EINVAL;
+  const kabar_sentence *s = &doc->sentences.v[index];
+  if (span_out)
+    *span_out = orig_span(doc, s->start, s->end);
+  if (block_out)
+    *block_out = s->block;
+  return KABAR_OK;
+}
+
+size_t kabar_doc_token_count(const kabar_doc *doc) { return doc ? doc->tokens.n : 0; }
+kabar_status kabar_doc_token(const kabar_doc *doc, size_t index, kabar_span *span_out,
+                             const char **stem_out, int *is_stopword_out) {
+  if (!doc || index >= doc->tokens.n)
+    return KABAR_EINVAL;
+  const kabar_token *t = &doc->tokens.v[index];
+  if (span_out)
+    *span_out = orig_span(doc, t->start, t->end);
+  if (stem_out)
+    *stem_out = kabar__strtab_str(&doc->terms, t->term);
+  if (is_stopword_out)
+    *is_stopword_out = (t->flags & KABAR_TOK_STOP) != 0;
+  return KABAR_OK;
+}
+uint32_t kabar_doc_token_term(const kabar_doc *doc, size_t index) {
+  return doc && index < doc->tokens.n ? doc->tokens.v[index].term : UINT32_MAX;
+}
+
+const char *kabar_doc_text(const kabar_doc *doc, size_t *len_out) {
+  if (len_out)
+    *len_out = doc ? doc->clean.len : 0;
+  return doc && doc->clean.p ? doc->clean.p : "";
+}
+
+uint64_t kabar_doc_simhash(const kabar_doc *doc) { return doc ? doc->simhash : 0; }
+const uint32_t *kabar_doc_minhash(const kabar_doc *doc, size_t *count_out) {
+  if (count_out)
+    *count_out = doc ? doc->nminhash : 0;
+  return doc ? doc->minhash : NULL;
+}
+size_t kabar_doc_shingle_count(const kabar_doc *doc) { return doc ? doc->nshingles : 0; }

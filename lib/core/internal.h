@@ -1,0 +1,123 @@
+/* The context and document structures every stage reads and fills. Never installed. */
+#ifndef KABAR_CORE_INTERNAL_H
+#define KABAR_CORE_INTERNAL_H
+
+#include "kabar.h"
+#include "util.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <unicode/ubrk.h>
+#include <unicode/unorm2.h>
+
+struct sb_stemmer;
+typedef struct kabar_rules kabar_rules; /* lib/clean */
+
+#define KABAR_LANG_OTHER UINT8_MAX
+#define KABAR_MAX_LANGS 16
+#define KABAR_DEFAULT_MAX_INPUT ((size_t)1 << 30)
+#define KABAR_DEFAULT_MATCH_LIMIT 1000000u
+
+/* One language folder. */
+typedef struct kabar_lang {
+  char tag[8];             /* "id" */
+  char *name;              /* "Indonesian" */
+  char *stemmer;           /* libstemmer algorithm, NULL = no stemming */
+  kabar_strtab stopwords;  /* case-folded words */
+  kabar_strtab abbrevs;    /* case-folded, with their final '.' */
+  kabar_rules *rules;
+} kabar_lang;
+
+struct kabar_ctx {
+  char *data_dir;
+  kabar_lang langs[KABAR_MAX_LANGS];
+  size_t nlangs;
+  kabar_rules *common_rules;
+  const UNormalizer2 *nfkc_cf; /* ICU singleton: never closed */
+  UBreakIterator *word_tmpl;   /* cloned per document */
+  UBreakIterator *sent_tmpl;
+  pcre2_general_context *pcre_gctx; /* routes PCRE2's allocations through kabar__malloc */
+  pcre2_match_context *pcre_mctx;   /* match/heap/depth limits; read-only, shared */
+  uint32_t match_limit;
+  size_t max_input;
+};
+
+/* Maps offsets in the working text (the input, or its repaired copy) back to the input. */
+struct kabar_anchor {
+  size_t work, orig;
+};
+typedef struct kabar_offmap {
+  KABAR_VEC(struct kabar_anchor) anchors; /* empty = identity */
+} kabar_offmap;
+
+typedef struct kabar_block {
+  uint32_t start, end;      /* working-text offsets, trimmed */
+  uint32_t line;            /* 1-based */
+  uint32_t tok_first, tok_end;
+  uint32_t dup_of;          /* UINT32_MAX = none */
+  float similarity;
+  uint8_t kind;             /* kabar_block_kind */
+  uint8_t repeat;           /* kabar_repeat_kind */
+  uint8_t lang;             /* index into ctx->langs or KABAR_LANG_OTHER */
+  const char *rule;         /* boilerplate rule name, borrowed from ctx */
+} kabar_block;
+
+typedef struct kabar_token {
+  uint32_t start, end;      /* working-text offsets */
+  uint32_t block;
+  uint32_t type;            /* id in doc->types (case-folded surface form) */
+  uint32_t term;            /* id in doc->terms (stem) */
+  uint8_t flags;
+} kabar_token;
+#define KABAR_TOK_NUMBER 0x1u   /* ICU says number */
+#define KABAR_TOK_STOP 0x2u     /* stopword in the block's language */
+#define KABAR_TOK_CUT 0x4u      /* inside a boilerplate cut or dateline */
+
+typedef struct kabar_cut {
+  uint32_t start, end, block;
+  uint8_t kind;             /* kabar_cut_kind */
+  const char *rule;
+} kabar_cut;
+
+typedef struct kabar_sentence {
+  uint32_t start, end, block;
+} kabar_sentence;
+
+struct kabar_doc {
+  const kabar_ctx *ctx;
+  const char *text;          /* working text (valid UTF-8) */
+  size_t len;
+  char *owned;               /* text when the doc owns it */
+  size_t input_len;
+  kabar_offmap map;
+
+  uint8_t lang;
+  double lang_conf;
+
+  KABAR_VEC(kabar_block) blocks;
+  KABAR_VEC(kabar_token) tokens;
+  KABAR_VEC(kabar_cut) cuts;
+  KABAR_VEC(kabar_sentence) sentences;
+
+  kabar_strtab types;        /* case-folded token forms */
+  uint32_t *type_stop;       /* per type: bit i = stopword in ctx->langs[i] */
+  kabar_strtab terms;        /* stems */
+
+  kabar_buf clean;           /* cleaned text */
+  uint64_t simhash;
+  uint32_t minhash[KABAR_MINHASH_SIZE];
+  size_t nminhash;
+  size_t nshingles;
+
+  UBreakIterator *word_bi;   /* per-document clones of ctx templates */
+  UBreakIterator *sent_bi;
+};
+
+/* Sets *err (if any) and returns code. */
+kabar_status kabar__fail(kabar_error *err, kabar_status code, size_t offset, int32_t detail);
+
+static inline const char *kabar__lang_tag(const kabar_ctx *ctx, uint8_t lang) {
+  return lang == KABAR_LANG_OTHER ? "other" : ctx->langs[lang].tag;
+}
+
+#endif

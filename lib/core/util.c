@@ -1,0 +1,196 @@
+#include "util.h"
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Allocation failure injection for tests. Relaxed atomics: production never sets it, so the
+ * cost is one uncontended load per allocation. */
+static _Atomic uint64_t alloc_fail_at;
+static _Atomic uint64_t alloc_count;
+
+void kabar__alloc_fail_after(uint64_t n) {
+  atomic_store_explicit(&alloc_count, 0, memory_order_relaxed);
+  atomic_store_explicit(&alloc_fail_at, n, memory_order_relaxed);
+}
+
+static int alloc_should_fail(void) {
+  uint64_t at = atomic_load_explicit(&alloc_fail_at, memory_order_relaxed);
+  if (at == 0)
+    return 0;
+  return atomic_fetch_add_explicit(&alloc_count, 1, memory_order_relaxed) + 1 >= at;
+}
+
+void *kabar__malloc(size_t n) { return alloc_should_fail() ? NULL : malloc(n ? n : 1); }
+void *kabar__calloc(size_t count, size_t size) {
+  return alloc_should_fail() ? NULL : calloc(count ? count : 1, size ? size : 1);
+}
+void *kabar__realloc(void *p, size_t n) {
+  return alloc_should_fail() ? NULL : realloc(p, n ? n : 1);
+}
+void kabar__free(void *p) { free(p); }
+
+char *kabar__strndup(const char *s, size_t n) {
+  char *d = kabar__malloc(n + 1);
+  if (d) {
+    memcpy(d, s, n);
+    d[n] = '\0';
+  }
+  return d;
+}
+
+int kabar__grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return 0;
+  size_t ncap = *cap ? *cap : 8;
+  while (ncap < need) {
+    if (ncap > SIZE_MAX / 2 / elem)
+      return -1;
+    ncap *= 2;
+  }
+  void *np = kabar__realloc(*p, ncap * elem);
+  if (!np)
+    return -1;
+  *p = np;
+  *cap = ncap;
+  return 0;
+}
+
+int kabar__buf_reserve(kabar_buf *b, size_t extra) {
+  if (extra > SIZE_MAX - b->len - 1)
+    return -1;
+  return kabar__grow((void **)&b->p, &b->cap, b->len + extra + 1, 1);
+}
+
+int kabar__buf_put(kabar_buf *b, const void *src, size_t n) {
+  if (kabar__buf_reserve(b, n) != 0)
+    return -1;
+  if (n)
+    memcpy(b->p + b->len, src, n);
+  b->len += n;
+  b->p[b->len] = '\0';
+  return 0;
+}
+
+int kabar__buf_putc(kabar_buf *b, char c) { return kabar__buf_put(b, &c, 1); }
+
+void kabar__buf_free(kabar_buf *b) {
+  kabar__free(b->p);
+  b->p = NULL;
+  b->len = b->cap = 0;
+}
+
+uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
+  const unsigned char *s = p;
+  uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ULL);
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ kabar__mix64(w)) * 0x9E3779B97F4A7C15ULL;
+    s += 8;
+    n -= 8;
+  }
+  uint64_t tail = 0;
+  for (size_t i = 0; i < n; i++)
+    tail |= (uint64_t)s[i] << (8 * i);
+  h = (h ^ kabar__mix64(tail ^ n)) * 0x9E3779B97F4A7C15ULL;
+  return kabar__mix64(h);
+}
+
+void kabar__strtab_free(kabar_strtab *t) {
+  kabar__buf_free(&t->chars);
+  kabar__free(t->slots);
+  kabar__free(t->entries);
+  memset(t, 0, sizeof *t);
+}
+
+static size_t strtab_probe(const kabar_strtab *t, uint64_t h, const char *s, size_t len,
+                           int *found) {
+  size_t mask = t->nslots - 1, i = (size_t)h & mask;
+  for (;;) {
+    uint32_t slot = t->slots[i];
+    if (slot == 0) {
+      *found = 0;
+      return i;
+    }
+    const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+    if (e->hash == h && e->len == len && memcmp(t->chars.p + e->off, s, len) == 0) {
+      *found = 1;
+      return i;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+static int strtab_rehash(kabar_strtab *t, size_t nslots) {
+  uint32_t *slots = kabar__calloc(nslots, sizeof *slots);
+  if (!slots)
+    return -1;
+  for (size_t id = 0; id < t->count; id++) {
+    size_t i = (size_t)t->entries[id].hash & (nslots - 1);
+    while (slots[i])
+      i = (i + 1) & (nslots - 1);
+    slots[i] = (uint32_t)id + 1;
+  }
+  kabar__free(t->slots);
+  t->slots = slots;
+  t->nslots = nslots;
+  return 0;
+}
+
+uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len) {
+  if (t->count == 0 || len > UINT32_MAX)
+    return KABAR_STRTAB_NONE;
+  int found;
+  size_t i = strtab_probe(t, kabar__hash(s, len, 0), s, len, &found);
+  return found ? t->slots[i] - 1 : KABAR_STRTAB_NONE;
+}
+
+uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len) {
+  if (len >= UINT32_MAX || t->count >= UINT32_MAX - 1 || t->chars.len + len + 1 > UINT32_MAX)
+    return KABAR_STRTAB_NONE;
+  if ((t->count + 1) * 2 > t->nslots && strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
+    return KABAR_STRTAB_NONE;
+  uint64_t h = kabar__hash(s, len, 0);
+  int found;
+  size_t i = strtab_probe(t, h, s, len, &found);
+  if (found)
+    return t->slots[i] - 1;
+  if (kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
+    return KABAR_STRTAB_NONE;
+  size_t off = t->chars.len;
+  if (kabar__buf_put(&t->chars, s, len) != 0 || kabar__buf_putc(&t->chars, '\0') != 0) {
+    t->chars.len = off;
+    return KABAR_STRTAB_NONE;
+  }
+  t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)len};
+  t->slots[i] = (uint32_t)++t->count;
+  return (uint32_t)t->count - 1;
+}
+
+int kabar__read_file(const char *path, kabar_buf *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return -1;
+  char chunk[65536];
+  size_t n;
+  int rc = 0;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+    if (kabar__buf_put(out, chunk, n) != 0) {
+      errno = ENOMEM;
+      rc = -1;
+      break;
+    }
+  }
+  if (rc == 0 && ferror(f))
+    rc = -1;
+  int saved = errno;
+  fclose(f);
+  if (rc == 0 && kabar__buf_reserve(out, 0) == 0)
+    out->p[out->len] = '\0';
+  else if (rc == 0)
+    rc = -1;
+  errno = saved;
+  return rc;
+}

@@ -1,0 +1,91 @@
+/* Internal utilities shared by every stage: allocation wrappers, growable buffers, hashing and
+ * a string interning table. Never installed. */
+#ifndef KABAR_CORE_UTIL_H
+#define KABAR_CORE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Every allocation goes through these so that tests can make the Nth one fail. */
+void *kabar__malloc(size_t n);
+void *kabar__calloc(size_t count, size_t size);
+void *kabar__realloc(void *p, size_t n);
+void kabar__free(void *p);
+char *kabar__strndup(const char *s, size_t n);
+
+/* Test hook: the allocation numbered `n` (1-based, counted from this call) and every later
+ * one fail; 0 switches failures off. Process-wide, for single-threaded tests only. */
+void kabar__alloc_fail_after(uint64_t n);
+
+/* Grows *p (holding *cap elements of `elem` bytes) so it can hold at least `need`. 0 or -1. */
+int kabar__grow(void **p, size_t *cap, size_t need, size_t elem);
+
+#define KABAR_VEC(T)                                                                           \
+  struct {                                                                                     \
+    T *v;                                                                                      \
+    size_t n, cap;                                                                             \
+  }
+/* Appends x to vec; evaluates to 0 on success, -1 when out of memory. */
+#define KABAR_VEC_PUSH(vec, x)                                                                 \
+  (kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0              \
+       ? ((vec).v[(vec).n++] = (x), 0)                                                         \
+       : -1)
+#define KABAR_VEC_FREE(vec) (kabar__free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
+
+typedef KABAR_VEC(size_t) kabar_sizevec;
+
+/* A growable byte buffer, always NUL-terminated when len > 0 or after kabar__buf_terminate. */
+typedef struct kabar_buf {
+  char *p;
+  size_t len, cap;
+} kabar_buf;
+int kabar__buf_reserve(kabar_buf *b, size_t extra);
+int kabar__buf_put(kabar_buf *b, const void *src, size_t n);
+int kabar__buf_putc(kabar_buf *b, char c);
+void kabar__buf_free(kabar_buf *b);
+
+/* 64-bit hashing. */
+static inline uint64_t kabar__mix64(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+uint64_t kabar__hash(const void *p, size_t n, uint64_t seed);
+
+/* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
+ * stored NUL-terminated. Lookups never allocate. */
+typedef struct kabar_strtab {
+  kabar_buf chars;   /* the strings, each followed by NUL */
+  uint32_t *slots;   /* open addressing: id + 1, 0 = empty */
+  size_t nslots;     /* power of two */
+  struct kabar_strtab_entry {
+    uint64_t hash;
+    uint32_t off, len;
+  } *entries;
+  size_t count, cap;
+} kabar_strtab;
+
+#define KABAR_STRTAB_NONE UINT32_MAX
+void kabar__strtab_free(kabar_strtab *t);
+/* Returns the id of s, adding it if new; KABAR_STRTAB_NONE when out of memory. */
+uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);
+/* Returns the id of s or KABAR_STRTAB_NONE. */
+uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len);
+static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
+  return t->chars.p + t->entries[id].off;
+}
+static inline uint32_t kabar__strtab_len(const kabar_strtab *t, uint32_t id) {
+  return t->entries[id].len;
+}
+static inline uint64_t kabar__strtab_hash(const kabar_strtab *t, uint32_t id) {
+  return t->entries[id].hash;
+}
+
+/* Reads a whole file. 0 on success; -1 with errno kept on failure. *out is NUL-terminated. */
+int kabar__read_file(const char *path, kabar_buf *out);
+
+#endif

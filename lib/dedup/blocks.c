@@ -1,0 +1,231 @@
+/* Repeated blocks. Exact repeats (same token sequence after normalisation) are found through
+ * a hash map; near repeats through a few MinHash "anchors" per block (blocks sharing an anchor
+ * are candidates, verified by the Jaccard similarity of their token 3-shingles). Each block is
+ * compared with a bounded number of candidates, so the work stays linear in the blocks. */
+#include "dedup.h"
+
+#include <stdlib.h>
+
+#define SHINGLE 3
+#define ANCHORS 4            /* min-hashes per block used as LSH keys */
+#define NEAR_MIN_TOKENS 8    /* shorter blocks repeat only exactly */
+#define NEAR_MIN_SIMILARITY 0.6
+#define MAX_CANDIDATES 16
+/* A lone repeated block (not part of a run) is structural when it is this long. */
+#define LONG_BLOCK_TOKENS 20
+
+typedef struct block_sig {
+  uint64_t exact;
+  uint64_t *shingles; /* sorted, unique */
+  size_t nshingles;
+  uint32_t ntokens;
+} block_sig;
+
+/* Open-addressing map from a 64-bit key to the latest few block indices. */
+typedef struct anchor_map {
+  struct slot {
+    uint64_t key;
+    uint32_t blocks[4]; /* most recent first; UINT32_MAX = empty */
+    uint8_t used;
+  } *slots;
+  size_t n;
+} anchor_map;
+
+static int anchor_map_init(anchor_map *m, size_t entries) {
+  m->n = 16;
+  while (m->n < entries * 2)
+    m->n *= 2;
+  m->slots = kabar__calloc(m->n, sizeof *m->slots);
+  return m->slots ? 0 : -1;
+}
+
+static struct slot *anchor_slot(anchor_map *m, uint64_t key) {
+  size_t i = (size_t)kabar__mix64(key) & (m->n - 1);
+  while (m->slots[i].used && m->slots[i].key != key)
+    i = (i + 1) & (m->n - 1);
+  return &m->slots[i];
+}
+
+static void anchor_add(anchor_map *m, uint64_t key, uint32_t block) {
+  struct slot *s = anchor_slot(m, key);
+  if (!s->used) {
+    s->used = 1;
+    s->key = key;
+    for (int i = 0; i < 4; i++)
+      s->blocks[i] = UINT32_MAX;
+  }
+  memmove(s->blocks + 1, s->blocks, 3 * sizeof *s->blocks);
+  s->blocks[0] = block;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
+
+static size_t sort_unique(uint64_t *v, size_t n) {
+  if (n == 0)
+    return 0;
+  qsort(v, n, sizeof *v, cmp_u64);
+  size_t w = 1;
+  for (size_t i = 1; i < n; i++)
+    if (v[i] != v[w - 1])
+      v[w++] = v[i];
+  return w;
+}
+
+/* Tokens that count for matching: words and numbers outside cuts. */
+static int counts(const kabar_token *t) { return !(t->flags & KABAR_TOK_CUT); }
+
+/* Combines token hashes [0, n) into one order-sensitive shingle hash. */
+static uint64_t shingle_hash(const uint64_t *th, size_t n) {
+  uint64_t h = 0;
+  for (size_t j = 0; j < n; j++)
+    h = kabar__mix64(h ^ th[j]) + j;
+  return h;
+}
+
+static kabar_status make_sig(const kabar_doc *doc, const kabar_block *blk, block_sig *sig) {
+  size_t n = 0;
+  for (uint32_t i = blk->tok_first; i < blk->tok_end; i++)
+    n += counts(&doc->tokens.v[i]);
+  sig->ntokens = (uint32_t)n;
+  sig->shingles = kabar__malloc((n ? n : 1) * sizeof *sig->shingles);
+  if (!sig->shingles)
+    return KABAR_ENOMEM;
+  uint64_t *th = sig->shingles; /* token hashes first, turned into shingles in place */
+  size_t k = 0;
+  for (uint32_t i = blk->tok_first; i < blk->tok_end; i++)
+    if (counts(&doc->tokens.v[i]))
+      th[k++] = kabar__strtab_hash(&doc->types, doc->tokens.v[i].type);
+  sig->exact = kabar__mix64(shingle_hash(th, n) ^ n);
+  size_t nsh = n >= SHINGLE ? n - SHINGLE + 1 : (n ? 1 : 0);
+  for (size_t s = 0; s < nsh; s++)
+    sig->shingles[s] = shingle_hash(th + s, n < SHINGLE ? n : SHINGLE);
+  sig->nshingles = sort_unique(sig->shingles, nsh);
+  return KABAR_OK;
+}
+
+static double jaccard(const block_sig *a, const block_sig *b) {
+  size_t i = 0, j = 0, inter = 0;
+  while (i < a->nshingles && j < b->nshingles) {
+    if (a->shingles[i] == b->shingles[j])
+      inter++, i++, j++;
+    else if (a->shingles[i] < b->shingles[j])
+      i++;
+    else
+      j++;
+  }
+  size_t uni = a->nshingles + b->nshingles - inter;
+  return uni ? (double)inter / (double)uni : 0.0;
+}
+
+static uint64_t anchor_key(const block_sig *sig, int k) {
+  uint64_t best = UINT64_MAX, seed = 0x51ed270b27f9a1c5ULL * (uint64_t)(k + 1);
+  for (size_t i = 0; i < sig->nshingles; i++) {
+    uint64_t v = kabar__mix64(sig->shingles[i] ^ seed);
+    if (v < best)
+      best = v;
+  }
+  return best ^ ((uint64_t)k << 60);
+}
+
+static int is_content(const kabar_block *b) { return b->kind != KABAR_BLOCK_BOILERPLATE; }
+
+/* Runs of repeats (consecutive content blocks copying consecutive content blocks) are
+ * structural; so is a lone long repeat. Short lone repeats are natural. */
+static void classify_repeats(kabar_doc *doc, const block_sig *sigs, uint32_t *next_content) {
+  size_t nb = doc->blocks.n;
+  uint32_t following = UINT32_MAX;
+  for (size_t i = nb; i-- > 0;) {
+    next_content[i] = following;
+    if (is_content(&doc->blocks.v[i]))
+      following = (uint32_t)i;
+  }
+  size_t i = 0;
+  while (i < nb) {
+    kabar_block *b = &doc->blocks.v[i];
+    if (!is_content(b) || b->dup_of == UINT32_MAX) {
+      i++;
+      continue;
+    }
+    /* extend the run while the next content block copies the next content block */
+    size_t run = 1, j = i;
+    for (;;) {
+      uint32_t nj = next_content[j];
+      if (nj == UINT32_MAX || doc->blocks.v[nj].dup_of == UINT32_MAX ||
+          doc->blocks.v[nj].dup_of != next_content[doc->blocks.v[j].dup_of])
+        break;
+      j = nj;
+      run++;
+    }
+    uint8_t kind = run >= 2 || sigs[i].ntokens >= LONG_BLOCK_TOKENS ? KABAR_REPEAT_STRUCTURAL
+                                                                    : KABAR_REPEAT_NATURAL;
+    for (size_t k = i; k <= j; k++)
+      if (is_content(&doc->blocks.v[k]) && doc->blocks.v[k].dup_of != UINT32_MAX)
+        doc->blocks.v[k].repeat = kind;
+    i = j + 1;
+  }
+}
+
+kabar_status kabar__dedup_blocks(kabar_doc *doc) {
+  size_t nb = doc->blocks.n;
+  block_sig *sigs = kabar__calloc(nb ? nb : 1, sizeof *sigs);
+  uint32_t *next_content = kabar__malloc((nb ? nb : 1) * sizeof *next_content);
+  anchor_map exact = {0}, near = {0};
+  kabar_status rc = KABAR_OK;
+  if (!sigs || !next_content || anchor_map_init(&exact, nb) != 0 || anchor_map_init(&near, nb * ANCHORS) != 0)
+    rc = KABAR_ENOMEM;
+  for (size_t i = 0; i < nb && rc == KABAR_OK; i++) {
+    kabar_block *b = &doc->blocks.v[i];
+    if (!is_content(b))
+      continue;
+    if ((rc = make_sig(doc, b, &sigs[i])) != KABAR_OK)
+      break;
+    if (sigs[i].ntokens == 0)
+      continue;
+    struct slot *s = anchor_slot(&exact, sigs[i].exact);
+    if (s->used) {
+      b->dup_of = s->blocks[0];
+      b->similarity = 1.0f;
+      continue;
+    }
+    anchor_add(&exact, sigs[i].exact, (uint32_t)i);
+    if (sigs[i].ntokens < NEAR_MIN_TOKENS)
+      continue;
+    uint64_t keys[ANCHORS];
+    uint32_t cands[MAX_CANDIDATES];
+    size_t nc = 0;
+    for (int k = 0; k < ANCHORS; k++) {
+      keys[k] = anchor_key(&sigs[i], k);
+      struct slot *a = anchor_slot(&near, keys[k]);
+      for (int q = 0; a->used && q < 4 && a->blocks[q] != UINT32_MAX && nc < MAX_CANDIDATES; q++)
+        cands[nc++] = a->blocks[q];
+    }
+    double best = 0.0;
+    uint32_t best_block = UINT32_MAX;
+    for (size_t c = 0; c < nc; c++) {
+      double sim = jaccard(&sigs[i], &sigs[cands[c]]);
+      if (sim > best || (sim == best && cands[c] < best_block)) {
+        best = sim;
+        best_block = cands[c];
+      }
+    }
+    if (best_block != UINT32_MAX && best >= NEAR_MIN_SIMILARITY) {
+      b->dup_of = best_block;
+      b->similarity = (float)best;
+      continue;
+    }
+    for (int k = 0; k < ANCHORS; k++) /* only originals are indexed: repeats point at them */
+      anchor_add(&near, keys[k], (uint32_t)i);
+  }
+  if (rc == KABAR_OK)
+    classify_repeats(doc, sigs, next_content);
+  for (size_t i = 0; sigs && i < nb; i++)
+    kabar__free(sigs[i].shingles);
+  kabar__free(sigs);
+  kabar__free(next_content);
+  kabar__free(exact.slots);
+  kabar__free(near.slots);
+  return rc;
+}

@@ -1,0 +1,15 @@
+/* segment/: blocks (paragraphs), word tokens and sentences. */
+#ifndef KABAR_SEGMENT_H
+#define KABAR_SEGMENT_H
+
+#include "../core/internal.h"
+
+/* Splits the working text into blocks: one per line, or per blank-line paragraph when the
+ * text is hard-wrapped. */
+kabar_status kabar__segment_blocks(kabar_doc *doc);
+/* Word tokens of every block (ICU word breaks), with their case-folded type. */
+kabar_status kabar__segment_tokens(kabar_doc *doc);
+/* Sentences of title and body blocks; needs languages (abbreviations) and cuts. */
+kabar_status kabar__segment_sentences(kabar_doc *doc);
+/* A UText over doc->text[start, end), with newlines seen as spaces when needed. */
+#endif

@@ -1,0 +1,75 @@
+/* Each distinct (type, language) pair is stemmed once: news vocabulary is Zipfian, so this
+ * stems a small fraction of the tokens. Stemmer instances are per document (libstemmer's own
+ * rule: one per thread). */
+#include "terms.h"
+
+#include <libstemmer.h>
+
+int kabar__stemmer_available(const char *algorithm) {
+  for (const char **p = sb_stemmer_list(); *p; p++)
+    if (strcmp(*p, algorithm) == 0)
+      return 1;
+  return 0;
+}
+
+typedef struct term_run {
+  kabar_doc *doc;
+  struct sb_stemmer *stemmers[KABAR_MAX_LANGS];
+  uint32_t *memo; /* (type, language slot) -> term id + 1 */
+  size_t nslots;  /* languages + 1 for "other" */
+} term_run;
+
+static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, uint32_t *term) {
+  kabar_doc *doc = run->doc;
+  size_t slot = lang == KABAR_LANG_OTHER ? doc->ctx->nlangs : lang;
+  uint32_t *memo = &run->memo[(size_t)type * run->nslots + slot];
+  if (*memo) {
+    *term = *memo - 1;
+    return KABAR_OK;
+  }
+  const char *s = kabar__strtab_str(&doc->types, type);
+  uint32_t n = kabar__strtab_len(&doc->types, type);
+  const char *stem = s;
+  size_t stem_len = n;
+  const char *algo = lang == KABAR_LANG_OTHER ? NULL : doc->ctx->langs[lang].stemmer;
+  if (algo && n < 256) { /* long "words" (URLs, junk) are not worth stemming */
+    if (!run->stemmers[lang]) {
+      run->stemmers[lang] = sb_stemmer_new(algo, "UTF_8");
+      if (!run->stemmers[lang])
+        return KABAR_ENOMEM; /* the ctx checked the algorithm exists */
+    }
+    const sb_symbol *out = sb_stemmer_stem(run->stemmers[lang], (const sb_symbol *)s, (int)n);
+    if (!out)
+      return KABAR_ENOMEM;
+    stem = (const char *)out;
+    stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
+  }
+  uint32_t id = kabar__strtab_intern(&doc->terms, stem, stem_len);
+  if (id == KABAR_STRTAB_NONE)
+    return KABAR_ENOMEM;
+  *memo = id + 1;
+  *term = id;
+  return KABAR_OK;
+}
+
+kabar_status kabar__terms(kabar_doc *doc) {
+  term_run run;
+  memset(&run, 0, sizeof run);
+  run.doc = doc;
+  run.nslots = doc->ctx->nlangs + 1;
+  run.memo = kabar__calloc(doc->types.count ? doc->types.count * run.nslots : 1, sizeof(uint32_t));
+  if (!run.memo)
+    return KABAR_ENOMEM;
+  kabar_status rc = KABAR_OK;
+  for (size_t i = 0; i < doc->tokens.n && rc == KABAR_OK; i++) {
+    kabar_token *t = &doc->tokens.v[i];
+    uint8_t lang = doc->blocks.v[t->block].lang;
+    if (lang != KABAR_LANG_OTHER && (doc->type_stop[t->type] >> lang & 1u))
+      t->flags |= KABAR_TOK_STOP;
+    rc = stem_type(&run, t->type, lang, &t->term);
+  }
+  for (size_t l = 0; l < KABAR_MAX_LANGS; l++)
+    sb_stemmer_delete(run.stemmers[l]);
+  kabar__free(run.memo);
+  return rc;
+}
