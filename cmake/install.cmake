@@ -1,7 +1,7 @@
 # Install rules: library, headers, tools, man pages, language data, CMake package and kabar.pc.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS kabar EXPORT kabar-targets
+install(TARGETS kabar kabar_static EXPORT kabar-targets
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -29,10 +29,5 @@ install(FILES "${PROJECT_BINARY_DIR}/kabarConfig.cmake"
               cmake/FindStemmer.cmake
         DESTINATION ${KABAR_CMAKE_DIR})
 
-if(BUILD_SHARED_LIBS)
-  set(KABAR_PC_CFLAGS "")
-else()
-  set(KABAR_PC_CFLAGS "-DKABAR_STATIC_DEFINE")
-endif()
 configure_file(cmake/kabar.pc.in "${PROJECT_BINARY_DIR}/kabar.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/kabar.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -286,7 +286,7 @@ KABAR_API uint64_t kabar_doc_simhash(const kabar_doc *doc);
  * @p count_out gets the number of values (0 when the doc has no content words).
  */
 KABAR_API const uint32_t *kabar_doc_minhash(const kabar_doc *doc, size_t *count_out);
-/** Number of distinct shingles the fingerprints were made from. */
+/** Number of shingles (counting repeats) the fingerprints were made from. */
 KABAR_API size_t kabar_doc_shingle_count(const kabar_doc *doc);
 
 #ifdef __cplusplus

@@ -155,10 +155,10 @@ typedef struct clean_run {
   size_t nsets;
 } clean_run;
 
-/* Finds `rule` in s[from, n) (subject starts at s). 1 found, 0 not, <0 kabar_status. */
-static int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n, size_t from,
+/* Finds `code` in s[from, n) (subject starts at s). 1 found, 0 not, <0 kabar_status. */
+static int match_at(clean_run *run, const pcre2_code *code, const char *s, size_t n, size_t from,
                     size_t *ms, size_t *me) {
-  int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, run->md,
+  int rc = pcre2_match(code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, run->md,
                        run->doc->ctx->pcre_mctx);
   if (rc == PCRE2_ERROR_NOMATCH)
     return 0;
@@ -176,6 +176,21 @@ static int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_
   return 1;
 }
 
+typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
+
+/* Calls visit for every rule of `action` in the run's rule sets, in order, until one returns
+ * non-zero (a match that settles the question, or an error). */
+static int for_each_rule(clean_run *run, rule_action action, rule_visit visit, void *ud) {
+  for (size_t k = 0; k < run->nsets; k++)
+    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
+      const kabar_rule *rule = &run->sets[k]->v.v[i];
+      int r = rule->action == action ? visit(run, rule, ud) : 0;
+      if (r)
+        return r;
+    }
+  return 0;
+}
+
 static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint8_t kind,
                     const char *rule) {
   kabar_cut c = {a, b, block, kind, rule};
@@ -186,27 +201,65 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
  * paragraphs then never pay for anchored whole-line patterns. */
 #define BLOCK_RULE_MAX 1000
 
+typedef struct block_ctx {
+  kabar_block *blk;
+  uint32_t bi;
+  uint32_t pos; /* datelines: where the text proper starts */
+} block_ctx;
+
+static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
+  kabar_block *blk = ((block_ctx *)ud)->blk;
+  size_t ms = 0, me = 0;
+  int m = match_at(run, rule->code, run->doc->text + blk->start, blk->end - blk->start, 0, &ms, &me);
+  if (m == 1) {
+    blk->kind = KABAR_BLOCK_BOILERPLATE;
+    blk->rule = rule->name;
+  }
+  return m;
+}
+
 static kabar_status block_rules(clean_run *run, kabar_block *blk) {
-  const char *s = run->doc->text + blk->start;
-  size_t n = blk->end - blk->start;
-  if (n > BLOCK_RULE_MAX)
+  if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
-  for (size_t k = 0; k < run->nsets; k++)
-    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
-      const kabar_rule *r = &run->sets[k]->v.v[i];
-      size_t ms, me;
-      if (r->action != RULE_BLOCK)
-        continue;
-      int m = match_at(run, r, s, n, 0, &ms, &me);
-      if (m < 0)
-        return (kabar_status)m;
-      if (m) {
-        blk->kind = KABAR_BLOCK_BOILERPLATE;
-        blk->rule = r->name;
-        return KABAR_OK;
-      }
+  block_ctx bc = {blk, 0, 0};
+  int r = for_each_rule(run, RULE_BLOCK, visit_block_rule, &bc);
+  return r < 0 ? (kabar_status)r : KABAR_OK;
+}
+
+static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
+  block_ctx *bc = ud;
+  kabar_doc *doc = run->doc;
+  const char *s = doc->text + bc->blk->start;
+  size_t n = bc->blk->end - bc->blk->start, from = 0, ms = 0, me = 0;
+  while (from <= n) {
+    int m = match_at(run, rule->code, s, n, from, &ms, &me);
+    if (m <= 0)
+      return m;
+    if (me > ms && push_cut(doc, bc->blk->start + (uint32_t)ms, bc->blk->start + (uint32_t)me,
+                            bc->bi, KABAR_CUT_BOILERPLATE, rule->name) != 0)
+      return KABAR_ENOMEM;
+    if (me > from) {
+      from = me;
+    } else { /* empty match: step one code point */
+      from++;
+      while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
+        from++;
     }
-  return KABAR_OK;
+  }
+  return 0;
+}
+
+static int visit_dateline_rule(clean_run *run, const kabar_rule *rule, void *ud) {
+  block_ctx *bc = ud;
+  kabar_doc *doc = run->doc;
+  size_t ms = 0, me = 0;
+  int m = match_at(run, rule->code, doc->text + bc->pos, bc->blk->end - bc->pos, 0, &ms, &me);
+  if (m <= 0 || ms != 0 || me == 0)
+    return m < 0 ? m : 0;
+  if (push_cut(doc, bc->pos, bc->pos + (uint32_t)me, bc->bi, KABAR_CUT_DATELINE,
+               rule->name) != 0)
+    return KABAR_ENOMEM;
+  return 1;
 }
 
 static int cmp_cut(const void *a, const void *b) {
@@ -232,34 +285,11 @@ static void merge_cuts(kabar_doc *doc, size_t first) {
 
 static kabar_status cut_rules(clean_run *run, uint32_t bi) {
   kabar_doc *doc = run->doc;
-  const kabar_block *blk = &doc->blocks.v[bi];
-  const char *s = doc->text + blk->start;
-  size_t n = blk->end - blk->start;
   size_t first = doc->cuts.n;
-  for (size_t k = 0; k < run->nsets; k++)
-    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
-      const kabar_rule *r = &run->sets[k]->v.v[i];
-      if (r->action != RULE_CUT)
-        continue;
-      size_t from = 0, ms, me;
-      while (from <= n) {
-        int m = match_at(run, r, s, n, from, &ms, &me);
-        if (m < 0)
-          return (kabar_status)m;
-        if (!m)
-          break;
-        if (me > ms && push_cut(doc, blk->start + (uint32_t)ms, blk->start + (uint32_t)me, bi,
-                                KABAR_CUT_BOILERPLATE, r->name) != 0)
-          return KABAR_ENOMEM;
-        if (me > from)
-          from = me;
-        else { /* empty match: step one code point */
-          from++;
-          while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
-            from++;
-        }
-      }
-    }
+  block_ctx bc = {&doc->blocks.v[bi], bi, 0};
+  int r = for_each_rule(run, RULE_CUT, visit_cut_rule, &bc);
+  if (r < 0)
+    return (kabar_status)r;
   merge_cuts(doc, first);
   return KABAR_OK;
 }
@@ -282,24 +312,12 @@ static kabar_status dateline_rules(clean_run *run, uint32_t bi) {
   }
   while (pos < blk->end && (doc->text[pos] == ' ' || doc->text[pos] == '\t'))
     pos++;
-  const char *s = doc->text + pos;
-  size_t n = blk->end - pos;
-  for (size_t k = 0; k < run->nsets; k++)
-    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
-      const kabar_rule *r = &run->sets[k]->v.v[i];
-      size_t ms, me;
-      if (r->action != RULE_DATELINE)
-        continue;
-      int m = match_at(run, r, s, n, 0, &ms, &me);
-      if (m < 0)
-        return (kabar_status)m;
-      if (m && ms == 0 && me > 0) {
-        if (push_cut(doc, pos, pos + (uint32_t)me, bi, KABAR_CUT_DATELINE, r->name) != 0)
-          return KABAR_ENOMEM;
-        merge_cuts(doc, first); /* keeps the block's cuts sorted */
-        return KABAR_OK;
-      }
-    }
+  block_ctx bc = {(kabar_block *)blk, bi, pos};
+  int r = for_each_rule(run, RULE_DATELINE, visit_dateline_rule, &bc);
+  if (r < 0)
+    return (kabar_status)r;
+  if (r > 0)
+    merge_cuts(doc, first); /* keeps the block's cuts sorted */
   return KABAR_OK;
 }
 

@@ -87,16 +87,25 @@ char *kabar_normalize(const kabar_ctx *ctx, const char *text, size_t len, uint32
 
 /* ---- cleaned text ---------------------------------------------------------------------- */
 
+static int is_flat_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
+
 /* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed. */
 static int put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
-  for (uint32_t i = a; i < b; i++) {
-    char c = s[i];
-    if (c == '\n' || c == '\r' || c == '\t' || c == '\0')
-      c = ' ';
-    if (c == ' ' && (out->len == 0 || out->p[out->len - 1] == ' ' || out->p[out->len - 1] == '\n'))
-      continue;
-    if (kabar__buf_putc(out, c) != 0)
+  uint32_t i = a;
+  while (i < b) {
+    uint32_t run = i;
+    while (run < b && !is_flat_space(s[run]))
+      run++;
+    if (run > i && kabar__buf_put(out, s + i, run - i) != 0)
       return -1;
+    if (run == b)
+      break;
+    while (run < b && is_flat_space(s[run]))
+      run++;
+    if (out->len > 0 && out->p[out->len - 1] != '\n' && out->p[out->len - 1] != ' ' &&
+        kabar__buf_putc(out, ' ') != 0)
+      return -1;
+    i = run;
   }
   return 0;
 }

@@ -16,8 +16,9 @@
 
 typedef struct block_sig {
   uint64_t exact;
-  uint64_t *shingles; /* sorted, unique */
+  uint64_t *shingles; /* sorted and unique once `sorted` is set */
   size_t nshingles;
+  int sorted;
   uint32_t ntokens;
 } block_sig;
 
@@ -102,11 +103,20 @@ static kabar_status make_sig(const kabar_doc *doc, const kabar_block *blk, block
   size_t nsh = n >= SHINGLE ? n - SHINGLE + 1 : (n ? 1 : 0);
   for (size_t s = 0; s < nsh; s++)
     sig->shingles[s] = shingle_hash(th + s, n < SHINGLE ? n : SHINGLE);
-  sig->nshingles = sort_unique(sig->shingles, nsh);
+  sig->nshingles = nsh; /* sorted only when a candidate needs comparing */
   return KABAR_OK;
 }
 
-static double jaccard(const block_sig *a, const block_sig *b) {
+static void ensure_sorted(block_sig *s) {
+  if (!s->sorted) {
+    s->nshingles = sort_unique(s->shingles, s->nshingles);
+    s->sorted = 1;
+  }
+}
+
+static double jaccard(block_sig *a, block_sig *b) {
+  ensure_sorted(a);
+  ensure_sorted(b);
   size_t i = 0, j = 0, inter = 0;
   while (i < a->nshingles && j < b->nshingles) {
     if (a->shingles[i] == b->shingles[j])

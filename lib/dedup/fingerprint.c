@@ -4,14 +4,8 @@
  * compare across documents. */
 #include "dedup.h"
 
-#include <stdlib.h>
 
 #define FP_SHINGLE 3
-
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
-}
 
 static int fingerprint_token(const kabar_doc *doc, const kabar_token *t) {
   const kabar_block *b = &doc->blocks.v[t->block];
@@ -19,14 +13,75 @@ static int fingerprint_token(const kabar_doc *doc, const kabar_token *t) {
          !(t->flags & (KABAR_TOK_CUT | KABAR_TOK_STOP));
 }
 
-/* Multiply-shift hash family: value k is the top 32 bits of a_k * x + b_k. */
-static void minhash_params(uint64_t *a, uint64_t *b) {
-  uint64_t s = 0x243F6A8885A308D3ULL;
-  for (int k = 0; k < KABAR_MINHASH_SIZE; k++) {
-    s = kabar__mix64(s + 0x9E3779B97F4A7C15ULL);
-    a[k] = s | 1u;
-    s = kabar__mix64(s + 0x9E3779B97F4A7C15ULL);
-    b[k] = s;
+/* SimHash votes, 8 bits at a time: lanes[v] holds bit i of byte v in byte lane i, so adding
+ * it to a 64-bit accumulator counts eight bits at once. Accumulators are flushed before a
+ * lane can overflow. */
+typedef struct simhash_acc {
+  uint64_t lanes[256];
+  uint64_t acc[8];
+  uint32_t ones[64];
+  uint32_t pending, total;
+} simhash_acc;
+
+static void simhash_init(simhash_acc *s) {
+  memset(s, 0, sizeof *s);
+  for (unsigned v = 0; v < 256; v++)
+    for (unsigned bit = 0; bit < 8; bit++)
+      if (v >> bit & 1u)
+        s->lanes[v] |= (uint64_t)1 << (8 * bit);
+}
+
+static void simhash_flush(simhash_acc *s) {
+  for (int byte = 0; byte < 8; byte++) {
+    for (int bit = 0; bit < 8; bit++)
+      s->ones[byte * 8 + bit] += (uint32_t)(s->acc[byte] >> (8 * bit) & 0xFF);
+    s->acc[byte] = 0;
+  }
+  s->pending = 0;
+}
+
+static void simhash_add(simhash_acc *s, uint64_t x) {
+  for (int byte = 0; byte < 8; byte++)
+    s->acc[byte] += s->lanes[x >> (8 * byte) & 0xFF];
+  s->total++;
+  if (++s->pending == 255)
+    simhash_flush(s);
+}
+
+static uint64_t simhash_result(simhash_acc *s) {
+  simhash_flush(s);
+  uint64_t h = 0;
+  for (int bit = 0; bit < 64; bit++)
+    if (2 * s->ones[bit] > s->total)
+      h |= 1ULL << bit;
+  return h;
+}
+
+/* One-permutation MinHash: the top bits of a shingle's hash pick one of the 64 bins, the
+ * rest is its value there, so each shingle costs one comparison. Empty bins borrow from the
+ * next non-empty bin (densification by rotation, Shrivastava & Li 2014), offset by the
+ * distance so that borrowed values differ from real ones. */
+#define BIN_BITS 6
+
+static void minhash_add(uint32_t *bins, uint64_t x) {
+  uint32_t bin = (uint32_t)(x >> (64 - BIN_BITS));
+  uint32_t v = (uint32_t)x;
+  if (v < bins[bin])
+    bins[bin] = v;
+}
+
+static void minhash_densify(uint32_t *bins) {
+  for (int j = 0; j < KABAR_MINHASH_SIZE; j++) {
+    if (bins[j] != UINT32_MAX)
+      continue;
+    for (int k = 1; k < KABAR_MINHASH_SIZE; k++) {
+      uint32_t src = bins[(j + k) % KABAR_MINHASH_SIZE];
+      /* only real values are borrowed: borrowed ones are marked below with the top bit */
+      if (src != UINT32_MAX && !(src & 0x80000000u)) {
+        bins[j] = (uint32_t)kabar__mix64(((uint64_t)src << 8) | (uint64_t)k) | 0x80000000u;
+        break;
+      }
+    }
   }
 }
 
@@ -40,44 +95,34 @@ kabar_status kabar__fingerprint(kabar_doc *doc) {
   if (n == 0)
     return KABAR_OK;
   uint64_t *h = kabar__malloc(n * sizeof *h);
-  if (!h)
+  simhash_acc *acc = kabar__malloc(sizeof *acc);
+  if (!h || !acc) {
+    kabar__free(h);
+    kabar__free(acc);
     return KABAR_ENOMEM;
+  }
   size_t k = 0;
   for (size_t i = 0; i < doc->tokens.n; i++)
     if (fingerprint_token(doc, &doc->tokens.v[i]))
       h[k++] = kabar__strtab_hash(&doc->terms, doc->tokens.v[i].term);
   size_t width = n < FP_SHINGLE ? n : FP_SHINGLE, nsh = n - width + 1;
-  for (size_t s = 0; s < nsh; s++) { /* in place: shingle s reads hashes s.. s+width-1 */
+  simhash_init(acc);
+  for (int j = 0; j < KABAR_MINHASH_SIZE; j++)
+    doc->minhash[j] = UINT32_MAX;
+  for (size_t s = 0; s < nsh; s++) {
     uint64_t v = 0;
     for (size_t j = 0; j < width; j++)
       v = kabar__mix64(v ^ h[s + j]) + j;
-    h[s] = v;
+    v = kabar__mix64(v);
+    simhash_add(acc, v);
+    /* real values keep the top bit clear so densified ones can be told apart */
+    minhash_add(doc->minhash, v & ~((uint64_t)1 << 31));
   }
-  qsort(h, nsh, sizeof *h, cmp_u64);
-  size_t u = 1;
-  for (size_t i = 1; i < nsh; i++)
-    if (h[i] != h[u - 1])
-      h[u++] = h[i];
-  int32_t votes[64] = {0};
-  uint64_t a[KABAR_MINHASH_SIZE], b[KABAR_MINHASH_SIZE];
-  minhash_params(a, b);
-  for (int j = 0; j < KABAR_MINHASH_SIZE; j++)
-    doc->minhash[j] = UINT32_MAX;
-  for (size_t i = 0; i < u; i++) {
-    uint64_t x = h[i];
-    for (int bit = 0; bit < 64; bit++)
-      votes[bit] += (x >> bit & 1u) ? 1 : -1;
-    for (int j = 0; j < KABAR_MINHASH_SIZE; j++) {
-      uint32_t v = (uint32_t)((a[j] * x + b[j]) >> 32);
-      if (v < doc->minhash[j])
-        doc->minhash[j] = v;
-    }
-  }
-  for (int bit = 0; bit < 64; bit++)
-    if (votes[bit] > 0)
-      doc->simhash |= 1ULL << bit;
+  minhash_densify(doc->minhash);
+  doc->simhash = simhash_result(acc);
   doc->nminhash = KABAR_MINHASH_SIZE;
-  doc->nshingles = u;
+  doc->nshingles = nsh;
   kabar__free(h);
+  kabar__free(acc);
   return KABAR_OK;
 }

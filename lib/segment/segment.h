@@ -9,6 +9,8 @@
 kabar_status kabar__segment_blocks(kabar_doc *doc);
 /* Word tokens of every block (ICU word breaks), with their case-folded type. */
 kabar_status kabar__segment_tokens(kabar_doc *doc);
+/* Test hook: non-zero sends every block to ICU instead of the fast tokenizer. */
+extern int kabar__tokens_force_icu;
 /* Sentences of title and body blocks; needs languages (abbreviations) and cuts. */
 kabar_status kabar__segment_sentences(kabar_doc *doc);
 /* A UText over doc->text[start, end), with newlines seen as spaces when needed. */

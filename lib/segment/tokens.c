@@ -36,7 +36,160 @@ static int is_reduplication(const kabar_doc *doc, const kabar_token *a, const ka
   return lb >= 3 && la > lb && memcmp(sa + la - lb, sb, lb) == 0;
 }
 
-static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
+/* ---- fast path ------------------------------------------------------------------------
+ * Most news paragraphs hold only Latin letters, digits, spaces and common punctuation. For
+ * those, UAX #29 word boundaries reduce to a few rules (WB5-WB13b), applied here without
+ * ICU's UText and state machine. Any other code point sends the block to ICU. */
+
+typedef enum wb_class {
+  WB_OTHER,     /* breaks on both sides, not part of a word */
+  WB_LETTER,    /* ALetter */
+  WB_NUMERIC,
+  WB_EXTNUMLET, /* '_' */
+  WB_MIDLETTER, /* none in ASCII under ICU's root rules */
+  WB_MIDNUM,    /* ',' ';' */
+  WB_MIDNUMLETQ,/* '.' '\'' U+2018 U+2019 */
+  WB_UNKNOWN    /* outside the fast path */
+} wb_class;
+
+/* Word-break classes of ASCII as ICU's root rules have them ('@' is a letter there, ':' is
+ * not MidLetter); controls other than white space go to ICU. */
+#define O WB_OTHER
+#define L WB_LETTER
+#define N WB_NUMERIC
+#define E WB_EXTNUMLET
+#define ML WB_MIDLETTER
+#define MN WB_MIDNUM
+#define Q WB_MIDNUMLETQ
+#define U WB_UNKNOWN
+static const uint8_t wb_ascii[128] = {
+    U, U, U, U, U, U, U, U, U, O, O, O, O, O, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    O, O, O, O, O, O, O, Q, O, O, O, O, MN, O, Q, O,
+    N, N, N, N, N, N, N, N, N, N, O, MN, O, O, O, O,
+    L, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, O, O, O, O, E,
+    O, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
+    L, L, L, L, L, L, L, L, L, L, L, O, O, O, O, O,
+};
+#undef O
+#undef L
+#undef N
+#undef E
+#undef ML
+#undef MN
+#undef Q
+#undef U
+
+static wb_class wb_classify(int32_t cp) {
+  if (cp < 0x80)
+    return (wb_class)wb_ascii[cp];
+  if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7))
+    return WB_LETTER;
+  switch (cp) {
+  case 0x2018: case 0x2019:
+    return WB_MIDNUMLETQ;
+  case 0x00A0: case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB: case 0x2013:
+  case 0x2014: case 0x2026: case 0x2022: case 0x00B0: case 0x00A9: case 0x00AE: case 0x2122:
+  case 0x20AC: case 0x00A3: case 0x00A7: case 0x00B4: case 0x2032: case 0x2033:
+    return WB_OTHER;
+  default:
+    return WB_UNKNOWN;
+  }
+}
+
+static int wb_is_word(wb_class c) {
+  return c == WB_LETTER || c == WB_NUMERIC || c == WB_EXTNUMLET;
+}
+
+typedef struct cp_info {
+  uint32_t off;
+  uint8_t len;
+  uint8_t cls;
+} cp_info;
+
+typedef KABAR_VEC(cp_info) cp_vec;
+
+static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
+                      int number, kabar_buf *scratch);
+
+/* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory. */
+static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch, cp_vec *cps) {
+  kabar_block *blk = &doc->blocks.v[bi];
+  const unsigned char *s = (const unsigned char *)doc->text;
+  cps->n = 0;
+  for (uint32_t i = blk->start; i < blk->end;) {
+    size_t len = 1;
+    int32_t cp = s[i] < 0x80 ? s[i] : kabar__utf8_decode(s + i, blk->end - i, &len);
+    cp_info ci = {i, (uint8_t)len, (uint8_t)wb_classify(cp)};
+    if (ci.cls == WB_UNKNOWN)
+      return 1;
+    if (KABAR_VEC_PUSH(*cps, ci) != 0)
+      return -1;
+    i += (uint32_t)len;
+  }
+  size_t n = cps->n;
+  const cp_info *c = cps->v;
+  for (size_t i = 0; i < n;) {
+    if (!wb_is_word((wb_class)c[i].cls)) {
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    wb_class prev = (wb_class)c[i].cls;
+    while (j < n) {
+      wb_class nc = (wb_class)c[j].cls;
+      if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
+        prev = nc;
+        j++;
+        continue;
+      }
+      if (j + 1 < n) {
+        wb_class after = (wb_class)c[j + 1].cls;
+        int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
+                         after == WB_LETTER; /* WB6/7 */
+        int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
+                      after == WB_NUMERIC; /* WB11/12 */
+        if (mid_letter || mid_num) {
+          prev = after;
+          j += 2;
+          continue;
+        }
+      }
+      break;
+    }
+    uint32_t a = c[i].off, b = c[j - 1].off + c[j - 1].len;
+    /* ICU's rule status is the last rule's: a word ending in a digit counts as a number */
+    if (push_token(doc, blk, bi, a, b, prev == WB_NUMERIC, scratch) != 0)
+      return -1;
+    i = j;
+  }
+  return 0;
+}
+
+static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
+                      int number, kabar_buf *scratch) {
+  kabar_token t;
+  memset(&t, 0, sizeof t);
+  t.start = a;
+  t.end = b;
+  t.block = bi;
+  t.flags = number ? KABAR_TOK_NUMBER : 0;
+  t.type = intern_type(doc, doc->text + a, b - a, scratch);
+  if (t.type == KABAR_STRTAB_NONE)
+    return -1;
+  if (doc->tokens.n > blk->tok_first &&
+      is_reduplication(doc, &doc->tokens.v[doc->tokens.n - 1], &t)) {
+    doc->tokens.v[doc->tokens.n - 1].end = t.end;
+    return 0;
+  }
+  return KABAR_VEC_PUSH(doc->tokens, t);
+}
+
+/* Test hook: 1 sends every block to ICU, so tests can compare both paths. */
+int kabar__tokens_force_icu;
+
+static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   kabar_block *blk = &doc->blocks.v[bi];
   UErrorCode ec = U_ZERO_ERROR;
   UText ut = UTEXT_INITIALIZER;
@@ -46,7 +199,6 @@ static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch
     utext_close(&ut);
     return KABAR_EDEP;
   }
-  blk->tok_first = (uint32_t)doc->tokens.n;
   kabar_status rc = KABAR_OK;
   int32_t prev = ubrk_first(doc->word_bi);
   for (int32_t next = ubrk_next(doc->word_bi); next != UBRK_DONE;
@@ -54,37 +206,37 @@ static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch
     int32_t status = ubrk_getRuleStatus(doc->word_bi);
     if (status < UBRK_WORD_NONE_LIMIT)
       continue;
-    kabar_token t;
-    memset(&t, 0, sizeof t);
-    t.start = blk->start + (uint32_t)prev;
-    t.end = blk->start + (uint32_t)next;
-    t.block = bi;
-    t.flags = status < UBRK_WORD_NUMBER_LIMIT ? KABAR_TOK_NUMBER : 0;
-    t.type = intern_type(doc, doc->text + t.start, t.end - t.start, scratch);
-    if (t.type == KABAR_STRTAB_NONE) {
-      rc = KABAR_ENOMEM;
-      break;
-    }
-    if (doc->tokens.n > blk->tok_first &&
-        is_reduplication(doc, &doc->tokens.v[doc->tokens.n - 1], &t)) {
-      doc->tokens.v[doc->tokens.n - 1].end = t.end;
-      continue;
-    }
-    if (KABAR_VEC_PUSH(doc->tokens, t) != 0) {
+    if (push_token(doc, blk, bi, blk->start + (uint32_t)prev, blk->start + (uint32_t)next,
+                   status < UBRK_WORD_NUMBER_LIMIT, scratch) != 0) {
       rc = KABAR_ENOMEM;
       break;
     }
   }
-  blk->tok_end = (uint32_t)doc->tokens.n;
   utext_close(&ut);
+  return rc;
+}
+
+static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch,
+                                 cp_vec *cps) {
+  kabar_block *blk = &doc->blocks.v[bi];
+  blk->tok_first = (uint32_t)doc->tokens.n;
+  int fast = kabar__tokens_force_icu ? 1 : fast_block_tokens(doc, bi, scratch, cps);
+  kabar_status rc = fast < 0 ? KABAR_ENOMEM : KABAR_OK;
+  if (fast == 1) {
+    doc->tokens.n = blk->tok_first;
+    rc = icu_block_tokens(doc, bi, scratch);
+  }
+  blk->tok_end = (uint32_t)doc->tokens.n;
   return rc;
 }
 
 kabar_status kabar__segment_tokens(kabar_doc *doc) {
   kabar_buf scratch = {0};
+  cp_vec cps = {0};
   kabar_status rc = KABAR_OK;
   for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++)
-    rc = block_tokens(doc, (uint32_t)i, &scratch);
+    rc = block_tokens(doc, (uint32_t)i, &scratch, &cps);
   kabar__buf_free(&scratch);
+  KABAR_VEC_FREE(cps);
   return rc;
 }

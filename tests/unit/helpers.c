@@ -1,0 +1,77 @@
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+kabar_ctx *test_ctx(void) {
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = KABAR_TEST_CORPORA;
+  kabar_error err;
+  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
+  if (!ctx)
+    fail_msg("kabar_ctx_new: %s (%s:%zu)", kabar_strerror(err.code), err.path, err.offset);
+  return ctx;
+}
+
+char *test_read_sample(const char *name, size_t *len) {
+  char path[1024];
+  if (name[0] == '/')
+    snprintf(path, sizeof path, "%s", name);
+  else
+    snprintf(path, sizeof path, "%s/samples/%s", KABAR_TEST_CORPORA, name);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    fail_msg("cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  assert_non_null(buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+  buf[n] = '\0';
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+size_t test_block_at_line(const kabar_doc *doc, size_t line) {
+  for (size_t i = 0; i < kabar_doc_block_count(doc); i++)
+    if (kabar_doc_block_line(doc, i) == line)
+      return i;
+  return KABAR_NO_INDEX;
+}
+
+static void assert_boundary(const char *text, size_t len, size_t off) {
+  assert_true(off <= len);
+  if (off < len)
+    assert_true(((unsigned char)text[off] & 0xC0) != 0x80);
+}
+
+static void assert_span(const char *text, size_t len, kabar_span sp) {
+  assert_true(sp.start <= sp.end);
+  assert_boundary(text, len, sp.start);
+  assert_boundary(text, len, sp.end);
+}
+
+void test_assert_spans_valid(const kabar_doc *doc, const char *text, size_t len) {
+  kabar_span sp;
+  for (size_t i = 0; i < kabar_doc_block_count(doc); i++) {
+    assert_int_equal(kabar_doc_block(doc, i, &sp, NULL), KABAR_OK);
+    assert_span(text, len, sp);
+    size_t dup = kabar_doc_block_duplicate_of(doc, i);
+    assert_true(dup == KABAR_NO_INDEX || dup < i);
+  }
+  for (size_t i = 0; i < kabar_doc_cut_count(doc); i++) {
+    assert_int_equal(kabar_doc_cut(doc, i, &sp, NULL, NULL, NULL), KABAR_OK);
+    assert_span(text, len, sp);
+  }
+  for (size_t i = 0; i < kabar_doc_sentence_count(doc); i++) {
+    assert_int_equal(kabar_doc_sentence(doc, i, &sp, NULL), KABAR_OK);
+    assert_span(text, len, sp);
+  }
+  for (size_t i = 0; i < kabar_doc_token_count(doc); i++) {
+    assert_int_equal(kabar_doc_token(doc, i, &sp, NULL, NULL), KABAR_OK);
+    assert_span(text, len, sp);
+  }
+}
