@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef enum rule_action { RULE_BLOCK = 1, RULE_CUT, RULE_DATELINE } rule_action;
+typedef enum rule_action { RULE_BLOCK = 1, RULE_CUT, RULE_CUT_TAIL, RULE_DATELINE } rule_action;
+
+/* cut-tail rules end in $ and see only this many bytes at the end of a block, so a long
+ * paragraph is not scanned from its start for a tail that can only be near its end. */
+#define TAIL_WINDOW 600
 
 typedef struct kabar_rule {
   rule_action action;
@@ -43,6 +47,8 @@ static int parse_rule_line(char *s, rule_action *action, char **name, char **pat
     *action = RULE_BLOCK;
   else if (strcmp(s, "cut") == 0)
     *action = RULE_CUT;
+  else if (strcmp(s, "cut-tail") == 0)
+    *action = RULE_CUT_TAIL;
   else if (strcmp(s, "dateline") == 0)
     *action = RULE_DATELINE;
   else
@@ -226,16 +232,30 @@ static kabar_status block_rules(clean_run *run, kabar_block *blk) {
   return r < 0 ? (kabar_status)r : KABAR_OK;
 }
 
+/* A cut takes the blanks before it along, so rules need not start with \s* (which would make
+ * every position a candidate start and defeat PCRE2's first-character scan). */
+static size_t absorb_blanks_before(const char *s, size_t ms) {
+  while (ms > 0 && (s[ms - 1] == ' ' || s[ms - 1] == '\t'))
+    ms--;
+  return ms;
+}
+
 static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   block_ctx *bc = ud;
   kabar_doc *doc = run->doc;
   const char *s = doc->text + bc->blk->start;
   size_t n = bc->blk->end - bc->blk->start, from = 0, ms = 0, me = 0;
+  if (rule->action == RULE_CUT_TAIL && n > TAIL_WINDOW) {
+    from = n - TAIL_WINDOW;
+    while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
+      from++;
+  }
   while (from <= n) {
     int m = match_at(run, rule->code, s, n, from, &ms, &me);
     if (m <= 0)
       return m;
-    if (me > ms && push_cut(doc, bc->blk->start + (uint32_t)ms, bc->blk->start + (uint32_t)me,
+    size_t start = absorb_blanks_before(s, ms);
+    if (me > ms && push_cut(doc, bc->blk->start + (uint32_t)start, bc->blk->start + (uint32_t)me,
                             bc->bi, KABAR_CUT_BOILERPLATE, rule->name) != 0)
       return KABAR_ENOMEM;
     if (me > from) {
@@ -288,6 +308,8 @@ static kabar_status cut_rules(clean_run *run, uint32_t bi) {
   size_t first = doc->cuts.n;
   block_ctx bc = {&doc->blocks.v[bi], bi, 0};
   int r = for_each_rule(run, RULE_CUT, visit_cut_rule, &bc);
+  if (r == 0)
+    r = for_each_rule(run, RULE_CUT_TAIL, visit_cut_rule, &bc);
   if (r < 0)
     return (kabar_status)r;
   merge_cuts(doc, first);

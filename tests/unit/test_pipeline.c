@@ -1,0 +1,381 @@
+/* lang/, clean/, terms/ and dedup/ through the public API, on the project's sample articles
+ * (corpora/samples/README.md lists what each contains, by line). */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static kabar_ctx *ctx;
+
+static int setup(void **state) {
+  (void)state;
+  ctx = test_ctx();
+  return ctx ? 0 : -1;
+}
+static int teardown(void **state) {
+  (void)state;
+  kabar_ctx_free(ctx);
+  return 0;
+}
+
+typedef struct sample {
+  char *text;
+  size_t len;
+  kabar_doc *doc;
+} sample;
+
+static sample load(const char *name) {
+  sample s;
+  s.text = test_read_sample(name, &s.len);
+  kabar_error err;
+  s.doc = kabar_doc_new(ctx, s.text, s.len, 0, &err);
+  if (!s.doc)
+    fail_msg("%s: %s", name, kabar_strerror(err.code));
+  test_assert_spans_valid(s.doc, s.text, s.len);
+  return s;
+}
+static void unload(sample *s) {
+  kabar_doc_free(s->doc);
+  free(s->text);
+}
+
+static kabar_block_kind kind_at(const sample *s, size_t line) {
+  size_t b = test_block_at_line(s->doc, line);
+  assert_int_not_equal(b, KABAR_NO_INDEX);
+  kabar_block_kind k;
+  assert_int_equal(kabar_doc_block(s->doc, b, NULL, &k), KABAR_OK);
+  return k;
+}
+
+static size_t dup_line(const sample *s, size_t line) {
+  size_t b = test_block_at_line(s->doc, line);
+  size_t d = kabar_doc_block_duplicate_of(s->doc, b);
+  return d == KABAR_NO_INDEX ? 0 : kabar_doc_block_line(s->doc, d);
+}
+
+/* The text of block `line` (its original bytes) occurs `times` times in the cleaned text. */
+static void assert_in_text(const sample *s, size_t line, int times) {
+  kabar_span sp;
+  assert_int_equal(kabar_doc_block(s->doc, test_block_at_line(s->doc, line), &sp, NULL), KABAR_OK);
+  size_t n = sp.end - sp.start < 60 ? sp.end - sp.start : 60;
+  char needle[61];
+  memcpy(needle, s->text + sp.start, n);
+  needle[n] = '\0';
+  int count = 0;
+  for (const char *p = kabar_doc_text(s->doc, NULL); (p = strstr(p, needle)) != NULL; p += n)
+    count++;
+  assert_int_equal(count, times);
+}
+
+static void test_structural_copy_id(void **state) {
+  (void)state;
+  sample s = load("id-cyber-pact.txt");
+  assert_string_equal(kabar_doc_lang(s.doc), "id");
+  assert_true(kabar_doc_lang_confidence(s.doc) > 0.5);
+  assert_int_equal(kind_at(&s, 1), KABAR_BLOCK_TITLE);
+  static const size_t boiler[] = {2, 3, 4, 8, 11, 22};
+  for (size_t i = 0; i < sizeof boiler / sizeof *boiler; i++)
+    assert_int_equal(kind_at(&s, boiler[i]), KABAR_BLOCK_BOILERPLATE);
+  /* lines 15-21 repeat 6, 7, 9, 10, 12, 13, 14 (the copy skips the boilerplate lines) */
+  static const size_t copy[][2] = {{15, 6}, {16, 7}, {17, 9}, {18, 10}, {19, 12}, {20, 13}, {21, 14}};
+  for (size_t i = 0; i < 7; i++) {
+    assert_int_equal(dup_line(&s, copy[i][0]), copy[i][1]);
+    size_t b = test_block_at_line(s.doc, copy[i][0]);
+    assert_int_equal(kabar_doc_block_repeat(s.doc, b), KABAR_REPEAT_STRUCTURAL);
+    assert_true(kabar_doc_block_similarity(s.doc, b) > 0.99);
+    assert_in_text(&s, copy[i][1], 1);
+  }
+  assert_int_equal(dup_line(&s, 5), 0); /* the lead is not repeated */
+  assert_in_text(&s, 5, 1);
+  assert_null(strstr(kabar_doc_text(s.doc, NULL), "Baca juga"));
+  assert_null(strstr(kabar_doc_text(s.doc, NULL), "SCROLL TO CONTINUE"));
+  unload(&s);
+}
+
+static void test_natural_repeat_kept(void **state) {
+  (void)state;
+  sample s = load("id-banjir-quote.txt");
+  assert_string_equal(kabar_doc_lang(s.doc), "id");
+  assert_int_equal(dup_line(&s, 23), 7);
+  size_t b = test_block_at_line(s.doc, 23);
+  assert_int_equal(kabar_doc_block_repeat(s.doc, b), KABAR_REPEAT_NATURAL);
+  assert_in_text(&s, 7, 2); /* said twice, kept twice */
+  static const size_t boiler[] = {11, 17, 27, 29, 30};
+  for (size_t i = 0; i < sizeof boiler / sizeof *boiler; i++)
+    assert_int_equal(kind_at(&s, boiler[i]), KABAR_BLOCK_BOILERPLATE);
+  /* the dateline is reported, kept in the text */
+  kabar_span sp;
+  kabar_cut_kind kind;
+  size_t block;
+  const char *rule;
+  int found = 0;
+  for (size_t i = 0; i < kabar_doc_cut_count(s.doc); i++) {
+    assert_int_equal(kabar_doc_cut(s.doc, i, &sp, &kind, &block, &rule), KABAR_OK);
+    if (kind == KABAR_CUT_DATELINE) {
+      found = 1;
+      assert_int_equal(kabar_doc_block_line(s.doc, block), 3);
+      assert_memory_equal(s.text + sp.start, "Liputan6.com, Semarang", 22);
+      assert_non_null(rule);
+    }
+  }
+  assert_true(found);
+  assert_non_null(strstr(kabar_doc_text(s.doc, NULL), "Liputan6.com, Semarang"));
+  unload(&s);
+}
+
+static void test_glued_metadata_cut(void **state) {
+  (void)state;
+  sample s = load("nl-chipfabriek.txt");
+  assert_string_equal(kabar_doc_lang(s.doc), "nl");
+  assert_int_equal(kind_at(&s, 1), KABAR_BLOCK_BODY); /* a lead paragraph, not a title */
+  assert_int_equal(kind_at(&s, 7), KABAR_BLOCK_BODY); /* subheading */
+  assert_int_equal(kind_at(&s, 17), KABAR_BLOCK_BOILERPLATE);
+  assert_int_equal(kind_at(&s, 19), KABAR_BLOCK_BOILERPLATE);
+  size_t len;
+  const char *text = kabar_doc_text(s.doc, &len);
+  assert_null(strstr(text, "date 2024"));
+  assert_memory_equal(text, "EINDHOVEN - ", 12); /* the rest of line 1 is kept */
+  for (size_t i = 0; i < kabar_doc_block_count(s.doc); i++)
+    assert_int_equal(kabar_doc_block_duplicate_of(s.doc, i), KABAR_NO_INDEX);
+  unload(&s);
+}
+
+static void test_crlf_structural_copy_nl(void **state) {
+  (void)state;
+  sample s = load("nl-verkiezingen-crlf.txt");
+  assert_string_equal(kabar_doc_lang(s.doc), "nl");
+  for (size_t line = 17; line <= 27; line += 2) {
+    assert_int_equal(dup_line(&s, line), line - 14);
+    assert_int_equal(kabar_doc_block_repeat(s.doc, test_block_at_line(s.doc, line)),
+                     KABAR_REPEAT_STRUCTURAL);
+  }
+  assert_int_equal(kind_at(&s, 15), KABAR_BLOCK_BOILERPLATE);
+  assert_int_equal(kind_at(&s, 29), KABAR_BLOCK_BOILERPLATE);
+  assert_null(strchr(kabar_doc_text(s.doc, NULL), '\r'));
+  kabar_span sp;
+  for (size_t i = 0; i < kabar_doc_block_count(s.doc); i++) {
+    kabar_doc_block(s.doc, i, &sp, NULL);
+    assert_int_not_equal(s.text[sp.end - 1], '\r');
+  }
+  unload(&s);
+}
+
+static void test_block_language(void **state) {
+  (void)state;
+  sample s = load("id-mixed-nl-quote.txt");
+  assert_string_equal(kabar_doc_lang(s.doc), "id");
+  for (size_t line = 2; line <= 9; line++)
+    assert_string_equal(kabar_doc_block_lang(s.doc, test_block_at_line(s.doc, line)),
+                        line == 6 ? "nl" : "id");
+  unload(&s);
+}
+
+static void test_wrapped_paragraphs(void **state) {
+  (void)state;
+  sample s = load("nl-wrapped.txt");
+  assert_int_equal(kabar_doc_block_count(s.doc), 6);
+  static const size_t starts[] = {1, 3, 10, 16, 22, 28};
+  for (size_t i = 0; i < 6; i++)
+    assert_int_equal(kabar_doc_block_line(s.doc, i), starts[i]);
+  size_t len;
+  const char *text = kabar_doc_text(s.doc, &len);
+  int paragraphs = 1;
+  for (const char *p = text; (p = strstr(p, "\n\n")) != NULL; p += 2)
+    paragraphs++;
+  assert_int_equal(paragraphs, 6);
+  unload(&s);
+}
+
+static void test_language_other_and_forced(void **state) {
+  (void)state;
+  const char *en = "The committee said on Tuesday that the new rules would take effect next "
+                   "year, after a long consultation with the industry and its workers.";
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(ctx, en, strlen(en), 0, &err);
+  assert_non_null(doc);
+  assert_string_equal(kabar_doc_lang(doc), "other");
+  kabar_doc_free(doc);
+  doc = kabar_doc_new_lang(ctx, en, strlen(en), "nl", 0, &err);
+  assert_non_null(doc);
+  assert_string_equal(kabar_doc_lang(doc), "nl");
+  kabar_doc_free(doc);
+  assert_null(kabar_doc_new_lang(ctx, en, strlen(en), "xx", 0, &err));
+  assert_int_equal(err.code, KABAR_ELANG);
+}
+
+static void test_stems_and_stopwords(void **state) {
+  (void)state;
+  const char *t = "Pengungkapan-pengungkapan itu dilakukan oleh perusahaan-perusahaan besar.";
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new_lang(ctx, t, strlen(t), "id", 0, &err);
+  assert_non_null(doc);
+  assert_int_equal(kabar_doc_token_count(doc), 6);
+  const char *stem;
+  int stop;
+  kabar_span sp;
+  assert_int_equal(kabar_doc_token(doc, 0, &sp, &stem, &stop), KABAR_OK);
+  assert_int_equal(sp.end - sp.start, strlen("Pengungkapan-pengungkapan"));
+  assert_string_equal(stem, "ungkap");
+  assert_false(stop);
+  assert_int_equal(kabar_doc_token(doc, 1, NULL, &stem, &stop), KABAR_OK);
+  assert_true(stop); /* "itu" */
+  assert_int_equal(kabar_doc_token(doc, 4, NULL, &stem, NULL), KABAR_OK);
+  assert_string_equal(stem, "usaha");
+  assert_int_equal(kabar_doc_token(doc, 99, NULL, NULL, NULL), KABAR_EINVAL);
+  kabar_doc_free(doc);
+}
+
+static void test_near_repeat_with_edits(void **state) {
+  (void)state;
+  const char *t =
+      "Pemerintah kota mengumumkan rencana pembangunan jembatan baru di atas sungai yang "
+      "membelah kawasan pasar lama, dengan anggaran yang disetujui dewan bulan lalu.\n"
+      "Warga menyambut rencana itu dengan antusias karena jembatan lama sering macet.\n"
+      "Pemerintah kota mengumumkan rencana pembangunan jembatan baru di atas sungai yang "
+      "membelah kawasan pasar lama, dengan anggaran yang telah disetujui dewan bulan lalu.\n";
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new_lang(ctx, t, strlen(t), "id", 0, &err);
+  assert_non_null(doc);
+  assert_int_equal(kabar_doc_block_count(doc), 3);
+  assert_int_equal(kabar_doc_block_duplicate_of(doc, 2), 0);
+  double sim = kabar_doc_block_similarity(doc, 2);
+  assert_true(sim > 0.6 && sim < 1.0);
+  assert_int_equal(kabar_doc_block_duplicate_of(doc, 1), KABAR_NO_INDEX);
+  kabar_doc_free(doc);
+}
+
+static void test_fingerprints(void **state) {
+  (void)state;
+  sample a = load("id-cyber-pact.txt");
+  size_t n;
+  const uint32_t *mh = kabar_doc_minhash(a.doc, &n);
+  assert_int_equal(n, KABAR_MINHASH_SIZE);
+  assert_true(kabar_doc_shingle_count(a.doc) > 50);
+  /* the structural copy does not change the fingerprint: analyse the article without it */
+  size_t cut = 0;
+  kabar_span sp;
+  kabar_doc_block(a.doc, test_block_at_line(a.doc, 15), &sp, NULL);
+  cut = sp.start;
+  kabar_error err;
+  kabar_doc *b = kabar_doc_new(ctx, a.text, cut, 0, &err);
+  assert_non_null(b);
+  assert_int_equal(kabar_doc_simhash(a.doc), kabar_doc_simhash(b));
+  size_t nb;
+  const uint32_t *mb = kabar_doc_minhash(b, &nb);
+  assert_memory_equal(mh, mb, n * sizeof *mh);
+  /* an unrelated article differs in most MinHash values */
+  sample c = load("id-banjir-quote.txt");
+  const uint32_t *mc = kabar_doc_minhash(c.doc, NULL);
+  size_t same = 0;
+  for (size_t i = 0; i < n; i++)
+    same += mh[i] == mc[i];
+  assert_true(same < n / 8);
+  assert_int_not_equal(kabar_doc_simhash(a.doc), kabar_doc_simhash(c.doc));
+  kabar_doc_free(b);
+  unload(&a);
+  unload(&c);
+}
+
+static void test_api_errors(void **state) {
+  (void)state;
+  kabar_error err;
+  assert_null(kabar_doc_new(NULL, "x", 1, 0, &err));
+  assert_int_equal(err.code, KABAR_EINVAL);
+  assert_null(kabar_doc_new(ctx, NULL, 5, 0, &err));
+  assert_int_equal(err.code, KABAR_EINVAL);
+  assert_null(kabar_doc_new(ctx, "x", 1, 0x80u, &err));
+  assert_int_equal(err.code, KABAR_EINVAL);
+  assert_null(kabar_doc_new(ctx, "ab\xc3", 3, 0, &err));
+  assert_int_equal(err.code, KABAR_EUTF8);
+  assert_int_equal(err.offset, 2);
+  kabar_doc *doc = kabar_doc_new(ctx, "ab\xc3 cd", 6, KABAR_DOC_REPLACE_INVALID, &err);
+  assert_non_null(doc);
+  kabar_span sp;
+  assert_int_equal(kabar_doc_block(doc, 0, &sp, NULL), KABAR_OK);
+  assert_int_equal(sp.start, 0);
+  assert_int_equal(sp.end, 6); /* spans are offsets into the input, not the repaired copy */
+  assert_int_equal(kabar_doc_token(doc, 1, &sp, NULL, NULL), KABAR_OK);
+  assert_int_equal(sp.start, 4);
+  assert_int_equal(kabar_doc_block(doc, 7, &sp, NULL), KABAR_EINVAL);
+  assert_int_equal(kabar_doc_block_line(doc, 7), 0);
+  kabar_doc_free(doc);
+  doc = kabar_doc_new(ctx, NULL, 0, 0, &err); /* empty input: an empty doc */
+  assert_non_null(doc);
+  assert_int_equal(kabar_doc_block_count(doc), 0);
+  assert_string_equal(kabar_doc_text(doc, NULL), "");
+  assert_int_equal(kabar_doc_simhash(doc), 0);
+  kabar_doc_free(doc);
+  kabar_doc_free(NULL);
+  kabar_ctx_free(NULL);
+  /* a tiny input limit */
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = KABAR_TEST_CORPORA;
+  opts.max_input_bytes = 10;
+  kabar_ctx *small = kabar_ctx_new(&opts, &err);
+  assert_non_null(small);
+  assert_null(kabar_doc_new(small, "0123456789ab", 12, 0, &err));
+  assert_int_equal(err.code, KABAR_ELIMIT);
+  assert_int_equal(err.offset, 10);
+  kabar_ctx_free(small);
+  /* options versions and bad data directories */
+  opts.version = 99;
+  assert_null(kabar_ctx_new(&opts, &err));
+  assert_int_equal(err.code, KABAR_EVERSION);
+  assert_int_equal(kabar_ctx_options_init(&opts, 99), KABAR_EVERSION);
+  assert_int_equal(kabar_ctx_options_init(&opts, KABAR_CTX_OPTIONS_VERSION), KABAR_OK);
+  opts.data_dir = "/nonexistent/kabar";
+  assert_null(kabar_ctx_new(&opts, &err));
+  assert_int_equal(err.code, KABAR_EIO);
+  assert_string_equal(err.path, "/nonexistent/kabar");
+  opts.data_dir = KABAR_TEST_CORPORA;
+  opts.languages = "id,xx";
+  assert_null(kabar_ctx_new(&opts, &err));
+  assert_int_equal(err.code, KABAR_ELANG);
+  opts.languages = "nl";
+  kabar_ctx *nl = kabar_ctx_new(&opts, &err);
+  assert_non_null(nl);
+  assert_int_equal(kabar_ctx_lang_count(nl), 1);
+  assert_string_equal(kabar_ctx_lang(nl, 0), "nl");
+  assert_null(kabar_ctx_lang(nl, 1));
+  kabar_ctx_free(nl);
+  for (int code = 0; code >= -10; code--)
+    assert_non_null(kabar_strerror(code));
+  assert_string_equal(kabar_strerror(KABAR_EUTF8), "input is not valid UTF-8");
+}
+
+static void test_version(void **state) {
+  (void)state;
+  assert_int_equal(kabar_version(), KABAR_VERSION_NUMBER);
+  assert_string_equal(kabar_version_string(), KABAR_VERSION_STRING);
+  char expect[32];
+  snprintf(expect, sizeof expect, "%d.%d.%d", KABAR_VERSION_MAJOR, KABAR_VERSION_MINOR,
+           KABAR_VERSION_PATCH);
+  assert_string_equal(kabar_version_string(), expect);
+}
+
+static void test_sentences_skip_cuts(void **state) {
+  (void)state;
+  sample s = load("nl-chipfabriek.txt");
+  kabar_span sp;
+  size_t block;
+  assert_int_equal(kabar_doc_sentence(s.doc, 0, &sp, &block), KABAR_OK);
+  assert_int_equal(block, 0);
+  assert_true(s.text[sp.start] != ' ');
+  assert_int_not_equal(strncmp(s.text + sp.start, "date", 4), 0);
+  assert_int_not_equal(strncmp(s.text + sp.start, "EINDHOVEN", 9), 0);
+  unload(&s);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_structural_copy_id),  cmocka_unit_test(test_natural_repeat_kept),
+      cmocka_unit_test(test_glued_metadata_cut),  cmocka_unit_test(test_crlf_structural_copy_nl),
+      cmocka_unit_test(test_block_language),      cmocka_unit_test(test_wrapped_paragraphs),
+      cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
+      cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
+      cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
+      cmocka_unit_test(test_sentences_skip_cuts),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
