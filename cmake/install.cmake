@@ -29,5 +29,11 @@ install(FILES "${PROJECT_BINARY_DIR}/kabarConfig.cmake"
               cmake/FindStemmer.cmake
         DESTINATION ${KABAR_CMAKE_DIR})
 
+# kabar.pc's paths follow ${prefix}, so the tree can be relocated (cmake --install --prefix);
+# an absolute CMAKE_INSTALL_<dir> is kept as given.
+foreach(dir LIBDIR INCLUDEDIR DATADIR)
+  set(KABAR_PC_${dir} "\${prefix}")
+  cmake_path(APPEND KABAR_PC_${dir} "${CMAKE_INSTALL_${dir}}")
+endforeach()
 configure_file(cmake/kabar.pc.in "${PROJECT_BINARY_DIR}/kabar.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/kabar.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
