@@ -3,7 +3,8 @@
  * INPUT holds article records ({"text": ...}); OUTPUT is `dedup --jsonl --json INPUT`. Every
  * output line must parse, every span (blocks, cuts, sentences) must lie inside its record's
  * text on UTF-8 boundaries, duplicate_of must point backwards, and the language is compared
- * with LANG. Prints one summary line; exit 1 if any record fails a check. */
+ * with LANG (records without any text have no language and are counted apart). Prints one
+ * summary line; exit 1 if any record fails a check. */
 #define _POSIX_C_SOURCE 200809L
 #include <jansson.h>
 #include <stdio.h>
@@ -83,7 +84,7 @@ int main(int argc, char **argv) {
     perror(argv[3]);
     return 2;
   }
-  size_t records = 0, bad = 0, right = 0, other = 0, wrong = 0, lcap = 0;
+  size_t records = 0, bad = 0, right = 0, other = 0, wrong = 0, empty = 0, lcap = 0;
   char *line = NULL;
   ssize_t len;
   while ((len = getline(&line, &lcap, out)) >= 0) {
@@ -106,7 +107,9 @@ int main(int argc, char **argv) {
                check_spans(t, json_object_get(o, "sentences"), "sentence", in_line);
       bad += !ok;
       const char *lang = json_string_value(json_object_get(o, "lang"));
-      if (lang && strcmp(lang, argv[1]) == 0)
+      if (json_array_size(json_object_get(o, "blocks")) == 0)
+        empty++; /* no text at all: there is no language to find */
+      else if (lang && strcmp(lang, argv[1]) == 0)
         right++;
       else if (lang && strcmp(lang, "other") == 0)
         other++;
@@ -117,10 +120,11 @@ int main(int argc, char **argv) {
   }
   free(line);
   fclose(out);
-  printf("%s: %zu records, %zu with bad spans or JSON; language %s: %zu right, %zu other, "
-         "%zu wrong (%.2f%%)\n",
-         argv[2], records, bad, argv[1], right, other, wrong,
-         records ? 100.0 * (double)right / (double)records : 0.0);
+  size_t with_text = records - empty;
+  printf("%s: %zu records, %zu with bad spans or JSON, %zu without text; language %s of the "
+         "others: %zu right, %zu other, %zu wrong (%.2f%%)\n",
+         argv[2], records, bad, empty, argv[1], right, other, wrong,
+         with_text ? 100.0 * (double)right / (double)with_text : 0.0);
   for (size_t i = 0; i < ninputs; i++)
     free(inputs[i].p);
   free(inputs);

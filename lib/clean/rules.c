@@ -206,6 +206,8 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
 /* Block rules see only blocks up to this size: boilerplate lines are short, and long
  * paragraphs then never pay for anchored whole-line patterns. */
 #define BLOCK_RULE_MAX 1000
+/* Confidence reported for a language found only through boilerplate rules. */
+#define CHROME_LANG_CONFIDENCE 0.3
 
 typedef struct block_ctx {
   kabar_block *blk;
@@ -393,6 +395,42 @@ static void pick_title(kabar_doc *doc) {
     doc->blocks.v[first].kind = KABAR_BLOCK_TITLE;
 }
 
+/* When function words gave no language, site chrome can: a page whose blocks only one
+ * language's block or dateline rules recognise ("Halo, pembaca nawala...", "Jakarta, CNN
+ * Indonesia --") is in that language. Returns the language or KABAR_LANG_OTHER. */
+static int visit_any_rule(clean_run *run, const kabar_rule *rule, void *ud) {
+  block_ctx *bc = ud;
+  size_t ms = 0, me = 0;
+  return match_at(run, rule->code, run->doc->text + bc->blk->start,
+                  bc->blk->end - bc->blk->start, 0, &ms, &me);
+}
+
+static uint8_t lang_from_chrome(clean_run *run) {
+  const kabar_ctx *ctx = run->doc->ctx;
+  size_t best = 0, best_hits = 0, ties = 0;
+  for (size_t l = 0; l < ctx->nlangs; l++) {
+    run->nsets = 1;
+    run->sets[0] = ctx->langs[l].rules;
+    size_t hits = 0;
+    for (size_t i = 0; i < run->doc->blocks.n; i++) {
+      kabar_block *blk = &run->doc->blocks.v[i];
+      if (blk->end - blk->start > BLOCK_RULE_MAX)
+        continue;
+      block_ctx bc = {blk, (uint32_t)i, 0};
+      hits += for_each_rule(run, RULE_BLOCK, visit_any_rule, &bc) > 0 ||
+              for_each_rule(run, RULE_DATELINE, visit_any_rule, &bc) > 0;
+    }
+    if (hits > best_hits) {
+      best = l;
+      best_hits = hits;
+      ties = 0;
+    } else if (hits == best_hits && hits > 0) {
+      ties++;
+    }
+  }
+  return best_hits > 0 && ties == 0 ? (uint8_t)best : KABAR_LANG_OTHER;
+}
+
 /* Datelines are looked for in the first body blocks only. */
 #define DATELINE_BLOCKS 2
 
@@ -406,6 +444,16 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
   if (!run.md)
     return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   kabar_status rc = KABAR_OK;
+  if (doc->lang == KABAR_LANG_OTHER && !doc->lang_forced) {
+    uint8_t l = lang_from_chrome(&run);
+    if (l != KABAR_LANG_OTHER) {
+      doc->lang = l;
+      doc->lang_conf = CHROME_LANG_CONFIDENCE;
+      for (size_t i = 0; i < doc->blocks.n; i++)
+        if (doc->blocks.v[i].lang == KABAR_LANG_OTHER)
+          doc->blocks.v[i].lang = l;
+    }
+  }
   for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++) {
     kabar_block *blk = &doc->blocks.v[i];
     run.nsets = 0;

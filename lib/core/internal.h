@@ -92,6 +92,7 @@ struct kabar_doc {
   kabar_offmap map;
 
   uint8_t lang;
+  uint8_t lang_forced;      /* given by the caller, not detected */
   double lang_conf;
 
   KABAR_VEC(kabar_block) blocks;

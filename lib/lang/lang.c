@@ -5,8 +5,8 @@
 
 /* Below this share of tokens in the best list, text is "other" (English shares some short
  * words with Dutch, but not a quarter of its tokens). */
-#define MIN_COVERAGE 0.15
-#define MIN_HITS 2
+#define MIN_COVERAGE 0.08
+#define MIN_HITS 1
 /* A block overrides the document's language only with this much evidence. */
 #define BLOCK_MIN_TOKENS 8
 #define BLOCK_MIN_MARGIN 3
@@ -72,6 +72,7 @@ void kabar__lang_detect(kabar_doc *doc, int forced) {
   const kabar_ctx *ctx = doc->ctx;
   if (forced >= 0) {
     doc->lang = (uint8_t)forced;
+    doc->lang_forced = 1;
     doc->lang_conf = 1.0;
   } else {
     votes all;
