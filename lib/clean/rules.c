@@ -1,4 +1,5 @@
 #include "clean.h"
+#include "../text/text.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -237,8 +238,14 @@ static kabar_status block_rules(clean_run *run, kabar_block *blk) {
 /* A cut takes the blanks before it along, so rules need not start with \s* (which would make
  * every position a candidate start and defeat PCRE2's first-character scan). */
 static size_t absorb_blanks_before(const char *s, size_t ms) {
-  while (ms > 0 && (s[ms - 1] == ' ' || s[ms - 1] == '\t'))
-    ms--;
+  while (ms > 0) {
+    size_t p = ms - 1, len;
+    while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80)
+      p--;
+    if (!kabar__is_space_cp(kabar__utf8_decode((const unsigned char *)s + p, ms - p, &len)))
+      break;
+    ms = p;
+  }
   return ms;
 }
 
@@ -291,8 +298,10 @@ static int cmp_cut(const void *a, const void *b) {
 
 /* Sorts the block's cuts from index `first` on and merges overlapping ones. */
 static void merge_cuts(kabar_doc *doc, size_t first) {
-  kabar_cut *c = doc->cuts.v + first;
   size_t n = doc->cuts.n - first, w = 0;
+  if (n == 0)
+    return;
+  kabar_cut *c = doc->cuts.v + first;
   qsort(c, n, sizeof *c, cmp_cut);
   for (size_t i = 0; i < n; i++) {
     if (w > 0 && c[i].start < c[w - 1].end && c[i].kind == c[w - 1].kind) {

@@ -75,6 +75,8 @@ void kabar__strtab_free(kabar_strtab *t);
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);
 /* Returns the id of s or KABAR_STRTAB_NONE. */
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len);
+/* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). */
+uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len, uint64_t h);
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;
 }

@@ -20,8 +20,9 @@ kabar_status kabar__lang_mark_types(kabar_doc *doc) {
   for (size_t t = 0; t < n; t++) {
     const char *s = kabar__strtab_str(&doc->types, (uint32_t)t);
     uint32_t len = kabar__strtab_len(&doc->types, (uint32_t)t);
+    uint64_t h = kabar__strtab_hash(&doc->types, (uint32_t)t);
     for (size_t l = 0; l < ctx->nlangs; l++)
-      if (kabar__strtab_find(&ctx->langs[l].stopwords, s, len) != KABAR_STRTAB_NONE)
+      if (kabar__strtab_find_hashed(&ctx->langs[l].stopwords, s, len, h) != KABAR_STRTAB_NONE)
         doc->type_stop[t] |= 1u << l;
   }
   return KABAR_OK;

@@ -50,11 +50,26 @@ static int split_lines(const kabar_doc *doc, line_vec *lines) {
   return 0;
 }
 
+/* A wrapped line breaks mid-sentence; one that ends a sentence is a paragraph of its own. */
+static int ends_sentence(const kabar_doc *doc, uint32_t b) {
+  char c = doc->text[b - 1];
+  return c == '.' || c == '!' || c == '?' || c == ':' || c == '"' ||
+         (b >= 3 && memcmp(doc->text + b - 3, "\xE2\x80\x9D", 3) == 0); /* ” */
+}
+
 /* Hard-wrapped text has blank-line paragraphs whose lines, except each paragraph's last, are
- * filled close to one width. Returns that width, or 0 for one-paragraph-per-line text. */
+ * filled close to one width and break mid-sentence. Returns that width, or 0 for
+ * one-paragraph-per-line text. */
 static uint32_t wrap_width(const kabar_doc *doc, const line *l, size_t n) {
-  size_t joined = 0, filled = 0;
+  size_t joined = 0, filled = 0, blank = 0;
   uint32_t width = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t a = l[i].start, b = l[i].end;
+    trim_span(doc->text, &a, &b);
+    blank += a == b;
+  }
+  if (blank == 0)
+    return 0;
   for (size_t i = 0; i + 1 < n; i++) {
     uint32_t a = l[i].start, b = l[i].end, c = l[i + 1].start, d = l[i + 1].end;
     trim_span(doc->text, &a, &b);
@@ -62,7 +77,7 @@ static uint32_t wrap_width(const kabar_doc *doc, const line *l, size_t n) {
     if (a == b || c == d)
       continue;
     joined++;
-    if (b - a >= 40 && b - a <= 100)
+    if (b - a >= 40 && b - a <= 100 && !ends_sentence(doc, b))
       filled++;
     if (b - a > width && b - a <= 100)
       width = b - a;

@@ -3,19 +3,36 @@
 
 #include <unicode/utext.h>
 
+/* The code point before byte b (b > a), its start in *p. */
+static int32_t cp_before(const char *text, uint32_t a, uint32_t b, uint32_t *p) {
+  uint32_t q = b - 1;
+  while (q > a && ((unsigned char)text[q] & 0xC0) == 0x80)
+    q--;
+  size_t len;
+  *p = q;
+  return kabar__utf8_decode((const unsigned char *)text + q, b - q, &len);
+}
+
+/* Characters that open a word's context: spaces, brackets and opening quotes. */
+static int opens_word(int32_t cp) {
+  return kabar__is_space_cp(cp) || cp == '(' || cp == '[' || cp == '"' || cp == '\'' ||
+         cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A || cp == 0x00AB ||
+         cp == 0x2039;
+}
+
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
  * the break after it is not a sentence end. */
 static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, uint32_t a,
                                 uint32_t b) {
   const char *s = doc->text;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\n' || s[b - 1] == '\r'))
-    b--;
+  uint32_t p;
+  while (b > a && kabar__is_space_cp(cp_before(s, a, b, &p)))
+    b = p;
   if (b == a || s[b - 1] != '.')
     return 0;
   uint32_t w = b;
-  while (w > a && s[w - 1] != ' ' && s[w - 1] != '\t' && s[w - 1] != '\n' && s[w - 1] != '(' &&
-         s[w - 1] != '"' && s[w - 1] != '\'')
-    w--;
+  while (w > a && !opens_word(cp_before(s, a, w, &p)))
+    w = p;
   uint32_t n = b - w;
   if (n == 2 && ((s[w] >= 'A' && s[w] <= 'Z') || (s[w] >= 'a' && s[w] <= 'z')))
     return 1; /* an initial */
@@ -27,36 +44,53 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
   return kabar__strtab_find(&lang->abbrevs, low, n) != KABAR_STRTAB_NONE;
 }
 
-static int in_cut(const kabar_doc *doc, size_t *ci, uint32_t pos) {
-  while (*ci < doc->cuts.n && doc->cuts.v[*ci].end <= pos)
-    (*ci)++;
-  return *ci < doc->cuts.n && doc->cuts.v[*ci].start <= pos;
+/* Index of the first cut ending after pos (cuts are sorted and do not overlap). */
+static size_t first_cut_after(const kabar_doc *doc, uint32_t pos) {
+  size_t lo = 0, hi = doc->cuts.n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (doc->cuts.v[mid].end <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
 }
 
-/* Moves the sentence's edges out of cut spans and white space; empty if nothing is left. */
+/* The cut containing pos, or NULL. */
+static const kabar_cut *cut_at(const kabar_doc *doc, uint32_t pos) {
+  size_t i = first_cut_after(doc, pos);
+  return i < doc->cuts.n && doc->cuts.v[i].start <= pos ? &doc->cuts.v[i] : NULL;
+}
+
+static int space_at(const char *text, uint32_t pos, uint32_t end, uint32_t *next) {
+  size_t len;
+  int32_t cp = kabar__utf8_decode((const unsigned char *)text + pos, end - pos, &len);
+  *next = pos + (uint32_t)len;
+  return kabar__is_space_cp(cp);
+}
+
+/* Moves the sentence's edges out of cut spans and white space (any kind, NUL included);
+ * empty if nothing is left. */
 static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
-  size_t ci = 0;
+  uint32_t next, p;
+  const kabar_cut *c;
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
-    while (*a < *b && (doc->text[*a] == ' ' || doc->text[*a] == '\n' || doc->text[*a] == '\r' ||
-                       doc->text[*a] == '\t'))
-      (*a)++, changed = 1;
-    if (*a < *b && in_cut(doc, &ci, *a)) {
-      *a = doc->cuts.v[ci].end < *b ? doc->cuts.v[ci].end : *b;
+    while (*a < *b && space_at(doc->text, *a, *b, &next))
+      *a = next, changed = 1;
+    if (*a < *b && (c = cut_at(doc, *a)) != NULL) {
+      *a = c->end < *b ? c->end : *b;
       changed = 1;
     }
   }
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
-    while (*b > *a && (doc->text[*b - 1] == ' ' || doc->text[*b - 1] == '\n' ||
-                       doc->text[*b - 1] == '\r' || doc->text[*b - 1] == '\t'))
-      (*b)--, changed = 1;
-    for (size_t k = 0; k < doc->cuts.n && *b > *a; k++) {
-      const kabar_cut *c = &doc->cuts.v[k];
-      if (c->start < *b && c->end >= *b && c->start >= *a) {
-        *b = c->start;
-        changed = 1;
-      }
+    while (*b > *a && kabar__is_space_cp(cp_before(doc->text, *a, *b, &p)))
+      *b = p, changed = 1;
+    if (*b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
+      *b = c->start;
+      changed = 1;
     }
   }
 }

@@ -102,67 +102,68 @@ static int wb_is_word(wb_class c) {
   return c == WB_LETTER || c == WB_NUMERIC || c == WB_EXTNUMLET;
 }
 
-typedef struct cp_info {
-  uint32_t off;
-  uint8_t len;
-  uint8_t cls;
-} cp_info;
-
-typedef KABAR_VEC(cp_info) cp_vec;
+/* Class of the code point at p (p < end); *next gets the offset after it. */
+static wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end, uint32_t *next) {
+  if (s[p] < 0x80) {
+    *next = p + 1;
+    return (wb_class)wb_ascii[s[p]];
+  }
+  size_t len;
+  int32_t cp = kabar__utf8_decode(s + p, end - p, &len);
+  *next = p + (uint32_t)len;
+  return wb_classify(cp);
+}
 
 static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
                       int number, kabar_buf *scratch);
 
-/* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory. */
-static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch, cp_vec *cps) {
+/* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.
+ * Words are found in one pass with two code points of look-ahead. */
+static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   kabar_block *blk = &doc->blocks.v[bi];
   const unsigned char *s = (const unsigned char *)doc->text;
-  cps->n = 0;
-  for (uint32_t i = blk->start; i < blk->end;) {
-    size_t len = 1;
-    int32_t cp = s[i] < 0x80 ? s[i] : kabar__utf8_decode(s + i, blk->end - i, &len);
-    cp_info ci = {i, (uint8_t)len, (uint8_t)wb_classify(cp)};
-    if (ci.cls == WB_UNKNOWN)
+  uint32_t end = blk->end, next;
+  for (uint32_t p = blk->start; p < end; p = next)
+    if (class_at(s, p, end, &next) == WB_UNKNOWN)
       return 1;
-    if (KABAR_VEC_PUSH(*cps, ci) != 0)
-      return -1;
-    i += (uint32_t)len;
-  }
-  size_t n = cps->n;
-  const cp_info *c = cps->v;
-  for (size_t i = 0; i < n;) {
-    if (!wb_is_word((wb_class)c[i].cls)) {
-      i++;
+  for (uint32_t p = blk->start; p < end;) {
+    wb_class c = class_at(s, p, end, &next);
+    if (!wb_is_word(c)) {
+      p = next;
       continue;
     }
-    size_t j = i + 1;
-    wb_class prev = (wb_class)c[i].cls;
-    while (j < n) {
-      wb_class nc = (wb_class)c[j].cls;
+    uint32_t start = p, q = next; /* the word is [start, q) */
+    wb_class prev = c;
+    /* ICU's rule status follows the last letter or digit; one '_' after a digit keeps the
+     * number status, a second makes it a word ("1_" is a number, "1__" a word) */
+    int number = c == WB_NUMERIC;
+    while (q < end) {
+      uint32_t q1, q2;
+      wb_class nc = class_at(s, q, end, &q1);
       if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
+        number = nc == WB_NUMERIC || (nc == WB_EXTNUMLET && prev != WB_EXTNUMLET && number);
         prev = nc;
-        j++;
+        q = q1;
         continue;
       }
-      if (j + 1 < n) {
-        wb_class after = (wb_class)c[j + 1].cls;
-        int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
-                         after == WB_LETTER; /* WB6/7 */
-        int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
-                      after == WB_NUMERIC; /* WB11/12 */
-        if (mid_letter || mid_num) {
-          prev = after;
-          j += 2;
-          continue;
-        }
-      }
-      break;
+      if (q1 >= end)
+        break;
+      wb_class after = class_at(s, q1, end, &q2);
+      int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
+                       after == WB_LETTER; /* WB6/7 */
+      int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
+                    after == WB_NUMERIC; /* WB11/12 */
+      if (!mid_letter && !mid_num)
+        break;
+      number = after == WB_NUMERIC;
+      prev = after;
+      q = q2;
     }
-    uint32_t a = c[i].off, b = c[j - 1].off + c[j - 1].len;
-    /* ICU's rule status is the last rule's: a word ending in a digit counts as a number */
-    if (push_token(doc, blk, bi, a, b, prev == WB_NUMERIC, scratch) != 0)
+    /* a lone '_' is no word for ICU, though "__" is */
+    int lone_ext = c == WB_EXTNUMLET && q == next;
+    if (!lone_ext && push_token(doc, blk, bi, start, q, number, scratch) != 0)
       return -1;
-    i = j;
+    p = q;
   }
   return 0;
 }
@@ -216,11 +217,10 @@ static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scr
   return rc;
 }
 
-static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch,
-                                 cp_vec *cps) {
+static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   kabar_block *blk = &doc->blocks.v[bi];
   blk->tok_first = (uint32_t)doc->tokens.n;
-  int fast = kabar__tokens_force_icu ? 1 : fast_block_tokens(doc, bi, scratch, cps);
+  int fast = kabar__tokens_force_icu ? 1 : fast_block_tokens(doc, bi, scratch);
   kabar_status rc = fast < 0 ? KABAR_ENOMEM : KABAR_OK;
   if (fast == 1) {
     doc->tokens.n = blk->tok_first;
@@ -232,11 +232,9 @@ static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch
 
 kabar_status kabar__segment_tokens(kabar_doc *doc) {
   kabar_buf scratch = {0};
-  cp_vec cps = {0};
   kabar_status rc = KABAR_OK;
   for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++)
-    rc = block_tokens(doc, (uint32_t)i, &scratch, &cps);
+    rc = block_tokens(doc, (uint32_t)i, &scratch);
   kabar__buf_free(&scratch);
-  KABAR_VEC_FREE(cps);
   return rc;
 }

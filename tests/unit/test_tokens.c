@@ -1,0 +1,106 @@
+/* The fast Latin tokenizer must give exactly ICU's word tokens (spans and number status).
+ * kabar__tokens_force_icu sends every block to ICU, so both paths run on the same text. */
+#include "helpers.h"
+#include "core/internal.h"
+#include "segment/segment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static kabar_ctx *ctx;
+
+static int setup(void **state) {
+  (void)state;
+  ctx = test_ctx();
+  return ctx ? 0 : -1;
+}
+static int teardown(void **state) {
+  (void)state;
+  kabar__tokens_force_icu = 0;
+  kabar_ctx_free(ctx);
+  return 0;
+}
+
+static void assert_same_tokens(const char *text, size_t len) {
+  kabar_error err;
+  kabar__tokens_force_icu = 0;
+  kabar_doc *fast = kabar_doc_new(ctx, text, len, 0, &err);
+  kabar__tokens_force_icu = 1;
+  kabar_doc *icu = kabar_doc_new(ctx, text, len, 0, &err);
+  kabar__tokens_force_icu = 0;
+  assert_non_null(fast);
+  assert_non_null(icu);
+  size_t n = fast->tokens.n < icu->tokens.n ? fast->tokens.n : icu->tokens.n;
+  for (size_t i = 0; i < n; i++) {
+    const kabar_token *a = &fast->tokens.v[i], *b = &icu->tokens.v[i];
+    if (a->start != b->start || a->end != b->end || a->flags != b->flags)
+      fail_msg("token %zu at %u, context \"%.12s\": fast '%.*s' (flags %u), ICU '%.*s' (flags %u)", i,
+               a->start, text + (a->start > 5 ? a->start - 5 : 0), (int)(a->end - a->start), text + a->start, a->flags, (int)(b->end - b->start),
+               text + b->start, b->flags);
+  }
+  if (fast->tokens.n != icu->tokens.n)
+    fail_msg("%zu tokens fast, %zu with ICU in \"%.60s\"", fast->tokens.n, icu->tokens.n, text);
+  kabar_doc_free(fast);
+  kabar_doc_free(icu);
+}
+
+static void test_tricky_strings(void **state) {
+  (void)state;
+  static const char *cases[] = {
+      "Liputan6.com, Jakarta - harga naik 2,5 persen menjadi Rp6.500 per kg.",
+      "U.S.A. dan e.g. serta a.b.c; 09.00 WIB, 1.000.000 dan 3,14;15 angka.",
+      "Jum’at pagi, warga Ma'ruf datang; it's Bob's car.",
+      "D66 en CO2 en Trans7 en A10 en XL7 en 6abc en abc6 en ___ en __init__.",
+      "mail@example.com, @akun_resmi, #tagar dan e:HEV atau 10:30 serta a:b.",
+      "Kata \u201cdalam kutip\u201d dan \u201emet\u201d \u00abguillemets\u00bb \u2013 tanda \u2014 pisah\u2026",
+      "Café, financiële, één, naïef, Curaçao en Ærø zijn woorden.",
+      "Emoji 😀 dan CJK 日本語 dan Arab العربية lewat ICU.",
+      "angka-angka, perusahaan-perusahaan, berlari-lari, Microsoft-baas.",
+      "a..b a.,b 1.,2 1..2 .5 5. ,5 'quoted' ‘single’",
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    assert_same_tokens(cases[i], strlen(cases[i]));
+}
+
+static void test_samples(void **state) {
+  (void)state;
+  static const char *names[] = {"id-cyber-pact.txt",        "id-banjir-quote.txt",
+                                "id-mixed-nl-quote.txt",    "id-short.txt",
+                                "nl-chipfabriek.txt",       "nl-verkiezingen-crlf.txt",
+                                "nl-wrapped.txt"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    size_t len;
+    char *text = test_read_sample(names[i], &len);
+    assert_same_tokens(text, len);
+    free(text);
+  }
+}
+
+static void test_random_text(void **state) {
+  (void)state;
+  /* random strings over the characters the word-break rules care about */
+  static const char *alphabet[] = {"a", "Z", "0", "9", ".", "_", ",", ";", ":", "'", "@", "-",
+                                   " ", "\n", "\xc3\xa9", "\xe2\x80\x99", "\xc2\xa0"};
+  const size_t nalpha = sizeof alphabet / sizeof *alphabet;
+  char buf[4096 + 8];
+  unsigned seed = 12345;
+  for (int round = 0; round < 300; round++) {
+    size_t n = 0;
+    while (n < 4096) {
+      seed = seed * 1103515245u + 12345u;
+      const char *c = alphabet[(seed >> 16) % nalpha];
+      memcpy(buf + n, c, strlen(c));
+      n += strlen(c);
+    }
+    assert_same_tokens(buf, n);
+  }
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_tricky_strings),
+      cmocka_unit_test(test_samples),
+      cmocka_unit_test(test_random_text),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
