@@ -264,6 +264,8 @@ static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
     if (m <= 0)
       return m;
     size_t start = absorb_blanks_before(s, ms);
+    if (rule->action == RULE_CUT_TAIL && start > 0 && s[start - 1] == ',')
+      start = absorb_blanks_before(s, start - 1); /* "..., Artikel ini telah tayang ..." */
     if (me > ms && push_cut(doc, bc->blk->start + (uint32_t)start, bc->blk->start + (uint32_t)me,
                             bc->bi, KABAR_CUT_BOILERPLATE, rule->name) != 0)
       return KABAR_ENOMEM;

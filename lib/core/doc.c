@@ -178,19 +178,25 @@ static kabar_status load_text(kabar_doc *doc, const char *text, size_t len, uint
   return KABAR_OK;
 }
 
-static kabar_status clone_iterators(kabar_doc *doc) {
-  UErrorCode ec = U_ZERO_ERROR;
-  doc->word_bi = ubrk_clone(doc->ctx->word_tmpl, &ec);
-  if (U_SUCCESS(ec))
-    doc->sent_bi = ubrk_clone(doc->ctx->sent_tmpl, &ec);
-  if (U_FAILURE(ec))
-    return ec == U_MEMORY_ALLOCATION_ERROR ? KABAR_ENOMEM : KABAR_EDEP;
-  return KABAR_OK;
+/* The document's own copy of an ICU break iterator template, made on first use: most news
+ * text never needs one (see segment/). */
+UBreakIterator *kabar__doc_iterator(kabar_doc *doc, int sentence, kabar_status *rc) {
+  UBreakIterator **bi = sentence ? &doc->sent_bi : &doc->word_bi;
+  if (!*bi) {
+    UErrorCode ec = U_ZERO_ERROR;
+    *bi = ubrk_clone(sentence ? doc->ctx->sent_tmpl : doc->ctx->word_tmpl, &ec);
+    if (U_FAILURE(ec)) {
+      ubrk_close(*bi);
+      *bi = NULL;
+      *rc = ec == U_MEMORY_ALLOCATION_ERROR ? KABAR_ENOMEM : KABAR_EDEP;
+    }
+  }
+  return *bi;
 }
 
 static kabar_status analyse(kabar_doc *doc, int forced_lang, kabar_error *err) {
   kabar_status rc;
-  if ((rc = clone_iterators(doc)) != KABAR_OK || (rc = kabar__segment_blocks(doc)) != KABAR_OK ||
+  if ((rc = kabar__segment_blocks(doc)) != KABAR_OK ||
       (rc = kabar__segment_tokens(doc)) != KABAR_OK ||
       (rc = kabar__lang_mark_types(doc)) != KABAR_OK)
     return rc;

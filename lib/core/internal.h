@@ -114,6 +114,10 @@ struct kabar_doc {
   UBreakIterator *sent_bi;
 };
 
+/* The doc's clone of ctx's word (sentence = 0) or sentence iterator, made on first use;
+ * NULL with *rc set when ICU fails. */
+UBreakIterator *kabar__doc_iterator(kabar_doc *doc, int sentence, kabar_status *rc);
+
 /* Sets *err (if any) and returns code. */
 kabar_status kabar__fail(kabar_error *err, kabar_status code, size_t offset, int32_t detail);
 

@@ -11,6 +11,8 @@ kabar_status kabar__segment_blocks(kabar_doc *doc);
 kabar_status kabar__segment_tokens(kabar_doc *doc);
 /* Test hook: non-zero sends every block to ICU instead of the fast tokenizer. */
 extern int kabar__tokens_force_icu;
+/* Test hook: non-zero finds sentence boundaries with ICU instead of the built-in rules. */
+extern int kabar__sentences_force_icu;
 /* Sentences of title and body blocks; needs languages (abbreviations) and cuts. */
 kabar_status kabar__segment_sentences(kabar_doc *doc);
 /* A UText over doc->text[start, end), with newlines seen as spaces when needed. */

@@ -1,6 +1,7 @@
 #include "segment.h"
 #include "../text/text.h"
 
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
 /* The code point before byte b (b > a), its start in *p. */
@@ -103,53 +104,211 @@ static kabar_status push_sentence(kabar_doc *doc, uint32_t a, uint32_t b, uint32
   return KABAR_VEC_PUSH(doc->sentences, s) == 0 ? KABAR_OK : KABAR_ENOMEM;
 }
 
-static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, kabar_buf *flat) {
-  const kabar_block *blk = &doc->blocks.v[bi];
-  const char *src = doc->text + blk->start;
-  size_t n = blk->end - blk->start;
-  if (memchr(src, '\n', n) || memchr(src, '\r', n)) {
-    /* ICU ends a sentence at every line break; wrapped paragraphs must read as one line */
-    flat->len = 0;
-    if (kabar__buf_put(flat, src, n) != 0)
-      return KABAR_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-      if (flat->p[i] == '\n' || flat->p[i] == '\r')
-        flat->p[i] = ' ';
-    src = flat->p;
+/* ---- sentence boundaries ---------------------------------------------------------------
+ * UAX #29 sentence rules (SB3-SB11, as ICU's root rules have them), over ICU's own
+ * Sentence_Break property, without ICU's UText and rule machine. Line breaks inside a block
+ * count as spaces (a block is one paragraph). kabar__sentences_force_icu runs ICU instead,
+ * and a test holds both to the same boundaries. */
+
+int kabar__sentences_force_icu;
+
+enum { SB_NONE = -1 };
+
+/* Sentence_Break of ASCII, from u_getIntPropertyValue; CR and LF read as Sp here. */
+#define O U_SB_OTHER
+#define AT U_SB_ATERM
+#define CL U_SB_CLOSE
+#define LO U_SB_LOWER
+#define NU U_SB_NUMERIC
+#define SP U_SB_SP
+#define ST U_SB_STERM
+#define UP U_SB_UPPER
+#define SC U_SB_SCONTINUE
+static const uint8_t sb_ascii[128] = {
+    O,  O,  O,  O,  O,  O,  O,  O,  O,  SP, SP, SP, SP, SP, O,  O,
+    O,  O,  O,  O,  O,  O,  O,  O,  O,  O,  O,  O,  O,  O,  O,  O,
+    SP, ST, CL, O,  O,  O,  O,  CL, CL, CL, O,  O,  SC, SC, AT, O,
+    NU, NU, NU, NU, NU, NU, NU, NU, NU, NU, SC, O,  O,  O,  O,  ST,
+    O,  UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, UP,
+    UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, UP, CL, O,  CL, O,  O,
+    O,  LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO,
+    LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, LO, CL, O,  CL, O,  O,
+};
+#undef O
+#undef AT
+#undef CL
+#undef LO
+#undef NU
+#undef SP
+#undef ST
+#undef UP
+#undef SC
+
+static int sb_raw(const unsigned char *s, size_t p, size_t n, size_t *next) {
+  if (s[p] < 0x80) {
+    *next = p + 1;
+    return sb_ascii[s[p]];
   }
+  size_t len;
+  int32_t cp = kabar__utf8_decode(s + p, n - p, &len);
+  *next = p + len;
+  int c = u_getIntPropertyValue(cp, UCHAR_SENTENCE_BREAK);
+  return c == U_SB_CR || c == U_SB_LF ? U_SB_SP : c;
+}
+
+/* Class at p with the Extend/Format characters after it (SB5); SB_NONE at the end. */
+static int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
+  if (p >= n) {
+    *next = n;
+    return SB_NONE;
+  }
+  int c = sb_raw(s, p, n, next);
+  if (c == U_SB_SEP)
+    return c;
+  if (c == U_SB_EXTEND || c == U_SB_FORMAT)
+    c = U_SB_OTHER; /* a mark with nothing before it stands alone */
+  size_t q;
+  while (*next < n) {
+    int e = sb_raw(s, *next, n, &q);
+    if (e != U_SB_EXTEND && e != U_SB_FORMAT)
+      break;
+    *next = q;
+  }
+  return c;
+}
+
+static int is_saterm(int c) { return c == U_SB_ATERM || c == U_SB_STERM; }
+
+/* SB8: after "ATerm Close* Sp*", no break if the first letter, terminator or separator
+ * that follows is lower case. */
+static int lower_follows(const unsigned char *s, size_t k, size_t n) {
+  size_t next;
+  for (; k < n; k = next) {
+    int c = sb_at(s, k, n, &next);
+    if (c == U_SB_OLETTER || c == U_SB_UPPER || c == U_SB_SEP || is_saterm(c))
+      return 0;
+    if (c == U_SB_LOWER)
+      return 1;
+  }
+  return 0;
+}
+
+typedef KABAR_VEC(uint32_t) break_vec;
+
+/* Sentence boundaries in s[0, n) (end offsets of each sentence; the last is n). */
+static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out) {
+  int prev = SB_NONE;
+  size_t i = 0, next;
+  while (i < n) {
+    int c = sb_at(s, i, n, &next);
+    if (c == U_SB_SEP) { /* SB4 */
+      if (KABAR_VEC_PUSH(*out, (uint32_t)next) != 0)
+        return -1;
+      prev = c;
+      i = next;
+      continue;
+    }
+    if (!is_saterm(c)) {
+      prev = c;
+      i = next;
+      continue;
+    }
+    size_t k = next, q;
+    int nc = sb_at(s, k, n, &q);
+    if (c == U_SB_ATERM &&
+        (nc == U_SB_NUMERIC || ((prev == U_SB_UPPER || prev == U_SB_LOWER) && nc == U_SB_UPPER))) {
+      prev = c; /* SB6, SB7 */
+      i = next;
+      continue;
+    }
+    int last = c;
+    while (nc == U_SB_CLOSE) /* SB9 */
+      k = q, last = nc, nc = sb_at(s, k, n, &q);
+    while (nc == U_SB_SP) /* SB10 */
+      k = q, last = nc, nc = sb_at(s, k, n, &q);
+    if (nc == U_SB_SCONTINUE || is_saterm(nc) || /* SB8a */
+        (c == U_SB_ATERM && lower_follows(s, k, n))) { /* SB8 */
+      prev = last;
+      i = k;
+      continue;
+    }
+    if (nc == U_SB_SEP)
+      k = q; /* SB11: the separator ends the sentence */
+    if (k < n && KABAR_VEC_PUSH(*out, (uint32_t)k) != 0)
+      return -1;
+    prev = nc == U_SB_SEP ? U_SB_SEP : last;
+    i = k;
+  }
+  return KABAR_VEC_PUSH(*out, (uint32_t)n);
+}
+
+static int icu_sentence_breaks(kabar_doc *doc, const char *s, size_t n, break_vec *out) {
+  kabar_status st = KABAR_OK;
+  UBreakIterator *sb = kabar__doc_iterator(doc, 1, &st);
+  if (!sb)
+    return st == KABAR_ENOMEM ? -1 : -2;
   UErrorCode ec = U_ZERO_ERROR;
   UText ut = UTEXT_INITIALIZER;
-  utext_openUTF8(&ut, src, (int64_t)n, &ec);
-  ubrk_setUText(doc->sent_bi, &ut, &ec);
-  if (U_FAILURE(ec)) {
-    utext_close(&ut);
-    return KABAR_EDEP;
+  utext_openUTF8(&ut, s, (int64_t)n, &ec);
+  ubrk_setUText(sb, &ut, &ec);
+  int rc = U_FAILURE(ec) ? -2 : 0;
+  if (rc == 0) {
+    ubrk_first(sb);
+    for (int32_t brk = ubrk_next(sb); brk != UBRK_DONE && rc == 0; brk = ubrk_next(sb))
+      rc = KABAR_VEC_PUSH(*out, (uint32_t)brk);
   }
-  uint8_t li = blk->lang != KABAR_LANG_OTHER ? blk->lang : doc->lang;
-  const kabar_lang *lang = li != KABAR_LANG_OTHER ? &doc->ctx->langs[li] : NULL;
-  kabar_status rc = KABAR_OK;
-  uint32_t start = blk->start;
-  ubrk_first(doc->sent_bi);
-  for (int32_t brk = ubrk_next(doc->sent_bi); brk != UBRK_DONE && rc == KABAR_OK;
-       brk = ubrk_next(doc->sent_bi)) {
-    uint32_t end = blk->start + (uint32_t)brk;
-    if (end < blk->end && ends_in_abbreviation(doc, lang, start, end))
-      continue;
-    rc = push_sentence(doc, start, end, bi);
-    start = end;
-  }
-  if (rc == KABAR_OK && start < blk->end)
-    rc = push_sentence(doc, start, blk->end, bi);
   utext_close(&ut);
   return rc;
 }
 
+static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, kabar_buf *flat,
+                                    break_vec *breaks) {
+  const kabar_block *blk = &doc->blocks.v[bi];
+  const char *src = doc->text + blk->start;
+  size_t n = blk->end - blk->start;
+  breaks->n = 0;
+  int rc;
+  if (!kabar__sentences_force_icu) {
+    rc = fast_sentence_breaks((const unsigned char *)src, n, breaks);
+  } else {
+    if (memchr(src, '\n', n) || memchr(src, '\r', n)) {
+      /* ICU ends a sentence at every line break; a block is one paragraph */
+      flat->len = 0;
+      if (kabar__buf_put(flat, src, n) != 0)
+        return KABAR_ENOMEM;
+      for (size_t i = 0; i < n; i++)
+        if (flat->p[i] == '\n' || flat->p[i] == '\r')
+          flat->p[i] = ' ';
+      src = flat->p;
+    }
+    rc = icu_sentence_breaks(doc, src, n, breaks);
+  }
+  if (rc != 0)
+    return rc == -2 ? KABAR_EDEP : KABAR_ENOMEM;
+  uint8_t li = blk->lang != KABAR_LANG_OTHER ? blk->lang : doc->lang;
+  const kabar_lang *lang = li != KABAR_LANG_OTHER ? &doc->ctx->langs[li] : NULL;
+  kabar_status st = KABAR_OK;
+  uint32_t start = blk->start;
+  for (size_t k = 0; k < breaks->n && st == KABAR_OK; k++) {
+    uint32_t end = blk->start + breaks->v[k];
+    if (end < blk->end && ends_in_abbreviation(doc, lang, start, end))
+      continue;
+    st = push_sentence(doc, start, end, bi);
+    start = end;
+  }
+  if (st == KABAR_OK && start < blk->end)
+    st = push_sentence(doc, start, blk->end, bi);
+  return st;
+}
+
 kabar_status kabar__segment_sentences(kabar_doc *doc) {
   kabar_buf flat = {0};
+  break_vec breaks = {0};
   kabar_status rc = KABAR_OK;
   for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++)
     if (doc->blocks.v[i].kind != KABAR_BLOCK_BOILERPLATE)
-      rc = block_sentences(doc, (uint32_t)i, &flat);
+      rc = block_sentences(doc, (uint32_t)i, &flat, &breaks);
   kabar__buf_free(&flat);
+  KABAR_VEC_FREE(breaks);
   return rc;
 }

@@ -192,19 +192,21 @@ int kabar__tokens_force_icu;
 
 static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   kabar_block *blk = &doc->blocks.v[bi];
+  kabar_status rc = KABAR_OK;
+  UBreakIterator *wb = kabar__doc_iterator(doc, 0, &rc);
+  if (!wb)
+    return rc;
   UErrorCode ec = U_ZERO_ERROR;
   UText ut = UTEXT_INITIALIZER;
   utext_openUTF8(&ut, doc->text + blk->start, (int64_t)(blk->end - blk->start), &ec);
-  ubrk_setUText(doc->word_bi, &ut, &ec);
+  ubrk_setUText(wb, &ut, &ec);
   if (U_FAILURE(ec)) {
     utext_close(&ut);
     return KABAR_EDEP;
   }
-  kabar_status rc = KABAR_OK;
-  int32_t prev = ubrk_first(doc->word_bi);
-  for (int32_t next = ubrk_next(doc->word_bi); next != UBRK_DONE;
-       prev = next, next = ubrk_next(doc->word_bi)) {
-    int32_t status = ubrk_getRuleStatus(doc->word_bi);
+  int32_t prev = ubrk_first(wb);
+  for (int32_t next = ubrk_next(wb); next != UBRK_DONE; prev = next, next = ubrk_next(wb)) {
+    int32_t status = ubrk_getRuleStatus(wb);
     if (status < UBRK_WORD_NONE_LIMIT)
       continue;
     if (push_token(doc, blk, bi, blk->start + (uint32_t)prev, blk->start + (uint32_t)next,

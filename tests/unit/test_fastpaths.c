@@ -1,5 +1,6 @@
-/* The fast Latin tokenizer must give exactly ICU's word tokens (spans and number status).
- * kabar__tokens_force_icu sends every block to ICU, so both paths run on the same text. */
+/* The built-in word and sentence boundaries must be exactly ICU's: the fast tokenizer's
+ * tokens (spans and number status) and the UAX #29 sentence rules' sentences. The test hooks
+ * kabar__tokens_force_icu and kabar__sentences_force_icu run ICU on the same text. */
 #include "helpers.h"
 #include "core/internal.h"
 #include "segment/segment.h"
@@ -17,17 +18,18 @@ static int setup(void **state) {
 static int teardown(void **state) {
   (void)state;
   kabar__tokens_force_icu = 0;
+  kabar__sentences_force_icu = 0;
   kabar_ctx_free(ctx);
   return 0;
 }
 
 static void assert_same_tokens(const char *text, size_t len) {
   kabar_error err;
-  kabar__tokens_force_icu = 0;
+  kabar__tokens_force_icu = kabar__sentences_force_icu = 0;
   kabar_doc *fast = kabar_doc_new(ctx, text, len, 0, &err);
-  kabar__tokens_force_icu = 1;
+  kabar__tokens_force_icu = kabar__sentences_force_icu = 1;
   kabar_doc *icu = kabar_doc_new(ctx, text, len, 0, &err);
-  kabar__tokens_force_icu = 0;
+  kabar__tokens_force_icu = kabar__sentences_force_icu = 0;
   assert_non_null(fast);
   assert_non_null(icu);
   size_t n = fast->tokens.n < icu->tokens.n ? fast->tokens.n : icu->tokens.n;
@@ -40,6 +42,16 @@ static void assert_same_tokens(const char *text, size_t len) {
   }
   if (fast->tokens.n != icu->tokens.n)
     fail_msg("%zu tokens fast, %zu with ICU in \"%.60s\"", fast->tokens.n, icu->tokens.n, text);
+  size_t ns = fast->sentences.n < icu->sentences.n ? fast->sentences.n : icu->sentences.n;
+  for (size_t i = 0; i < ns; i++) {
+    const kabar_sentence *a = &fast->sentences.v[i], *b = &icu->sentences.v[i];
+    if (a->start != b->start || a->end != b->end)
+      fail_msg("sentence %zu: fast [%u,%u) \"%.*s\", ICU [%u,%u) \"%.*s\"", i, a->start, a->end,
+               (int)(a->end - a->start), text + a->start, b->start, b->end,
+               (int)(b->end - b->start), text + b->start);
+  }
+  if (fast->sentences.n != icu->sentences.n)
+    fail_msg("%zu sentences fast, %zu with ICU", fast->sentences.n, icu->sentences.n);
   kabar_doc_free(fast);
   kabar_doc_free(icu);
 }
@@ -57,6 +69,11 @@ static void test_tricky_strings(void **state) {
       "Emoji 😀 dan CJK 日本語 dan Arab العربية lewat ICU.",
       "angka-angka, perusahaan-perusahaan, berlari-lari, Microsoft-baas.",
       "a..b a.,b 1.,2 1..2 .5 5. ,5 'quoted' ‘single’",
+      "Dia pergi. \"Saya ikut!\" katanya. (Benar.) Lalu? ya. Lalu... Ya; tidak: mungkin.",
+      "Harga Rp5.000.000. Pukul 09.00 WIB. U.S. Army. e.g. this. Mr. Smith kwam. etc.) En toen.",
+      "Klaar.\u2028Nieuwe regel.\u2029En nog een. «Quote.» „Ja.” ‘Nee.’ “Oke.” Einde",
+      "Ein Satz.\u0301 Noch einer.\u00ad Und \u3002 mehr\u3002 Ende! ? ! . , ; : -",
+      "UPPER. lower. Upper. 1. 2. a. B. .. ... !!! ??? ?! !?",
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     assert_same_tokens(cases[i], strlen(cases[i]));
@@ -80,7 +97,10 @@ static void test_random_text(void **state) {
   (void)state;
   /* random strings over the characters the word-break rules care about */
   static const char *alphabet[] = {"a", "Z", "0", "9", ".", "_", ",", ";", ":", "'", "@", "-",
-                                   " ", "\n", "\xc3\xa9", "\xe2\x80\x99", "\xc2\xa0"};
+                                   " ", "\n", "\xc3\xa9", "\xe2\x80\x99", "\xc2\xa0", "!",
+                                   "?", "\"", "(", ")", "\xe2\x80\x9d", "\xc3\x89",
+                                   "\xcc\x81", "\xe3\x80\x82", "\xe2\x80\xa8", "\xc2\xad",
+                                   "\xe3\x83\xbc", "\r"};
   const size_t nalpha = sizeof alphabet / sizeof *alphabet;
   char buf[4096 + 8];
   unsigned seed = 12345;
