@@ -91,22 +91,21 @@ static int is_flat_space(char c) { return c == ' ' || c == '\n' || c == '\r' || 
 
 /* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed. */
 static int put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
-  uint32_t i = a;
-  while (i < b) {
-    uint32_t run = i;
-    while (run < b && !is_flat_space(s[run]))
-      run++;
-    if (run > i && kabar__buf_put(out, s + i, run - i) != 0)
-      return -1;
-    if (run == b)
-      break;
-    while (run < b && is_flat_space(s[run]))
-      run++;
-    if (out->len > 0 && out->p[out->len - 1] != '\n' && out->p[out->len - 1] != ' ' &&
-        kabar__buf_putc(out, ' ') != 0)
-      return -1;
-    i = run;
+  if (kabar__buf_reserve(out, b - a) != 0)
+    return -1;
+  char *w = out->p + out->len;
+  char last = out->len ? out->p[out->len - 1] : '\n';
+  for (uint32_t i = a; i < b; i++) {
+    char c = s[i];
+    if (is_flat_space(c)) {
+      if (last == ' ' || last == '\n')
+        continue;
+      c = ' ';
+    }
+    *w++ = last = c;
   }
+  out->len = (size_t)(w - out->p);
+  out->p[out->len] = '\0';
   return 0;
 }
 

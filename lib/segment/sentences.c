@@ -163,6 +163,8 @@ static int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
     return SB_NONE;
   }
   int c = sb_raw(s, p, n, next);
+  if (*next >= n || s[*next] < 0x80) /* no Extend or Format is ASCII */
+    return c == U_SB_EXTEND || c == U_SB_FORMAT ? U_SB_OTHER : c;
   if (c == U_SB_SEP)
     return c;
   if (c == U_SB_EXTEND || c == U_SB_FORMAT)

@@ -123,11 +123,10 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   kabar_block *blk = &doc->blocks.v[bi];
   const unsigned char *s = (const unsigned char *)doc->text;
   uint32_t end = blk->end, next;
-  for (uint32_t p = blk->start; p < end; p = next)
-    if (class_at(s, p, end, &next) == WB_UNKNOWN)
-      return 1;
   for (uint32_t p = blk->start; p < end;) {
     wb_class c = class_at(s, p, end, &next);
+    if (c == WB_UNKNOWN)
+      return 1; /* the caller drops this block's tokens and asks ICU */
     if (!wb_is_word(c)) {
       p = next;
       continue;
@@ -140,6 +139,8 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     while (q < end) {
       uint32_t q1, q2;
       wb_class nc = class_at(s, q, end, &q1);
+      if (nc == WB_UNKNOWN)
+        return 1;
       if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
         number = nc == WB_NUMERIC || (nc == WB_EXTNUMLET && prev != WB_EXTNUMLET && number);
         prev = nc;
@@ -149,6 +150,8 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       if (q1 >= end)
         break;
       wb_class after = class_at(s, q1, end, &q2);
+      if (after == WB_UNKNOWN)
+        return 1;
       int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
                        after == WB_LETTER; /* WB6/7 */
       int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
