@@ -240,6 +240,41 @@ static void print_report(FILE *out, const kabar_doc *doc, const char *file, cons
   }
 }
 
+/* JSON is serialised into one reused buffer and written with a single fwrite per record:
+ * json_dumpf would go through stdio's locked path once per token. */
+typedef struct out_buf {
+  char *p;
+  size_t len, cap;
+} out_buf;
+
+static int out_append(const char *chunk, size_t n, void *ud) {
+  out_buf *b = ud;
+  if (b->len + n > b->cap) {
+    size_t cap = b->cap ? b->cap : 1 << 16;
+    while (cap < b->len + n)
+      cap *= 2;
+    char *np = realloc(b->p, cap);
+    if (!np)
+      return -1;
+    b->p = np;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, chunk, n);
+  b->len += n;
+  return 0;
+}
+
+static out_buf json_out;
+
+static void print_json(json_t *o, int compact) {
+  json_out.len = 0;
+  if (json_dump_callback(o, out_append, &json_out, compact ? JSON_COMPACT : JSON_INDENT(2)) == 0 &&
+      out_append("\n", 1, &json_out) == 0)
+    fwrite(json_out.p, 1, json_out.len, stdout);
+  else
+    fprintf(stderr, TOOL ": out of memory writing JSON\n");
+}
+
 /* Analyses one article and prints it. 0 ok, 1 bad input. `where` names it in messages. */
 static int process(const kabar_ctx *ctx, const options *opt, const char *buf, size_t len,
                    const char *name, const char *where, json_t *extra) {
@@ -257,8 +292,7 @@ static int process(const kabar_ctx *ctx, const options *opt, const char *buf, si
     json_t *o = doc_json(doc, name);
     if (extra)
       json_object_update(o, extra);
-    json_dumpf(o, stdout, opt->batch ? JSON_COMPACT : JSON_INDENT(2));
-    fputc('\n', stdout);
+    print_json(o, opt->batch);
     json_decref(o);
   } else if (opt->mode == OUT_REPORT) {
     print_report(stdout, doc, where, buf);
@@ -417,6 +451,7 @@ int main(int argc, char **argv) {
     free(buf);
   }
   kabar_ctx_free(ctx);
+  free(json_out.p);
   if (fflush(stdout) != 0) {
     fprintf(stderr, TOOL ": cannot write output: %s\n", strerror(errno));
     return 1;
