@@ -90,7 +90,9 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
   pcre2_compile_context_free(cc);
   if (!code) {
     *detail = errcode;
-    return errcode == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM : KABAR_EINVAL;
+    /* compile-time allocation failure is HEAP_FAILED; NOMEMORY is the match-time code */
+    return errcode == PCRE2_ERROR_HEAP_FAILED || errcode == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM
+                                                                                 : KABAR_EINVAL;
   }
   (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* interpreter if JIT is unavailable */
   kabar_rule r = {action, kabar__strndup(name, strlen(name)), code};

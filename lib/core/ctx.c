@@ -102,7 +102,8 @@ static kabar_status load_conf(kabar_lang *lang, const char *path, kabar_error *e
   if (kabar__read_file(path, &file) != 0) {
     int e = errno;
     kabar__buf_free(&file);
-    return fail_path(err, e == ENOENT ? KABAR_ELANG : KABAR_EIO, path, KABAR_NO_OFFSET, e);
+    return fail_path(err, e == ENOENT ? KABAR_ELANG : e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path,
+                     KABAR_NO_OFFSET, e);
   }
   kabar_status rc = KABAR_OK;
   size_t line = 0;

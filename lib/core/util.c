@@ -189,12 +189,14 @@ int kabar__read_file(const char *path, kabar_buf *out) {
   }
   if (rc == 0 && ferror(f))
     rc = -1;
+  if (rc == 0 && kabar__buf_reserve(out, 0) != 0) { /* an empty file still gets its NUL */
+    errno = ENOMEM;
+    rc = -1;
+  }
   int saved = errno;
   fclose(f);
-  if (rc == 0 && kabar__buf_reserve(out, 0) == 0)
+  if (rc == 0)
     out->p[out->len] = '\0';
-  else if (rc == 0)
-    rc = -1;
   errno = saved;
   return rc;
 }

@@ -99,8 +99,10 @@ static int push_block(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t line_no) 
 
 kabar_status kabar__segment_blocks(kabar_doc *doc) {
   line_vec lines = {0};
-  if (split_lines(doc, &lines) != 0)
+  if (split_lines(doc, &lines) != 0) {
+    KABAR_VEC_FREE(lines);
     return KABAR_ENOMEM;
+  }
   uint32_t width = wrap_width(doc, lines.v, lines.n);
   kabar_status rc = KABAR_OK;
   int open = 0; /* the last block may take the next line (wrapped text) */
