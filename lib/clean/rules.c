@@ -374,16 +374,15 @@ static size_t mark_cut_tokens(kabar_doc *doc, uint32_t bi, size_t first_cut) {
   return left;
 }
 
+/* How many of the block's tokens lie outside its boilerplate cuts (sorted, merged). */
 static size_t boilerplate_tokens_left(const kabar_doc *doc, uint32_t bi, size_t first_cut) {
   const kabar_block *blk = &doc->blocks.v[bi];
-  size_t left = 0;
+  size_t left = 0, c = first_cut;
   for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
     const kabar_token *tok = &doc->tokens.v[t];
-    int inside = 0;
-    for (size_t c = first_cut; c < doc->cuts.n && !inside; c++)
-      inside = doc->cuts.v[c].kind == KABAR_CUT_BOILERPLATE && doc->cuts.v[c].start <= tok->start &&
-               tok->end <= doc->cuts.v[c].end;
-    left += !inside;
+    while (c < doc->cuts.n && doc->cuts.v[c].end < tok->end)
+      c++;
+    left += !(c < doc->cuts.n && doc->cuts.v[c].start <= tok->start);
   }
   return left;
 }

@@ -180,11 +180,14 @@ static void classify_repeats(kabar_doc *doc, const block_sig *sigs, uint32_t *ne
 
 kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   size_t nb = doc->blocks.n;
+  size_t long_blocks = 0; /* only these can have near repeats */
+  for (size_t i = 0; i < nb; i++)
+    long_blocks += doc->blocks.v[i].tok_end - doc->blocks.v[i].tok_first >= NEAR_MIN_TOKENS;
   block_sig *sigs = kabar__calloc(nb ? nb : 1, sizeof *sigs);
   uint32_t *next_content = kabar__malloc((nb ? nb : 1) * sizeof *next_content);
   anchor_map exact = {0}, near = {0};
   kabar_status rc = KABAR_OK;
-  if (!sigs || !next_content || anchor_map_init(&exact, nb) != 0 || anchor_map_init(&near, nb * ANCHORS) != 0)
+  if (!sigs || !next_content || anchor_map_init(&exact, nb) != 0 || anchor_map_init(&near, long_blocks * ANCHORS) != 0)
     rc = KABAR_ENOMEM;
   for (size_t i = 0; i < nb && rc == KABAR_OK; i++) {
     kabar_block *b = &doc->blocks.v[i];

@@ -344,6 +344,24 @@ static void test_api_errors(void **state) {
   assert_string_equal(kabar_strerror(KABAR_EUTF8), "input is not valid UTF-8");
 }
 
+static void test_regex_limit(void **state) {
+  (void)state;
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = KABAR_TEST_CORPORA;
+  opts.regex_match_limit = 1; /* every rule runs out at once */
+  kabar_error err;
+  kabar_ctx *tight = kabar_ctx_new(&opts, &err);
+  assert_non_null(tight);
+  size_t len;
+  char *text = test_read_sample("id-cyber-pact.txt", &len);
+  assert_null(kabar_doc_new(tight, text, len, 0, &err));
+  assert_int_equal(err.code, KABAR_ELIMIT);
+  assert_true(err.offset < len); /* where the rule ran out: a block's start */
+  assert_true(err.detail < 0);   /* PCRE2's own code */
+  kabar_ctx_free(tight);
+  free(text);
+}
+
 static void test_version(void **state) {
   (void)state;
   assert_int_equal(kabar_version(), KABAR_VERSION_NUMBER);
@@ -375,6 +393,7 @@ int main(void) {
       cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
       cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
+      cmocka_unit_test(test_regex_limit),
       cmocka_unit_test(test_sentences_skip_cuts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
