@@ -215,7 +215,8 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
 typedef struct block_ctx {
   kabar_block *blk;
   uint32_t bi;
-  uint32_t pos; /* datelines: where the text proper starts */
+  uint32_t pos, limit; /* datelines: where the text proper starts, and the next cut */
+  kabar_cut found;     /* datelines: the one found (found.end == 0: none) */
 } block_ctx;
 
 static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
@@ -232,7 +233,7 @@ static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
 static kabar_status block_rules(clean_run *run, kabar_block *blk) {
   if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
-  block_ctx bc = {blk, 0, 0};
+  block_ctx bc = {.blk = blk};
   int r = for_each_rule(run, RULE_BLOCK, visit_block_rule, &bc);
   return r < 0 ? (kabar_status)r : KABAR_OK;
 }
@@ -284,14 +285,12 @@ static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
 
 static int visit_dateline_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   block_ctx *bc = ud;
-  kabar_doc *doc = run->doc;
   size_t ms = 0, me = 0;
-  int m = match_at(run, rule->code, doc->text + bc->pos, bc->blk->end - bc->pos, 0, &ms, &me);
+  int m = match_at(run, rule->code, run->doc->text + bc->pos, bc->limit - bc->pos, 0, &ms, &me);
   if (m <= 0 || ms != 0 || me == 0)
     return m < 0 ? m : 0;
-  if (push_cut(doc, bc->pos, bc->pos + (uint32_t)me, bc->bi, KABAR_CUT_DATELINE,
-               rule->name) != 0)
-    return KABAR_ENOMEM;
+  kabar_cut c = {bc->pos, bc->pos + (uint32_t)me, bc->bi, KABAR_CUT_DATELINE, rule->name};
+  bc->found = c;
   return 1;
 }
 
@@ -321,7 +320,7 @@ static void merge_cuts(kabar_doc *doc, size_t first) {
 static kabar_status cut_rules(clean_run *run, uint32_t bi) {
   kabar_doc *doc = run->doc;
   size_t first = doc->cuts.n;
-  block_ctx bc = {&doc->blocks.v[bi], bi, 0};
+  block_ctx bc = {.blk = &doc->blocks.v[bi], .bi = bi};
   int r = for_each_rule(run, RULE_CUT, visit_cut_rule, &bc);
   if (r == 0)
     r = for_each_rule(run, RULE_CUT_TAIL, visit_cut_rule, &bc);
@@ -331,31 +330,46 @@ static kabar_status cut_rules(clean_run *run, uint32_t bi) {
   return KABAR_OK;
 }
 
-/* A dateline opens the block, after any cut (such as glued metadata) at its start. */
-static kabar_status dateline_rules(clean_run *run, uint32_t bi) {
+/* Index of the first cut starting at or after pos; cuts are sorted while datelines are
+ * being looked for (they are added afterwards). */
+static size_t first_cut_from(const kabar_doc *doc, uint32_t pos) {
+  size_t lo = 0, hi = doc->cuts.n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (doc->cuts.v[mid].start < pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* A dateline opens the block, after any cut (such as glued metadata) at its start, and ends
+ * before the block's next cut. Sets *found (found->end == 0 when there is none). */
+static kabar_status find_dateline(clean_run *run, uint32_t bi, kabar_cut *found) {
   kabar_doc *doc = run->doc;
   const kabar_block *blk = &doc->blocks.v[bi];
-  size_t first = doc->cuts.n;
-  while (first > 0 && doc->cuts.v[first - 1].block == bi)
-    first--;
   uint32_t pos = blk->start;
-  for (size_t c = first; c < doc->cuts.n; c++) { /* sorted: skip the cuts that open the block */
+  size_t c = first_cut_from(doc, blk->start);
+  for (;; c++) { /* skip the cuts that open the block */
     while (pos < blk->end && (doc->text[pos] == ' ' || doc->text[pos] == '\t'))
       pos++;
-    if (doc->cuts.v[c].start > pos)
+    if (c >= doc->cuts.n || doc->cuts.v[c].start > pos)
       break;
     if (doc->cuts.v[c].end > pos)
       pos = doc->cuts.v[c].end;
   }
-  while (pos < blk->end && (doc->text[pos] == ' ' || doc->text[pos] == '\t'))
-    pos++;
-  block_ctx bc = {(kabar_block *)blk, bi, pos};
+  block_ctx bc;
+  memset(&bc, 0, sizeof bc);
+  bc.blk = (kabar_block *)blk;
+  bc.bi = bi;
+  bc.pos = pos < blk->end ? pos : blk->end;
+  bc.limit = c < doc->cuts.n && doc->cuts.v[c].start < blk->end ? doc->cuts.v[c].start : blk->end;
+  if (bc.limit < bc.pos)
+    bc.limit = bc.pos;
   int r = for_each_rule(run, RULE_DATELINE, visit_dateline_rule, &bc);
-  if (r < 0)
-    return (kabar_status)r;
-  if (r > 0)
-    merge_cuts(doc, first); /* keeps the block's cuts sorted */
-  return KABAR_OK;
+  *found = bc.found;
+  return r < 0 ? (kabar_status)r : KABAR_OK;
 }
 
 /* Marks tokens inside cuts; returns how many of the block's tokens are left outside. */
@@ -428,7 +442,7 @@ static uint8_t lang_from_chrome(clean_run *run) {
       kabar_block *blk = &run->doc->blocks.v[i];
       if (blk->end - blk->start > BLOCK_RULE_MAX)
         continue;
-      block_ctx bc = {blk, (uint32_t)i, 0};
+      block_ctx bc = {.blk = blk, .bi = (uint32_t)i};
       hits += for_each_rule(run, RULE_BLOCK, visit_any_rule, &bc) > 0 ||
               for_each_rule(run, RULE_DATELINE, visit_any_rule, &bc) > 0;
     }
@@ -486,13 +500,20 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
     }
   }
   pick_title(doc);
-  size_t body_seen = 0;
+  kabar_cut datelines[DATELINE_BLOCKS];
+  size_t ndatelines = 0, body_seen = 0;
   for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK && body_seen < DATELINE_BLOCKS; i++) {
     if (doc->blocks.v[i].kind != KABAR_BLOCK_BODY)
       continue;
     body_seen++;
-    rc = dateline_rules(&run, (uint32_t)i);
+    rc = find_dateline(&run, (uint32_t)i, &datelines[ndatelines]);
+    ndatelines += rc == KABAR_OK && datelines[ndatelines].end > 0;
   }
+  for (size_t i = 0; i < ndatelines && rc == KABAR_OK; i++)
+    if (KABAR_VEC_PUSH(doc->cuts, datelines[i]) != 0)
+      rc = KABAR_ENOMEM;
+  if (ndatelines > 0 && rc == KABAR_OK) /* cuts stay in input order */
+    qsort(doc->cuts.v, doc->cuts.n, sizeof *doc->cuts.v, cmp_cut);
   pcre2_match_data_free(run.md);
   if (rc != KABAR_OK)
     return rc == KABAR_ENOMEM ? kabar__fail(err, rc, KABAR_NO_OFFSET, 0) : rc;

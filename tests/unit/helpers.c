@@ -62,9 +62,12 @@ void test_assert_spans_valid(const kabar_doc *doc, const char *text, size_t len)
     size_t dup = kabar_doc_block_duplicate_of(doc, i);
     assert_true(dup == KABAR_NO_INDEX || dup < i);
   }
+  size_t prev_start = 0;
   for (size_t i = 0; i < kabar_doc_cut_count(doc); i++) {
     assert_int_equal(kabar_doc_cut(doc, i, &sp, NULL, NULL, NULL), KABAR_OK);
     assert_span(text, len, sp);
+    assert_true(sp.start >= prev_start); /* documented: in input order */
+    prev_start = sp.start;
   }
   for (size_t i = 0; i < kabar_doc_sentence_count(doc); i++) {
     assert_int_equal(kabar_doc_sentence(doc, i, &sp, NULL), KABAR_OK);
