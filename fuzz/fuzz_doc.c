@@ -1,0 +1,180 @@
+/* libFuzzer target for kabar_doc_new_lang(): analyses untrusted bytes and checks the
+ * document's invariants.
+ *
+ * Input layout: byte 0 picks the options, the rest is the article.
+ *   bit 0     KABAR_DOC_REPLACE_INVALID
+ *   bit 1     KABAR_DOC_BORROW
+ *   bits 2-3  language: NULL, "auto", "id", "nl"
+ * An empty input is analysed as an empty article with no flags. */
+#include "fuzz_common.h"
+
+#include <string.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct doc_check {
+  const unsigned char *text; /* the original input */
+  size_t len;
+  int boundaries; /* 0 when REPLACE_INVALID repaired the input: spans are only bounded */
+} doc_check;
+
+static void check_span(const doc_check *c, kabar_span s) {
+  KF_CHECK(s.start <= s.end);
+  KF_CHECK(s.end <= c->len);
+  if (c->boundaries) {
+    KF_CHECK(kf_utf8_boundary(c->text, c->len, s.start));
+    KF_CHECK(kf_utf8_boundary(c->text, c->len, s.end));
+  }
+}
+
+static int span_inside(kabar_span inner, kabar_span outer) {
+  return outer.start <= inner.start && inner.end <= outer.end;
+}
+
+static void check_doc(const kabar_doc *doc, const doc_check *c) {
+  KF_CHECK(kabar_doc_input_size(doc) == c->len);
+  KF_CHECK(kabar_doc_lang(doc) != NULL);
+  double conf = kabar_doc_lang_confidence(doc);
+  KF_CHECK(conf >= 0.0 && conf <= 1.0);
+
+  /* blocks: in input order, not overlapping */
+  size_t nb = kabar_doc_block_count(doc);
+  kabar_span *blocks = malloc((nb ? nb : 1) * sizeof *blocks);
+  kabar_block_kind *kinds = malloc((nb ? nb : 1) * sizeof *kinds);
+  KF_CHECK(blocks != NULL && kinds != NULL);
+  for (size_t i = 0; i < nb; i++) {
+    KF_CHECK(kabar_doc_block(doc, i, &blocks[i], &kinds[i]) == KABAR_OK);
+    check_span(c, blocks[i]);
+    KF_CHECK(i == 0 || blocks[i - 1].end <= blocks[i].start);
+    KF_CHECK(kinds[i] == KABAR_BLOCK_TITLE || kinds[i] == KABAR_BLOCK_BODY ||
+             kinds[i] == KABAR_BLOCK_BOILERPLATE);
+    KF_CHECK(kabar_doc_block_line(doc, i) >= 1);
+    size_t dup = kabar_doc_block_duplicate_of(doc, i);
+    KF_CHECK(dup == KABAR_NO_INDEX || dup < i);
+    double sim = kabar_doc_block_similarity(doc, i);
+    KF_CHECK(sim >= 0.0 && sim <= 1.0);
+    kabar_repeat_kind rep = kabar_doc_block_repeat(doc, i);
+    KF_CHECK(rep == KABAR_REPEAT_NONE || rep == KABAR_REPEAT_STRUCTURAL ||
+             rep == KABAR_REPEAT_NATURAL);
+    KF_CHECK(rep == KABAR_REPEAT_NONE || dup != KABAR_NO_INDEX);
+    KF_CHECK(kabar_doc_block_lang(doc, i) != NULL);
+    (void)kabar_doc_block_rule(doc, i);
+  }
+  KF_CHECK(kabar_doc_block(doc, nb, NULL, NULL) == KABAR_EINVAL);
+  KF_CHECK(kabar_doc_block_line(doc, nb) == 0);
+  KF_CHECK(kabar_doc_block_duplicate_of(doc, nb) == KABAR_NO_INDEX);
+
+  /* cuts: in input order, inside their (title or body) block */
+  size_t ncut = kabar_doc_cut_count(doc);
+  for (size_t i = 0, prev = 0; i < ncut; i++) {
+    kabar_span s;
+    kabar_cut_kind kind;
+    size_t block = KABAR_NO_INDEX;
+    const char *rule = NULL;
+    KF_CHECK(kabar_doc_cut(doc, i, &s, &kind, &block, &rule) == KABAR_OK);
+    check_span(c, s);
+    KF_CHECK(kind == KABAR_CUT_BOILERPLATE || kind == KABAR_CUT_DATELINE);
+    KF_CHECK(block < nb);
+    KF_CHECK(span_inside(s, blocks[block]));
+    KF_CHECK(kinds[block] != KABAR_BLOCK_BOILERPLATE);
+    KF_CHECK(s.start >= prev);
+    prev = s.start;
+  }
+  KF_CHECK(kabar_doc_cut(doc, ncut, NULL, NULL, NULL, NULL) == KABAR_EINVAL);
+
+  /* sentences: inside their (title or body) block */
+  size_t nsent = kabar_doc_sentence_count(doc);
+  for (size_t i = 0; i < nsent; i++) {
+    kabar_span s;
+    size_t block = KABAR_NO_INDEX;
+    KF_CHECK(kabar_doc_sentence(doc, i, &s, &block) == KABAR_OK);
+    check_span(c, s);
+    KF_CHECK(block < nb);
+    KF_CHECK(span_inside(s, blocks[block]));
+    KF_CHECK(kinds[block] != KABAR_BLOCK_BOILERPLATE);
+  }
+  KF_CHECK(kabar_doc_sentence(doc, nsent, NULL, NULL) == KABAR_EINVAL);
+
+  /* tokens: in input order, each inside a block */
+  size_t ntok = kabar_doc_token_count(doc);
+  for (size_t i = 0, prev = 0, b = 0; i < ntok; i++) {
+    kabar_span s;
+    const char *stem = NULL;
+    int stop = -1;
+    KF_CHECK(kabar_doc_token(doc, i, &s, &stem, &stop) == KABAR_OK);
+    check_span(c, s);
+    KF_CHECK(stem != NULL);
+    KF_CHECK(stop == 0 || stop == 1);
+    KF_CHECK(s.start >= prev);
+    prev = s.start;
+    while (b < nb && blocks[b].end < s.end)
+      b++;
+    KF_CHECK(b < nb && span_inside(s, blocks[b]));
+  }
+  KF_CHECK(kabar_doc_token(doc, ntok, NULL, NULL, NULL) == KABAR_EINVAL);
+
+  /* cleaned text: well-formed UTF-8, NUL-terminated at its length, no NUL inside */
+  size_t tlen = (size_t)-1;
+  const char *t = kabar_doc_text(doc, &tlen);
+  KF_CHECK(t != NULL);
+  KF_CHECK(strlen(t) == tlen);
+  KF_CHECK(kf_utf8_first_invalid((const unsigned char *)t, tlen) == tlen);
+
+  /* fingerprints */
+  size_t nmin = (size_t)-1;
+  const uint32_t *mh = kabar_doc_minhash(doc, &nmin);
+  KF_CHECK(nmin == 0 || nmin == KABAR_MINHASH_SIZE);
+  KF_CHECK(nmin == 0 || mh != NULL);
+  (void)kabar_doc_simhash(doc);
+  (void)kabar_doc_shingle_count(doc);
+
+  free(blocks);
+  free(kinds);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const char *const langs[4] = {NULL, "auto", "id", "nl"};
+  const kabar_ctx *ctx = kf_ctx();
+  uint32_t flags = 0;
+  const char *lang = NULL;
+  const unsigned char *text = data;
+  size_t len = size;
+  if (size > 0) {
+    if (data[0] & 0x1)
+      flags |= KABAR_DOC_REPLACE_INVALID;
+    if (data[0] & 0x2)
+      flags |= KABAR_DOC_BORROW;
+    flags &= KABAR_DOC_FLAGS_ALL;
+    lang = langs[(data[0] >> 2) & 0x3];
+    text++;
+    len--;
+  }
+  size_t bad = kf_utf8_first_invalid(text, len);
+
+  kabar_error err;
+  memset(&err, 0, sizeof err);
+  kabar_doc *doc = kabar_doc_new_lang(ctx, (const char *)text, len, lang, flags, &err);
+  if (doc == NULL) {
+    switch (err.code) {
+    case KABAR_EUTF8: /* only without REPLACE_INVALID, at the first ill-formed sequence */
+      KF_CHECK(!(flags & KABAR_DOC_REPLACE_INVALID));
+      KF_CHECK(err.offset < len);
+      KF_CHECK(err.offset == bad);
+      break;
+    case KABAR_ELIMIT:
+    case KABAR_ENOMEM:
+      break;
+    default:
+      fprintf(stderr, "fuzz_doc: unexpected status %d (%s) at %zu\n", (int)err.code,
+              kabar_strerror(err.code), err.offset);
+      abort();
+    }
+    return 0;
+  }
+  /* ill-formed input is an error unless it is repaired */
+  KF_CHECK(bad == len || (flags & KABAR_DOC_REPLACE_INVALID));
+  doc_check c = {text, len, bad == len};
+  check_doc(doc, &c);
+  kabar_doc_free(doc);
+  return 0;
+}
