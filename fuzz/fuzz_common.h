@@ -89,4 +89,24 @@ static inline int kf_utf8_boundary(const unsigned char *s, size_t n, size_t pos)
   return pos == n || (pos < n && (s[pos] & 0xC0) != 0x80);
 }
 
+/* A call that returned NULL: only a documented failure is fine. KABAR_EUTF8 must name the
+ * first ill-formed sequence, and only when the caller did not ask for repair. */
+static inline void kf_check_failure(const char *target, const kabar_error *err, int repair,
+                                    size_t len, size_t first_bad) {
+  switch (err->code) {
+  case KABAR_EUTF8:
+    KF_CHECK(!repair);
+    KF_CHECK(err->offset < len);
+    KF_CHECK(err->offset == first_bad);
+    break;
+  case KABAR_ELIMIT:
+  case KABAR_ENOMEM:
+    break;
+  default:
+    fprintf(stderr, "%s: unexpected status %d (%s) at %zu\n", target, (int)err->code,
+            kabar_strerror(err->code), err->offset);
+    abort();
+  }
+}
+
 #endif /* KABAR_FUZZ_COMMON_H */

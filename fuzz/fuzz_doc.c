@@ -155,20 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&err, 0, sizeof err);
   kabar_doc *doc = kabar_doc_new_lang(ctx, (const char *)text, len, lang, flags, &err);
   if (doc == NULL) {
-    switch (err.code) {
-    case KABAR_EUTF8: /* only without REPLACE_INVALID, at the first ill-formed sequence */
-      KF_CHECK(!(flags & KABAR_DOC_REPLACE_INVALID));
-      KF_CHECK(err.offset < len);
-      KF_CHECK(err.offset == bad);
-      break;
-    case KABAR_ELIMIT:
-    case KABAR_ENOMEM:
-      break;
-    default:
-      fprintf(stderr, "fuzz_doc: unexpected status %d (%s) at %zu\n", (int)err.code,
-              kabar_strerror(err.code), err.offset);
-      abort();
-    }
+    kf_check_failure("fuzz_doc", &err, (flags & KABAR_DOC_REPLACE_INVALID) != 0, len, bad);
     return 0;
   }
   /* ill-formed input is an error unless it is repaired */

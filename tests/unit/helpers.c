@@ -14,6 +14,21 @@ kabar_ctx *test_ctx(void) {
   return ctx;
 }
 
+kabar_ctx *test_group_ctx;
+
+int test_group_setup(void **state) {
+  (void)state;
+  test_group_ctx = test_ctx();
+  return test_group_ctx ? 0 : -1;
+}
+
+int test_group_teardown(void **state) {
+  (void)state;
+  kabar_ctx_free(test_group_ctx);
+  test_group_ctx = NULL;
+  return 0;
+}
+
 char *test_read_sample(const char *name, size_t *len) {
   char path[1024];
   if (name[0] == '/')

@@ -12,6 +12,10 @@
 
 /* A context over the project's corpora/ (fails the test if it cannot be made). */
 kabar_ctx *test_ctx(void);
+/* cmocka group setup/teardown that make and free test_group_ctx. */
+extern kabar_ctx *test_group_ctx;
+int test_group_setup(void **state);
+int test_group_teardown(void **state);
 /* Reads corpora/samples/<name> (or an absolute path); free() the result. */
 char *test_read_sample(const char *name, size_t *len);
 /* Index of the block starting on 1-based line `line`, or KABAR_NO_INDEX. */

@@ -8,27 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static kabar_ctx *ctx;
-
-static int setup(void **state) {
-  (void)state;
-  ctx = test_ctx();
-  return ctx ? 0 : -1;
-}
 static int teardown(void **state) {
-  (void)state;
   kabar__tokens_force_icu = 0;
   kabar__sentences_force_icu = 0;
-  kabar_ctx_free(ctx);
-  return 0;
+  return test_group_teardown(state);
 }
 
 static void assert_same_tokens(const char *text, size_t len) {
   kabar_error err;
   kabar__tokens_force_icu = kabar__sentences_force_icu = 0;
-  kabar_doc *fast = kabar_doc_new(ctx, text, len, 0, &err);
+  kabar_doc *fast = kabar_doc_new(test_group_ctx, text, len, 0, &err);
   kabar__tokens_force_icu = kabar__sentences_force_icu = 1;
-  kabar_doc *icu = kabar_doc_new(ctx, text, len, 0, &err);
+  kabar_doc *icu = kabar_doc_new(test_group_ctx, text, len, 0, &err);
   kabar__tokens_force_icu = kabar__sentences_force_icu = 0;
   assert_non_null(fast);
   assert_non_null(icu);
@@ -122,5 +113,5 @@ int main(void) {
       cmocka_unit_test(test_samples),
       cmocka_unit_test(test_random_text),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, test_group_setup, teardown);
 }

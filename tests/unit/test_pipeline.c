@@ -6,18 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static kabar_ctx *ctx;
-
-static int setup(void **state) {
-  (void)state;
-  ctx = test_ctx();
-  return ctx ? 0 : -1;
-}
-static int teardown(void **state) {
-  (void)state;
-  kabar_ctx_free(ctx);
-  return 0;
-}
 
 typedef struct sample {
   char *text;
@@ -29,7 +17,7 @@ static sample load(const char *name) {
   sample s;
   s.text = test_read_sample(name, &s.len);
   kabar_error err;
-  s.doc = kabar_doc_new(ctx, s.text, s.len, 0, &err);
+  s.doc = kabar_doc_new(test_group_ctx, s.text, s.len, 0, &err);
   if (!s.doc)
     fail_msg("%s: %s", name, kabar_strerror(err.code));
   test_assert_spans_valid(s.doc, s.text, s.len);
@@ -192,15 +180,15 @@ static void test_language_other_and_forced(void **state) {
   const char *en = "The committee said on Tuesday that the new rules would take effect next "
                    "year, after a long consultation with the industry and its workers.";
   kabar_error err;
-  kabar_doc *doc = kabar_doc_new(ctx, en, strlen(en), 0, &err);
+  kabar_doc *doc = kabar_doc_new(test_group_ctx, en, strlen(en), 0, &err);
   assert_non_null(doc);
   assert_string_equal(kabar_doc_lang(doc), "other");
   kabar_doc_free(doc);
-  doc = kabar_doc_new_lang(ctx, en, strlen(en), "nl", 0, &err);
+  doc = kabar_doc_new_lang(test_group_ctx, en, strlen(en), "nl", 0, &err);
   assert_non_null(doc);
   assert_string_equal(kabar_doc_lang(doc), "nl");
   kabar_doc_free(doc);
-  assert_null(kabar_doc_new_lang(ctx, en, strlen(en), "xx", 0, &err));
+  assert_null(kabar_doc_new_lang(test_group_ctx, en, strlen(en), "xx", 0, &err));
   assert_int_equal(err.code, KABAR_ELANG);
 }
 
@@ -208,7 +196,7 @@ static void test_stems_and_stopwords(void **state) {
   (void)state;
   const char *t = "Pengungkapan-pengungkapan itu dilakukan oleh perusahaan-perusahaan besar.";
   kabar_error err;
-  kabar_doc *doc = kabar_doc_new_lang(ctx, t, strlen(t), "id", 0, &err);
+  kabar_doc *doc = kabar_doc_new_lang(test_group_ctx, t, strlen(t), "id", 0, &err);
   assert_non_null(doc);
   assert_int_equal(kabar_doc_token_count(doc), 6);
   const char *stem;
@@ -235,7 +223,7 @@ static void test_near_repeat_with_edits(void **state) {
       "Pemerintah kota mengumumkan rencana pembangunan jembatan baru di atas sungai yang "
       "membelah kawasan pasar lama, dengan anggaran yang telah disetujui dewan bulan lalu.\n";
   kabar_error err;
-  kabar_doc *doc = kabar_doc_new_lang(ctx, t, strlen(t), "id", 0, &err);
+  kabar_doc *doc = kabar_doc_new_lang(test_group_ctx, t, strlen(t), "id", 0, &err);
   assert_non_null(doc);
   assert_int_equal(kabar_doc_block_count(doc), 3);
   assert_int_equal(kabar_doc_block_duplicate_of(doc, 2), 0);
@@ -258,7 +246,7 @@ static void test_fingerprints(void **state) {
   kabar_doc_block(a.doc, test_block_at_line(a.doc, 15), &sp, NULL);
   cut = sp.start;
   kabar_error err;
-  kabar_doc *b = kabar_doc_new(ctx, a.text, cut, 0, &err);
+  kabar_doc *b = kabar_doc_new(test_group_ctx, a.text, cut, 0, &err);
   assert_non_null(b);
   assert_int_equal(kabar_doc_simhash(a.doc), kabar_doc_simhash(b));
   size_t nb;
@@ -282,14 +270,14 @@ static void test_api_errors(void **state) {
   kabar_error err;
   assert_null(kabar_doc_new(NULL, "x", 1, 0, &err));
   assert_int_equal(err.code, KABAR_EINVAL);
-  assert_null(kabar_doc_new(ctx, NULL, 5, 0, &err));
+  assert_null(kabar_doc_new(test_group_ctx, NULL, 5, 0, &err));
   assert_int_equal(err.code, KABAR_EINVAL);
-  assert_null(kabar_doc_new(ctx, "x", 1, 0x80u, &err));
+  assert_null(kabar_doc_new(test_group_ctx, "x", 1, 0x80u, &err));
   assert_int_equal(err.code, KABAR_EINVAL);
-  assert_null(kabar_doc_new(ctx, "ab\xc3", 3, 0, &err));
+  assert_null(kabar_doc_new(test_group_ctx, "ab\xc3", 3, 0, &err));
   assert_int_equal(err.code, KABAR_EUTF8);
   assert_int_equal(err.offset, 2);
-  kabar_doc *doc = kabar_doc_new(ctx, "ab\xc3 cd", 6, KABAR_DOC_REPLACE_INVALID, &err);
+  kabar_doc *doc = kabar_doc_new(test_group_ctx, "ab\xc3 cd", 6, KABAR_DOC_REPLACE_INVALID, &err);
   assert_non_null(doc);
   kabar_span sp;
   assert_int_equal(kabar_doc_block(doc, 0, &sp, NULL), KABAR_OK);
@@ -300,7 +288,7 @@ static void test_api_errors(void **state) {
   assert_int_equal(kabar_doc_block(doc, 7, &sp, NULL), KABAR_EINVAL);
   assert_int_equal(kabar_doc_block_line(doc, 7), 0);
   kabar_doc_free(doc);
-  doc = kabar_doc_new(ctx, NULL, 0, 0, &err); /* empty input: an empty doc */
+  doc = kabar_doc_new(test_group_ctx, NULL, 0, 0, &err); /* empty input: an empty doc */
   assert_non_null(doc);
   assert_int_equal(kabar_doc_block_count(doc), 0);
   assert_string_equal(kabar_doc_text(doc, NULL), "");
@@ -396,5 +384,5 @@ int main(void) {
       cmocka_unit_test(test_regex_limit),
       cmocka_unit_test(test_sentences_skip_cuts),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
