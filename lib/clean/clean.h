@@ -10,7 +10,6 @@
 kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optional,
                                kabar_rules **out, kabar_error *err);
 void kabar__rules_free(kabar_rules *rules);
-size_t kabar__rules_count(const kabar_rules *rules);
 
 /* Classifies blocks (title/body/boilerplate), records cuts and marks tokens inside them. */
 kabar_status kabar__clean(kabar_doc *doc, kabar_error *err);

@@ -21,7 +21,6 @@ struct kabar_rules {
   KABAR_VEC(kabar_rule) v;
 };
 
-size_t kabar__rules_count(const kabar_rules *rules) { return rules ? rules->v.n : 0; }
 
 void kabar__rules_free(kabar_rules *rules) {
   if (!rules)

@@ -183,7 +183,7 @@ static kabar_status load_all_langs(kabar_ctx *ctx, kabar_error *err) {
   DIR *d = opendir(ctx->data_dir);
   if (!d)
     return fail_path(err, KABAR_EIO, ctx->data_dir, KABAR_NO_OFFSET, errno);
-  char *names[KABAR_MAX_LANGS];
+  char *names[KABAR_MAX_LANGS] = {0};
   size_t n = 0;
   kabar_status rc = KABAR_OK;
   for (struct dirent *e; (e = readdir(d)) != NULL && rc == KABAR_OK;) {

@@ -35,7 +35,7 @@ int kabar__grow(void **p, size_t *cap, size_t need, size_t elem);
 
 typedef KABAR_VEC(size_t) kabar_sizevec;
 
-/* A growable byte buffer, always NUL-terminated when len > 0 or after kabar__buf_terminate. */
+/* A growable byte buffer; kabar__buf_put keeps it NUL-terminated. */
 typedef struct kabar_buf {
   char *p;
   size_t len, cap;

@@ -15,5 +15,5 @@ extern int kabar__tokens_force_icu;
 extern int kabar__sentences_force_icu;
 /* Sentences of title and body blocks; needs languages (abbreviations) and cuts. */
 kabar_status kabar__segment_sentences(kabar_doc *doc);
-/* A UText over doc->text[start, end), with newlines seen as spaces when needed. */
+
 #endif
