@@ -19,6 +19,7 @@ typedef struct options {
   const char *lang;   /* NULL = auto */
   const char *data_dir;
   uint32_t flags;
+  uint32_t ctx_flags;
 } options;
 
 static void usage(FILE *out) {
@@ -33,6 +34,7 @@ static void usage(FILE *out) {
           "  --lang id|nl|auto  the articles' language (default: auto)\n"
           "  --replace-invalid  repair invalid UTF-8 with U+FFFD instead of failing\n"
           "  --data-dir DIR     language data (default: $KABAR_DATA_DIR, then the install)\n"
+          "  --no-jit           run the rules without PCRE2's JIT (slower; for memory checkers)\n"
           "  -h, --help         this text\n"
           "  --version          tool and library versions\n\n"
           "Exit status: 0 ok, 1 an input could not be read or analysed, 2 usage.\n");
@@ -368,6 +370,8 @@ static int parse_args(int argc, char **argv, options *opt, int *first_file) {
       opt->jsonl = 1;
     else if (strcmp(a, "--replace-invalid") == 0)
       opt->flags |= KABAR_DOC_REPLACE_INVALID;
+    else if (strcmp(a, "--no-jit") == 0)
+      opt->ctx_flags |= KABAR_CTX_NO_JIT;
     else if ((strcmp(a, "--lang") == 0 || strcmp(a, "--data-dir") == 0) && i + 1 < argc) {
       if (a[2] == 'l')
         opt->lang = strcmp(argv[i + 1], "auto") == 0 ? NULL : argv[i + 1];
@@ -411,6 +415,7 @@ int main(int argc, char **argv) {
   }
   kabar_ctx_options copts = KABAR_CTX_OPTIONS_INIT;
   copts.data_dir = opt.data_dir;
+  copts.flags = opt.ctx_flags;
   kabar_error err;
   kabar_ctx *ctx = kabar_ctx_new(&copts, &err);
   if (!ctx) {

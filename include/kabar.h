@@ -96,11 +96,17 @@ KABAR_API void kabar_free(void *p);
 
 typedef struct kabar_ctx kabar_ctx;
 
+/** kabar_ctx_options.flags: run rules in PCRE2's interpreter, not its JIT (for hosts that
+ *  forbid executable memory, and for memory checkers: the JIT reads aligned blocks that may
+ *  cross a buffer's end, which valgrind reports). Slower. */
+#define KABAR_CTX_NO_JIT 0x1u
+#define KABAR_CTX_FLAGS_ALL 0x1u
+
 #define KABAR_CTX_OPTIONS_VERSION 1
 /** Creation options. Initialise with ::KABAR_CTX_OPTIONS_INIT or kabar_ctx_options_init(). */
 typedef struct kabar_ctx_options {
   uint32_t version;           /**< always first; set by KABAR_CTX_OPTIONS_INIT */
-  uint32_t flags;             /**< reserved, must be 0 */
+  uint32_t flags;             /**< KABAR_CTX_* bits */
   const char *languages;      /**< "id,nl"; NULL = every language folder found */
   const char *data_dir;       /**< corpora directory; NULL = $KABAR_DATA_DIR, then the install */
   uint32_t regex_match_limit; /**< PCRE2 match limit per rule and block; 0 = library default */

@@ -93,7 +93,8 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
     return errcode == PCRE2_ERROR_HEAP_FAILED || errcode == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM
                                                                                  : KABAR_EINVAL;
   }
-  (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* interpreter if JIT is unavailable */
+  if (ctx->use_jit) /* the interpreter runs when JIT is off or unavailable */
+    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
   kabar_rule r = {action, kabar__strndup(name, strlen(name)), code};
   if (!r.name || KABAR_VEC_PUSH(rules->v, r) != 0) {
     kabar__free(r.name);

@@ -280,7 +280,7 @@ kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
                 KABAR_NO_OFFSET, 0);
     return NULL;
   }
-  if (opts && opts->flags != 0) {
+  if (opts && (opts->flags & ~KABAR_CTX_FLAGS_ALL)) {
     kabar__fail(err, KABAR_EINVAL, KABAR_NO_OFFSET, 0);
     return NULL;
   }
@@ -289,6 +289,7 @@ kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
     kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
     return NULL;
   }
+  ctx->use_jit = !(opts && (opts->flags & KABAR_CTX_NO_JIT));
   ctx->match_limit = opts && opts->regex_match_limit ? opts->regex_match_limit
                                                      : KABAR_DEFAULT_MATCH_LIMIT;
   ctx->max_input = opts && opts->max_input_bytes ? opts->max_input_bytes : KABAR_DEFAULT_MAX_INPUT;

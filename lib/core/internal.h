@@ -39,6 +39,7 @@ struct kabar_ctx {
   pcre2_general_context *pcre_gctx; /* routes PCRE2's allocations through kabar__malloc */
   pcre2_match_context *pcre_mctx;   /* match/heap/depth limits; read-only, shared */
   uint32_t match_limit;
+  int use_jit;
   size_t max_input;
 };
 

@@ -350,6 +350,32 @@ static void test_regex_limit(void **state) {
   free(text);
 }
 
+static void test_no_jit_same_result(void **state) {
+  (void)state;
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = KABAR_TEST_CORPORA;
+  opts.flags = KABAR_CTX_NO_JIT;
+  kabar_error err;
+  kabar_ctx *interp = kabar_ctx_new(&opts, &err);
+  assert_non_null(interp);
+  size_t len;
+  char *text = test_read_sample("id-cyber-pact.txt", &len);
+  kabar_doc *a = kabar_doc_new(test_group_ctx, text, len, 0, &err);
+  kabar_doc *b = kabar_doc_new(interp, text, len, 0, &err);
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_string_equal(kabar_doc_text(a, NULL), kabar_doc_text(b, NULL));
+  assert_int_equal(kabar_doc_cut_count(a), kabar_doc_cut_count(b));
+  assert_int_equal(kabar_doc_simhash(a), kabar_doc_simhash(b));
+  kabar_doc_free(a);
+  kabar_doc_free(b);
+  kabar_ctx_free(interp);
+  free(text);
+  opts.flags = 0x80u; /* unknown bit */
+  assert_null(kabar_ctx_new(&opts, &err));
+  assert_int_equal(err.code, KABAR_EINVAL);
+}
+
 static void test_version(void **state) {
   (void)state;
   assert_int_equal(kabar_version(), KABAR_VERSION_NUMBER);
@@ -381,7 +407,7 @@ int main(void) {
       cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
       cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
-      cmocka_unit_test(test_regex_limit),
+      cmocka_unit_test(test_regex_limit),         cmocka_unit_test(test_no_jit_same_result),
       cmocka_unit_test(test_sentences_skip_cuts),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
