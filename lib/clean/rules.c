@@ -401,12 +401,31 @@ static size_t boilerplate_tokens_left(const kabar_doc *doc, uint32_t bi, size_t 
   return left;
 }
 
+/* The block's last character that is not a closing quote or bracket ('x."' ends in '.'). */
+static char last_char_before_closers(const kabar_doc *doc, const kabar_block *blk) {
+  static const char *closers[] = {"\"", "'", ")", "]", "\xE2\x80\x9D", "\xE2\x80\x99",
+                                  "\xC2\xBB"}; /* ” ’ » */
+  uint32_t end = blk->end;
+  for (int again = 1; again && end > blk->start;) {
+    again = 0;
+    for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
+      uint32_t n = (uint32_t)strlen(closers[i]);
+      if (end - blk->start >= n && memcmp(doc->text + end - n, closers[i], n) == 0) {
+        end -= n;
+        again = 1;
+        break;
+      }
+    }
+  }
+  return end > blk->start ? doc->text[end - 1] : '\0';
+}
+
 static int is_title_block(const kabar_doc *doc, const kabar_block *blk) {
   size_t n = blk->end - blk->start;
   if (n > 250 || blk->tok_end - blk->tok_first > 30 || blk->tok_end == blk->tok_first)
     return 0;
-  char last = doc->text[blk->end - 1];
-  return !strchr(".!?:;,", last);
+  char last = last_char_before_closers(doc, blk);
+  return last == '\0' || !strchr(".!?:;,", last);
 }
 
 static void pick_title(kabar_doc *doc) {

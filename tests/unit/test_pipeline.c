@@ -376,6 +376,35 @@ static void test_no_jit_same_result(void **state) {
   assert_int_equal(err.code, KABAR_EINVAL);
 }
 
+static void test_title_detection(void **state) {
+  (void)state;
+  /* a short lead paragraph ending in a quote is body, a headline is a title */
+  static const char *leads[] = {
+      "\"Kami akan datang lagi besok pagi,\" kata ketua panitia.\n"
+      "Acara itu dihadiri ratusan warga dari tiga desa di sekitar lokasi.\n",
+      "Ketua panitia berkata: \u201cKami akan datang lagi.\u201d\n"
+      "Acara itu dihadiri ratusan warga dari tiga desa di sekitar lokasi.\n",
+      "Warga desa memperbaiki jembatan gantung (foto.)\n"
+      "Acara itu dihadiri ratusan warga dari tiga desa di sekitar lokasi.\n"};
+  kabar_error err;
+  for (size_t i = 0; i < 3; i++) {
+    kabar_doc *doc = kabar_doc_new_lang(test_group_ctx, leads[i], strlen(leads[i]), "id", 0, &err);
+    assert_non_null(doc);
+    kabar_block_kind kind;
+    assert_int_equal(kabar_doc_block(doc, 0, NULL, &kind), KABAR_OK);
+    assert_int_equal(kind, KABAR_BLOCK_BODY);
+    kabar_doc_free(doc);
+  }
+  static const char titled[] = "Warga Tiga Desa Perbaiki Jembatan \"Harapan\"\n"
+                               "Acara itu dihadiri ratusan warga dari tiga desa di sekitar lokasi.\n";
+  kabar_doc *doc = kabar_doc_new_lang(test_group_ctx, titled, sizeof titled - 1, "id", 0, &err);
+  assert_non_null(doc);
+  kabar_block_kind kind;
+  assert_int_equal(kabar_doc_block(doc, 0, NULL, &kind), KABAR_OK);
+  assert_int_equal(kind, KABAR_BLOCK_TITLE);
+  kabar_doc_free(doc);
+}
+
 static void test_version(void **state) {
   (void)state;
   assert_int_equal(kabar_version(), KABAR_VERSION_NUMBER);
@@ -408,6 +437,7 @@ int main(void) {
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
       cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
       cmocka_unit_test(test_regex_limit),         cmocka_unit_test(test_no_jit_same_result),
+      cmocka_unit_test(test_title_detection),
       cmocka_unit_test(test_sentences_skip_cuts),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
