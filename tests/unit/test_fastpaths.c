@@ -75,7 +75,7 @@ static void test_samples(void **state) {
   static const char *names[] = {"id-cyber-pact.txt",        "id-banjir-quote.txt",
                                 "id-mixed-nl-quote.txt",    "id-short.txt",
                                 "nl-chipfabriek.txt",       "nl-verkiezingen-crlf.txt",
-                                "nl-wrapped.txt"};
+                                "nl-wrapped.txt", KABAR_TEST_DATA "/mixed-scripts.txt"};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     size_t len;
     char *text = test_read_sample(names[i], &len);

@@ -18,6 +18,9 @@
 static const char *const sample_names[] = {
     "id-banjir-quote.txt", "id-cyber-pact.txt", "id-mixed-nl-quote.txt", "id-short.txt",
     "nl-chipfabriek.txt",  "nl-verkiezingen-crlf.txt", "nl-wrapped.txt",
+    /* CJK, Arabic, emoji and a combining mark: these blocks go through ICU, so threads clone
+     * its break iterators from the shared context */
+    KABAR_TEST_DATA "/mixed-scripts.txt",
 };
 #define N_SAMPLES (sizeof sample_names / sizeof sample_names[0])
 
