@@ -11,21 +11,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 typedef struct article {
   char *p;
   size_t n;
 } article;
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv) {
   if (argc < 3) {
@@ -66,9 +57,9 @@ int main(int argc, char **argv) {
     fclose(f);
   }
   kabar_error err;
-  double t0 = now();
+  double t0 = bench_now();
   kabar_ctx *ctx = kabar_ctx_new(NULL, &err);
-  double load = now() - t0;
+  double load = bench_now() - t0;
   if (!ctx) {
     fprintf(stderr, "bench_analyse: %s %s\n", kabar_strerror(err.code), err.path);
     return 1;
@@ -76,17 +67,17 @@ int main(int argc, char **argv) {
   double *secs = calloc((size_t)runs, sizeof *secs);
   size_t failed = 0;
   for (int r = 0; r < runs; r++) {
-    double s = now();
+    double s = bench_now();
     for (size_t i = 0; i < n; i++) {
       kabar_doc *doc = kabar_doc_new(ctx, v[i].p, v[i].n, KABAR_DOC_BORROW, &err);
       failed += doc == NULL;
       kabar_doc_free(doc);
     }
-    secs[r] = now() - s;
+    secs[r] = bench_now() - s;
     printf("run %d: %.3f s, %.1f MB/s, %.0f articles/s\n", r + 1, secs[r],
            (double)bytes / 1e6 / secs[r], (double)n / secs[r]);
   }
-  qsort(secs, (size_t)runs, sizeof *secs, cmp_double);
+  qsort(secs, (size_t)runs, sizeof *secs, bench_cmp_double);
   double med = secs[runs / 2];
   printf("library: %zu articles, %.1f MB, context load %.3f s; median of %d runs: %.3f s, "
          "%.1f MB/s, %.0f articles/s (%zu failed)\n",

@@ -37,6 +37,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
+
 #ifdef KABAR_BENCH_HAVE_OTS
 #include <ots/libots.h> /* after <stdio.h>: it uses FILE without including it */
 #endif
@@ -653,17 +655,6 @@ static int self_test(void) {
 /* ------------------------------------------------------------------------------------------ */
 /* Evaluation */
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Untimed look at what kabar makes of the reconstructed articles (for the report). */
 static void describe_analysis(const kabar_ctx *ctx, const corpus *c) {
   size_t lang_id = 0, titles = 0, boiler = 0, structural = 0, blocks = 0, sentences = 0;
@@ -763,9 +754,9 @@ static int evaluate(const char *path, int runs, const char *ots_dict, long show)
       double t = 0;
       for (size_t i = 0; i < c.n; i++) {
         sbuf_clear(&sum);
-        double t0 = now();
+        double t0 = bench_now();
         systems[k].run(&st, &c.v[i], &sum);
-        t += now() - t0;
+        t += bench_now() - t0;
         if (r == 0) {
           rouge_scores s;
           if (rouge_score(sum.p ? sum.p : "", sum.n, c.v[i].ref, c.v[i].ref_len, &s) != 0)
@@ -782,7 +773,7 @@ static int evaluate(const char *path, int runs, const char *ots_dict, long show)
       }
       secs[r] = t;
     }
-    qsort(secs, (size_t)runs, sizeof *secs, cmp_double);
+    qsort(secs, (size_t)runs, sizeof *secs, bench_cmp_double);
     double med = secs[runs / 2], n = (double)c.n;
     printf("%-46s %7.2f %7.2f %7.2f %12.0f %8.2f", systems[k].label, 100 * r1 / n, 100 * r2 / n,
            100 * rl / n, n / med, (double)c.bytes / 1e6 / med);
