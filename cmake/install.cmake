@@ -14,7 +14,7 @@ install(DIRECTORY corpora/ DESTINATION ${CMAKE_INSTALL_DATADIR}/kabar
         PATTERN "samples" EXCLUDE)
 install(DIRECTORY corpora/samples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/samples)
 if(KABAR_BUILD_TOOLS)
-  install(TARGETS dedup RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS dedup kabar-train-ner kabar-ner RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   install(FILES docs/man/dedup.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 endif()
 

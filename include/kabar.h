@@ -180,7 +180,8 @@ typedef struct kabar_span {
 /** kabar_doc_new() flags. Unknown bits give KABAR_EINVAL. */
 #define KABAR_DOC_REPLACE_INVALID 0x1u /**< repair invalid UTF-8 as U+FFFD instead of failing */
 #define KABAR_DOC_BORROW 0x2u          /**< do not copy @p text; it must outlive the doc */
-#define KABAR_DOC_FLAGS_ALL 0x3u
+#define KABAR_DOC_NO_ENTITIES 0x4u     /**< skip the entity stage (dedup-only batch runs) */
+#define KABAR_DOC_FLAGS_ALL 0x7u
 
 /**
  * Analyses one article. Language is detected.
@@ -294,6 +295,108 @@ KABAR_API uint64_t kabar_doc_simhash(const kabar_doc *doc);
 KABAR_API const uint32_t *kabar_doc_minhash(const kabar_doc *doc, size_t *count_out);
 /** Number of shingles (counting repeats) the fingerprints were made from. */
 KABAR_API size_t kabar_doc_shingle_count(const kabar_doc *doc);
+
+/* ------------------------------------------------------------------------------------------ */
+/** @name Named entities
+ *
+ * Every document gets its entities: people, organisations, places and named events, each with
+ * one canonical name grouping its mentions ("Brad Smith" and a later "Smith", "Bank Indonesia"
+ * and "BI", a misspelt "San Fransisco" under "San Francisco"). They come from the language's
+ * tagger model (corpora/<lang>/ner.model), its gazetteers and its trigger words.
+ */
+
+/** Entity types. */
+typedef enum kabar_entity_type {
+  KABAR_ENTITY_PER = 1,  /**< people */
+  KABAR_ENTITY_ORG = 2,  /**< companies, institutions, parties, clubs, media */
+  KABAR_ENTITY_LOC = 3,  /**< places */
+  KABAR_ENTITY_EVENT = 4 /**< named events: conferences, summits, elections, tournaments, wars */
+} kabar_entity_type;
+
+/** "PER", "ORG", "LOC", "EVENT"; "" for an unknown value. Static. */
+KABAR_API const char *kabar_entity_type_name(kabar_entity_type type);
+
+/** Distinct entities of the document, in order of their first mention. */
+KABAR_API size_t kabar_doc_entity_count(const kabar_doc *doc);
+/**
+ * Entity @p index: its type, canonical name (NUL-terminated, borrowed from the doc) and number
+ * of mentions. Every out-parameter may be NULL. KABAR_EINVAL if out of range.
+ */
+KABAR_API kabar_status kabar_doc_entity(const kabar_doc *doc, size_t index,
+                                        kabar_entity_type *type_out, const char **name_out,
+                                        size_t *mention_count_out);
+/** Span of mention @p mention (in text order) of entity @p entity. KABAR_EINVAL if out of range. */
+KABAR_API kabar_status kabar_doc_entity_mention(const kabar_doc *doc, size_t entity,
+                                                size_t mention, kabar_span *span_out);
+
+/**
+ * A sequence tagger's model: an averaged perceptron over hashed features, decoded with Viterbi
+ * under IOB2 constraints. Immutable once made; share it across threads.
+ */
+typedef struct kabar_ner_model kabar_ner_model;
+
+/** The model the context loaded for language @p lang (its ner.model), or NULL if none. */
+KABAR_API const kabar_ner_model *kabar_ctx_ner_model(const kabar_ctx *ctx, const char *lang);
+/**
+ * Reads a model file written by kabar_ner_model_save().
+ * @return the model, or NULL with @p err set (KABAR_EIO, KABAR_EINVAL for a damaged file,
+ *         KABAR_EVERSION for a newer format, KABAR_ENOMEM).
+ */
+KABAR_API kabar_ner_model *kabar_ner_model_load(const char *path, kabar_error *err);
+/** Writes @p model to @p path (replaced atomically). KABAR_EIO on failure. */
+KABAR_API kabar_status kabar_ner_model_save(const kabar_ner_model *model, const char *path,
+                                            kabar_error *err);
+/** Frees a model from kabar_ner_model_load() or kabar_ner_trainer_model(). NULL is a no-op. */
+KABAR_API void kabar_ner_model_free(kabar_ner_model *model);
+/** Language tag the model was trained for. */
+KABAR_API const char *kabar_ner_model_lang(const kabar_ner_model *model);
+/** Number of features with weights. */
+KABAR_API size_t kabar_ner_model_feature_count(const kabar_ner_model *model);
+
+/**
+ * Tags already-tokenised sentences with a model. One tagger per thread (it holds a stemmer and
+ * scratch space); the context and model are shared.
+ */
+typedef struct kabar_tagger kabar_tagger;
+/** A tagger for @p model, using the gazetteers and stemmer of the model's language in @p ctx. */
+KABAR_API kabar_tagger *kabar_tagger_new(const kabar_ctx *ctx, const kabar_ner_model *model,
+                                         kabar_error *err);
+/**
+ * Tags the sentence @p tokens[0..n) (UTF-8, lengths in @p lens). @p tags_out[i] receives the
+ * IOB2 tag of token i ("O", "B-PER", ...; names as in the training data), borrowed from the
+ * model. KABAR_EUTF8 with the token index in err->offset for an ill-formed token.
+ */
+KABAR_API kabar_status kabar_tagger_tag(kabar_tagger *tagger, const char *const *tokens,
+                                        const size_t *lens, size_t n, const char **tags_out,
+                                        kabar_error *err);
+/** Frees a tagger. NULL is a no-op. */
+KABAR_API void kabar_tagger_free(kabar_tagger *tagger);
+
+/** Trains a model from tagged sentences (averaged perceptron). Single-threaded. */
+typedef struct kabar_ner_trainer kabar_ner_trainer;
+/** kabar_ner_trainer_new() flags. */
+#define KABAR_NER_TRAIN_KABAR_TYPES 0x1u /**< map dataset types (PERSON, PLC, IND, EVT ...) to
+                                              PER/ORG/LOC/EVENT and drop the others */
+/** A trainer for language @p lang of @p ctx (its gazetteers and stemmer make the features). */
+KABAR_API kabar_ner_trainer *kabar_ner_trainer_new(const kabar_ctx *ctx, const char *lang,
+                                                   uint32_t flags, kabar_error *err);
+/**
+ * Adds one sentence: @p n tokens and their IOB1 or IOB2 tags ("O", "B-X", "I-X"). At most 30
+ * distinct tags. KABAR_EINVAL for a malformed tag (err->offset = token index), KABAR_ELIMIT
+ * for too many tags.
+ */
+KABAR_API kabar_status kabar_ner_trainer_add(kabar_ner_trainer *trainer,
+                                             const char *const *tokens, const size_t *lens,
+                                             const char *const *tags, size_t n,
+                                             kabar_error *err);
+/** One pass over the sentences in an order shuffled by @p seed. */
+KABAR_API kabar_status kabar_ner_trainer_epoch(kabar_ner_trainer *trainer, uint64_t seed,
+                                               kabar_error *err);
+/** The averaged model so far (a new object; free it with kabar_ner_model_free()). */
+KABAR_API kabar_ner_model *kabar_ner_trainer_model(const kabar_ner_trainer *trainer,
+                                                   kabar_error *err);
+/** Frees a trainer. NULL is a no-op. */
+KABAR_API void kabar_ner_trainer_free(kabar_ner_trainer *trainer);
 
 #ifdef __cplusplus
 }

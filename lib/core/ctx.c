@@ -2,6 +2,7 @@
  * the ICU objects documents clone. */
 #include "internal.h"
 #include "../clean/clean.h"
+#include "../entities/entities.h"
 #include "../terms/terms.h"
 #include "../text/text.h"
 
@@ -171,6 +172,12 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
     kabar__free(path);
   }
   kabar__free(dir);
+  if (rc == KABAR_OK) {
+    if (!(lang->ner = kabar__calloc(1, sizeof *lang->ner)))
+      rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+    else
+      rc = kabar__ner_lang_load(ctx, ctx->data_dir, tag, lang->ner, err);
+  }
   return rc;
 }
 
@@ -324,6 +331,9 @@ void kabar_ctx_free(kabar_ctx *ctx) {
     kabar__strtab_free(&l->stopwords);
     kabar__strtab_free(&l->abbrevs);
     kabar__rules_free(l->rules);
+    if (l->ner)
+      kabar__ner_lang_free(l->ner);
+    kabar__free(l->ner);
   }
   kabar__rules_free(ctx->common_rules);
   ubrk_close(ctx->word_tmpl);

@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "../clean/clean.h"
 #include "../dedup/dedup.h"
+#include "../entities/entities.h"
 #include "../lang/lang.h"
 #include "../segment/segment.h"
 #include "../terms/terms.h"
@@ -205,6 +206,8 @@ static kabar_status analyse(kabar_doc *doc, int forced_lang, kabar_error *err) {
       (rc = kabar__dedup_blocks(doc)) != KABAR_OK || (rc = kabar__fingerprint(doc)) != KABAR_OK ||
       (rc = build_clean_text(doc)) != KABAR_OK)
     return rc;
+  if (!(doc->flags & KABAR_DOC_NO_ENTITIES) && (rc = kabar__entities(doc)) != KABAR_OK)
+    return rc;
   /* the break iterators point into the text; they are not needed any more */
   ubrk_close(doc->word_bi);
   ubrk_close(doc->sent_bi);
@@ -244,6 +247,7 @@ kabar_doc *kabar_doc_new_lang(const kabar_ctx *ctx, const char *text, size_t len
   }
   doc->ctx = ctx;
   doc->input_len = len;
+  doc->flags = flags;
   doc->lang = KABAR_LANG_OTHER;
   kabar_status rc = load_text(doc, text ? text : "", len, flags, err);
   if (rc == KABAR_OK)
@@ -277,6 +281,9 @@ void kabar_doc_free(kabar_doc *doc) {
   kabar__strtab_free(&doc->terms);
   kabar__free(doc->type_stop);
   kabar__buf_free(&doc->clean);
+  KABAR_VEC_FREE(doc->entities);
+  KABAR_VEC_FREE(doc->mentions);
+  kabar__buf_free(&doc->entity_names);
   kabar__free(doc);
 }
 

@@ -12,6 +12,7 @@
 
 struct sb_stemmer;
 typedef struct kabar_rules kabar_rules; /* lib/clean */
+typedef struct kabar_ner_lang kabar_ner_lang; /* lib/entities */
 
 #define KABAR_LANG_OTHER UINT8_MAX
 #define KABAR_MAX_LANGS 16
@@ -26,6 +27,7 @@ typedef struct kabar_lang {
   kabar_strtab stopwords;  /* case-folded words */
   kabar_strtab abbrevs;    /* case-folded, with their final '.' */
   kabar_rules *rules;
+  kabar_ner_lang *ner;     /* gazetteers, trigger words, tagger model */
 } kabar_lang;
 
 struct kabar_ctx {
@@ -84,6 +86,19 @@ typedef struct kabar_sentence {
   uint32_t start, end, block;
 } kabar_sentence;
 
+/* An entity mention and the entity (canonical name) it belongs to. */
+typedef struct kabar_mention {
+  uint32_t start, end; /* working-text offsets */
+  uint32_t entity;
+} kabar_mention;
+
+typedef struct kabar_entity {
+  uint8_t type;        /* kabar_entity_type */
+  uint32_t name;       /* offset of the NUL-terminated canonical name in doc->entity_names */
+  uint32_t first;      /* its mentions are mentions[first .. first + nmentions) */
+  uint32_t nmentions;
+} kabar_entity;
+
 struct kabar_doc {
   const kabar_ctx *ctx;
   const char *text;          /* working text (valid UTF-8) */
@@ -92,6 +107,7 @@ struct kabar_doc {
   size_t input_len;
   kabar_offmap map;
 
+  uint32_t flags;            /* kabar_doc_new() flags */
   uint8_t lang;
   uint8_t lang_forced;      /* given by the caller, not detected */
   double lang_conf;
@@ -106,6 +122,9 @@ struct kabar_doc {
   kabar_strtab terms;        /* stems */
 
   kabar_buf clean;           /* cleaned text */
+  KABAR_VEC(kabar_entity) entities;  /* in order of first mention */
+  KABAR_VEC(kabar_mention) mentions; /* grouped by entity, in text order within one */
+  kabar_buf entity_names;
   uint64_t simhash;
   uint32_t minhash[KABAR_MINHASH_SIZE];
   size_t nminhash;

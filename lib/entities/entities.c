@@ -1,0 +1,823 @@
+/* The entity stage of a document: tag each sentence, add what gazetteers and trigger words
+ * find, choose non-overlapping mentions, and group them under canonical names. */
+#include "entities.h"
+#include "../text/text.h"
+
+#include <stdio.h>
+
+/* ---- language data ------------------------------------------------------------------------ */
+
+static char *path_join3(const char *a, const char *b, const char *c) {
+  size_t na = strlen(a), nb = strlen(b), nc = strlen(c);
+  char *p = kabar__malloc(na + nb + nc + 3);
+  if (p)
+    snprintf(p, na + nb + nc + 3, "%s/%s/%s", a, b, c);
+  return p;
+}
+
+kabar_status kabar__ner_lang_load(const kabar_ctx *ctx, const char *data_dir, const char *tag,
+                                  kabar_ner_lang *nl, kabar_error *err) {
+  static const struct {
+    int common;
+    const char *file;
+    uint8_t source; /* 0 = rules, 0xff = model */
+  } files[] = {{1, "entities.gaz", KABAR_GAZ_CURATED},
+               {0, "entities.gaz", KABAR_GAZ_CURATED},
+               {0, "dbpedia.gaz", KABAR_GAZ_LARGE},
+               {0, "entities.rules", 0},
+               {0, "ner.model", 0xff}};
+  kabar_status rc = KABAR_OK;
+  for (size_t i = 0; i < sizeof files / sizeof *files && rc == KABAR_OK; i++) {
+    char *path = path_join3(data_dir, files[i].common ? "common" : tag, files[i].file);
+    if (!path)
+      return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+    if (files[i].source == 0xff) {
+      FILE *f = fopen(path, "rb");
+      if (f) {
+        fclose(f);
+        rc = kabar__ner_model_read(path, &nl->model, err);
+      }
+    } else if (files[i].source) {
+      rc = kabar__gaz_load(ctx, path, files[i].source, &nl->gaz, err);
+    } else {
+      rc = kabar__triggers_load(ctx, path, &nl->trig, err);
+    }
+    kabar__free(path);
+  }
+  return rc;
+}
+
+void kabar__ner_lang_free(kabar_ner_lang *nl) {
+  kabar__gaz_free(&nl->gaz);
+  kabar__triggers_free(&nl->trig);
+  kabar__ner_model_destroy(nl->model);
+}
+
+/* ---- one document ------------------------------------------------------------------------- */
+
+enum { PRI_RULE = 1, PRI_MODEL = 2, PRI_GAZ = 3, PRI_MODEL_STRONG = 4, PRI_EVENT = 5 };
+
+typedef struct candidate {
+  uint32_t a, b;       /* token range [a, b) in the sentence */
+  uint8_t type, pri;
+  const char *canon;   /* canonical name from the gazetteer (ctx-owned), or NULL */
+  uint32_t canon_len;
+  uint32_t canon_off;  /* or: offset + 1 of a name built in run->names, 0 = none */
+} candidate;
+
+typedef struct ent_run {
+  kabar_doc *doc;
+  kabar_ner_run ner;
+  uint8_t ner_lang;
+  int ner_ready;
+  KABAR_VEC(const char *) tok;
+  KABAR_VEC(size_t) len;
+  KABAR_VEC(uint32_t) start; /* working-text offsets */
+  KABAR_VEC(uint8_t) tags;
+  KABAR_VEC(candidate) cands;
+  KABAR_VEC(struct raw_mention) raw;
+  kabar_buf key, names; /* names: canonical strings built here ("RSA Conference") */
+} ent_run;
+
+typedef struct raw_mention {
+  uint32_t start, end; /* working-text offsets */
+  uint8_t type;
+  uint32_t canon;      /* offset into run->names + 1, 0 = none */
+  uint32_t key;        /* offset into run->names of the folded surface key */
+  uint32_t group;
+} raw_mention;
+
+static int is_space_at(const char *s, size_t n, size_t *cl) {
+  unsigned char c = (unsigned char)s[0];
+  if (c < 0x80) {
+    *cl = 1;
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0;
+  }
+  int32_t cp = kabar__utf8_decode((const unsigned char *)s, n, cl);
+  return kabar__is_space_cp(cp);
+}
+
+/* Tokens of one sentence: the doc's word tokens outside boilerplate cuts, and every other
+ * non-space character between them as a one-character token. */
+static kabar_status sentence_tokens(ent_run *run, const kabar_sentence *s, size_t *tok_at) {
+  kabar_doc *doc = run->doc;
+  run->tok.n = run->len.n = run->start.n = 0;
+  size_t t = *tok_at;
+  while (t < doc->tokens.n && doc->tokens.v[t].end <= s->start)
+    t++;
+  *tok_at = t;
+  uint32_t pos = s->start;
+  while (pos < s->end) {
+    const kabar_token *tk = t < doc->tokens.n && doc->tokens.v[t].start < s->end ? &doc->tokens.v[t] : NULL;
+    uint32_t gap_end = tk ? tk->start : s->end;
+    while (pos < gap_end) {
+      size_t cl;
+      if (!is_space_at(doc->text + pos, gap_end - pos, &cl)) {
+        if (KABAR_VEC_PUSH(run->tok, doc->text + pos) != 0 || KABAR_VEC_PUSH(run->len, cl) != 0 ||
+            KABAR_VEC_PUSH(run->start, pos) != 0)
+          return KABAR_ENOMEM;
+      }
+      pos += (uint32_t)cl;
+    }
+    if (!tk)
+      break;
+    if (!(tk->flags & KABAR_TOK_CUT)) {
+      if (KABAR_VEC_PUSH(run->tok, doc->text + tk->start) != 0 ||
+          KABAR_VEC_PUSH(run->len, (size_t)(tk->end - tk->start)) != 0 ||
+          KABAR_VEC_PUSH(run->start, tk->start) != 0)
+        return KABAR_ENOMEM;
+    }
+    pos = tk->end > pos ? tk->end : pos;
+    t++;
+  }
+  return KABAR_OK;
+}
+
+static uint32_t tok_end(const ent_run *run, size_t i) {
+  return run->start.v[i] + (uint32_t)run->len.v[i];
+}
+
+static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, int pri,
+                                  const char *canon, size_t canon_len, size_t canon_off) {
+  /* trailing punctuation never ends a mention */
+  while (b > a && run->ner.info.v[b - 1].punct)
+    b--;
+  if (b <= a || type < 1 || type > KABAR_NER_NTYPES)
+    return KABAR_OK;
+  candidate c = {(uint32_t)a, (uint32_t)b, (uint8_t)type, (uint8_t)pri, canon,
+                 (uint32_t)canon_len, (uint32_t)canon_off};
+  return KABAR_VEC_PUSH(run->cands, c) == 0 ? KABAR_OK : KABAR_ENOMEM;
+}
+
+/* Capitalised words from i on (joined by '-', '.', '&' or "'"), as in "Juniper Networks",
+ * "Coca-Cola"; returns the end. */
+static size_t capital_run(const ent_run *run, size_t i, size_t n) {
+  const kabar_ner_tokinfo *in = run->ner.info.v;
+  size_t j = i;
+  while (j < n) {
+    if (in[j].cap && in[j].alpha) {
+      j++;
+    } else if (j > i && j + 1 < n && in[j].punct && run->len.v[j] == 1 &&
+               strchr("-.&'", run->tok.v[j][0]) && in[j + 1].cap &&
+               run->start.v[j] == tok_end(run, j - 1) && run->start.v[j + 1] == tok_end(run, j)) {
+      j += 2;
+    } else {
+      break;
+    }
+  }
+  return j;
+}
+
+/* Longest curated gazetteer entry starting at token i; its end in *end. */
+static const kabar_gaz_entry *curated_at(ent_run *run, size_t i, size_t n, size_t *end) {
+  const kabar_gazetteer *g = &run->ner.nl->gaz;
+  const kabar_gaz_entry *best = NULL;
+  run->key.len = 0;
+  for (size_t j = i; j < n && j < i + 2 * KABAR_GAZ_MAX_TOKENS; j++) {
+    int r = kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[j], run->len.v[j]);
+    if (r < 0)
+      return NULL;
+    if (r == 0) {
+      if (j > i && strchr("-.&'", run->tok.v[j][0]))
+        continue;
+      break;
+    }
+    const kabar_gaz_entry *e = kabar__gaz_find(g, run->key.p, run->key.len);
+    if (!e)
+      break;
+    if (e->full && (e->sources & KABAR_GAZ_CURATED)) {
+      best = e;
+      *end = j + 1;
+    }
+    if (!e->prefix)
+      break;
+  }
+  return best;
+}
+
+static int first_type(uint8_t types) {
+  for (int t = 0; t < KABAR_NER_NTYPES; t++)
+    if (types >> t & 1u)
+      return t + 1;
+  return 0;
+}
+
+static const char *gaz_canonical(const kabar_gazetteer *g, const kabar_gaz_entry *e,
+                                 uint32_t *len) {
+  uint32_t id = e->canonical != KABAR_STRTAB_NONE ? e->canonical : e->name;
+  *len = kabar__strtab_len(&g->names, id);
+  return kabar__strtab_str(&g->names, id);
+}
+
+static kabar_status gazetteer_candidates(ent_run *run, size_t n, int lower_sentence) {
+  const kabar_gazetteer *g = &run->ner.nl->gaz;
+  for (size_t i = 0; i < n; i++) {
+    if (run->ner.info.v[i].punct || (!run->ner.info.v[i].cap && !lower_sentence &&
+                                     !run->ner.info.v[i].alpha))
+      continue;
+    if (!run->ner.info.v[i].cap && !lower_sentence)
+      continue;
+    size_t end = i;
+    const kabar_gaz_entry *e = curated_at(run, i, n, &end);
+    if (!e)
+      continue;
+    uint32_t cl;
+    const char *canon = gaz_canonical(g, e, &cl);
+    kabar_status rc = add_candidate(run, i, end, first_type(e->types), PRI_GAZ, canon, cl, 0);
+    if (rc != KABAR_OK)
+      return rc;
+    i = end - 1;
+  }
+  return KABAR_OK;
+}
+
+/* Trigger word(s) at i: actions and length in tokens. */
+static const kabar_trigger *trigger_at(ent_run *run, size_t i, size_t n) {
+  const kabar_triggers *t = &run->ner.nl->trig;
+  const kabar_trigger *best = NULL;
+  run->key.len = 0;
+  for (size_t j = i, words = 0; j < n && words < 4; j++) {
+    int r = kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[j], run->len.v[j]);
+    if (r <= 0)
+      break;
+    words += (size_t)r;
+    const kabar_trigger *tr = kabar__trigger_find(t, run->key.p, run->key.len);
+    if (tr && tr->ntokens == words)
+      best = tr;
+  }
+  return best;
+}
+
+static int is_stopword(ent_run *run, size_t i) {
+  const kabar_lang *l = &run->doc->ctx->langs[run->ner_lang];
+  run->key.len = 0;
+  if (kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[i], run->len.v[i]) <= 0)
+    return 1;
+  return kabar__strtab_find(&l->stopwords, run->key.p, run->key.len) != KABAR_STRTAB_NONE;
+}
+
+static int is_year(const ent_run *run, size_t i) {
+  if (run->len.v[i] != 4)
+    return 0;
+  const char *s = run->tok.v[i];
+  for (int k = 0; k < 4; k++)
+    if (s[k] < '0' || s[k] > '9')
+      return 0;
+  return (s[0] == '1' && s[1] >= '8') || (s[0] == '2' && s[1] == '0');
+}
+
+/* Builds "<name tokens> <head>" (e.g. "RSA Conference") in run->names; returns its offset. */
+static kabar_status event_name(ent_run *run, size_t a, size_t b, const kabar_trigger *tr,
+                               size_t *off, size_t *len) {
+  const kabar_triggers *t = &run->ner.nl->trig;
+  size_t at = run->names.len;
+  for (size_t i = a; i < b; i++) {
+    if (i > a && run->start.v[i] > tok_end(run, i - 1) && kabar__buf_putc(&run->names, ' ') != 0)
+      return KABAR_ENOMEM;
+    if (kabar__buf_put(&run->names, run->tok.v[i], run->len.v[i]) != 0)
+      return KABAR_ENOMEM;
+  }
+  if (tr->head != KABAR_STRTAB_NONE) {
+    if (kabar__buf_putc(&run->names, ' ') != 0 ||
+        kabar__buf_put(&run->names, kabar__strtab_str(&t->heads, tr->head),
+                       kabar__strtab_len(&t->heads, tr->head)) != 0)
+      return KABAR_ENOMEM;
+  }
+  if (kabar__buf_putc(&run->names, '\0') != 0)
+    return KABAR_ENOMEM;
+  *off = at;
+  *len = run->names.len - at - 1;
+  return KABAR_OK;
+}
+
+/* Candidates from trigger words. Event names built here live in run->names and are kept as
+ * offsets, since the buffer may move as it grows. */
+static kabar_status rule_candidates(ent_run *run, size_t n) {
+  const kabar_ner_tokinfo *in = run->ner.info.v;
+  kabar_status rc = KABAR_OK;
+  for (size_t i = 0; i < n && rc == KABAR_OK; i++) {
+    if (in[i].punct)
+      continue;
+    const kabar_trigger *tr = trigger_at(run, i, n);
+    if (!tr)
+      continue;
+    size_t after = i + tr->ntokens;
+    /* multi-word triggers span tokens; find the token after the last word */
+    {
+      size_t words = 0, j = i;
+      run->key.len = 0;
+      while (j < n && words < tr->ntokens) {
+        int r = kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[j], run->len.v[j]);
+        words += r > 0 ? (size_t)r : 0;
+        j++;
+      }
+      after = j;
+    }
+    if (tr->actions & KABAR_TRIG_TITLE) {
+      size_t j = after, end;
+      if (j < n && run->len.v[j] == 1 && run->tok.v[j][0] == '-' && j + 1 < n)
+        j++;
+      const kabar_gaz_entry *e;
+      while (j < n && (e = curated_at(run, j, n, &end)) != NULL && !(e->types & 1u))
+        j = end; /* "Presiden Microsoft Brad Smith": skip the organisation */
+      size_t k = capital_run(run, j, n);
+      if (k > j && k - j <= 4)
+        rc = add_candidate(run, j, k, KABAR_ENTITY_PER, PRI_RULE, NULL, 0, 0);
+    }
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_FIRSTNAME) && in[i].cap) {
+      size_t k = capital_run(run, after, n);
+      if (k > after && k - i <= 4)
+        rc = add_candidate(run, i, k, KABAR_ENTITY_PER, PRI_RULE, NULL, 0, 0);
+    }
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_ORG_PREFIX) && in[i].cap) {
+      size_t k = capital_run(run, after, n);
+      if (k > after)
+        rc = add_candidate(run, i, k, KABAR_ENTITY_ORG, PRI_RULE, NULL, 0, 0);
+    }
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_LOC_PREFIX) && in[i].cap) {
+      size_t k = capital_run(run, after, n);
+      if (k > after)
+        rc = add_candidate(run, i, k, KABAR_ENTITY_LOC, PRI_RULE, NULL, 0, 0);
+    }
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_ORG_SUFFIX) && i > 0) {
+      size_t a = i;
+      while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
+        a--;
+      if (a < i)
+        rc = add_candidate(run, a, after, KABAR_ENTITY_ORG, PRI_RULE, NULL, 0, 0);
+    }
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_EVENT_PREFIX)) {
+      /* trigger, up to three lower-case content words ("konferensi keamanan cyber RSA"),
+       * then a name and/or a year */
+      size_t j = after, look = after;
+      while (look < n && look - after < 3 && in[look].alpha && !in[look].cap &&
+             !is_stopword(run, look))
+        look++;
+      if (look > after && look < n && (in[look].cap || is_year(run, look)))
+        j = look;
+      size_t k = capital_run(run, j, n);
+      size_t name_a = j, name_b = k;
+      if (k < n && is_year(run, k))
+        k++;
+      else if (k == j && j < n && is_year(run, j))
+        k = j + 1;
+      if (k > j) {
+        size_t off = 0, len = 0;
+        if (name_b > name_a)
+          rc = event_name(run, name_a, name_b, tr, &off, &len);
+        if (rc == KABAR_OK)
+          rc = add_candidate(run, i, k, KABAR_ENTITY_EVENT, PRI_EVENT, NULL, len,
+                             name_b > name_a ? off + 1 : 0);
+      }
+    }
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_EVENT_SUFFIX) && i > 0) {
+      size_t a = i;
+      if (a >= 2 && run->len.v[a - 1] == 1 && run->tok.v[a - 1][0] == '-' && in[a - 2].cap)
+        a--; /* "RSA-conferentie" */
+      size_t name_b = a;
+      while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
+        a--;
+      if (a < name_b) {
+        size_t off = 0, len = 0;
+        rc = event_name(run, a, name_b, tr, &off, &len);
+        if (rc == KABAR_OK)
+          rc = add_candidate(run, a, after, KABAR_ENTITY_EVENT, PRI_EVENT, NULL, len, off + 1);
+      }
+    }
+  }
+  return rc;
+}
+
+static int lowercase_sentence(const kabar_ner_tokinfo *in, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (in[i].cap)
+      return 0;
+  return 1;
+}
+
+static kabar_status model_candidates(ent_run *run, size_t n) {
+  const kabar_ner_model *m = run->ner.nl->model;
+  if (!m)
+    return KABAR_OK;
+  if (kabar__grow((void **)&run->tags.v, &run->tags.cap, n + 1, 1) != 0)
+    return KABAR_ENOMEM;
+  kabar_status rc = kabar__ner_decode(&run->ner, m, run->ner.feats.v, n, run->tags.v);
+  for (size_t i = 0; i < n && rc == KABAR_OK;) {
+    uint8_t t = run->tags.v[i];
+    if (m->tag_names[t][0] == 'O') {
+      i++;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[t])
+      j++;
+    rc = add_candidate(run, i, j, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
+    i = j;
+  }
+  return rc;
+}
+
+static int overlaps(const candidate *a, const candidate *b) { return a->a < b->b && b->a < a->b; }
+static int contains(const candidate *a, const candidate *b) {
+  return a->a <= b->a && b->b <= a->b && (a->b - a->a) > (b->b - b->a);
+}
+
+/* A model span that holds a curated name but is more than it ("Bank Indonesia" around
+ * "Indonesia") outranks the gazetteer, unless it is a person span running into an
+ * organisation or place ("Microsoft Brad Smith"). */
+static void rank_model_spans(ent_run *run) {
+  candidate *c = run->cands.v;
+  for (size_t i = 0; i < run->cands.n; i++) {
+    if (c[i].pri != PRI_MODEL)
+      continue;
+    for (size_t j = 0; j < run->cands.n; j++)
+      if (c[j].pri == PRI_GAZ && contains(&c[i], &c[j]) &&
+          !(c[i].type == KABAR_ENTITY_PER && c[j].type != KABAR_ENTITY_PER))
+        c[i].pri = PRI_MODEL_STRONG;
+  }
+}
+
+static int by_rank(const void *pa, const void *pb) {
+  const candidate *a = pa, *b = pb;
+  if (a->pri != b->pri)
+    return a->pri > b->pri ? -1 : 1;
+  if (a->b - a->a != b->b - b->a)
+    return a->b - a->a > b->b - b->a ? -1 : 1;
+  return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* Folded key of working-text span [a, b) appended to run->names; returns its offset. */
+static kabar_status surface_key(ent_run *run, size_t a, size_t b, uint32_t *off) {
+  size_t at = run->names.len;
+  for (size_t i = a; i < b; i++)
+    if (kabar__ner_key_append(run->doc->ctx, &run->names, run->tok.v[i], run->len.v[i]) < 0)
+      return KABAR_ENOMEM;
+  if (kabar__buf_putc(&run->names, '\0') != 0)
+    return KABAR_ENOMEM;
+  /* keys append a leading space when names is not empty */
+  *off = (uint32_t)at;
+  return KABAR_OK;
+}
+
+static kabar_status choose_mentions(ent_run *run, size_t n) {
+  (void)n;
+  rank_model_spans(run);
+  qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
+  size_t kept = 0;
+  for (size_t i = 0; i < run->cands.n; i++) {
+    int clash = 0;
+    for (size_t j = 0; j < kept && !clash; j++)
+      clash = overlaps(&run->cands.v[i], &run->cands.v[j]);
+    if (!clash)
+      run->cands.v[kept++] = run->cands.v[i];
+  }
+  run->cands.n = kept;
+  for (size_t i = 0; i < kept; i++) {
+    const candidate *c = &run->cands.v[i];
+    raw_mention m = {run->start.v[c->a], tok_end(run, c->b - 1), c->type, 0, 0, 0};
+    /* possessives are not part of the name: "Microsoft's", "Smith’s" */
+    const char *s = run->doc->text;
+    if (m.end - m.start > 3 && s[m.end - 2] == '\'' && s[m.end - 1] == 's')
+      m.end -= 2;
+    else if (m.end - m.start > 5 && memcmp(s + m.end - 4, "\xe2\x80\x99s", 4) == 0)
+      m.end -= 4;
+    if (c->canon_off) {
+      m.canon = c->canon_off;
+    } else if (c->canon) {
+      {
+        size_t at = run->names.len;
+        if (kabar__buf_put(&run->names, c->canon, c->canon_len) != 0 ||
+            kabar__buf_putc(&run->names, '\0') != 0)
+          return KABAR_ENOMEM;
+        m.canon = (uint32_t)at + 1;
+      }
+    }
+    kabar_status rc = surface_key(run, c->a, c->b, &m.key);
+    if (rc != KABAR_OK)
+      return rc;
+    if (KABAR_VEC_PUSH(run->raw, m) != 0)
+      return KABAR_ENOMEM;
+  }
+  return KABAR_OK;
+}
+
+static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, size_t *tok_at) {
+  kabar_doc *doc = run->doc;
+  uint8_t lang = doc->blocks.v[s->block].lang;
+  if (lang == KABAR_LANG_OTHER)
+    lang = doc->lang;
+  if (lang == KABAR_LANG_OTHER || !doc->ctx->langs[lang].ner)
+    return KABAR_OK;
+  if (!run->ner_ready || run->ner_lang != lang) {
+    if (run->ner_ready)
+      kabar__ner_run_free(&run->ner);
+    run->ner_ready = 0;
+    kabar_status rc = kabar__ner_run_init(&run->ner, doc->ctx, lang);
+    if (rc != KABAR_OK) {
+      kabar__ner_run_free(&run->ner);
+      return rc;
+    }
+    run->ner_ready = 1;
+    run->ner_lang = lang;
+  }
+  kabar_status rc = sentence_tokens(run, s, tok_at);
+  size_t n = run->tok.n;
+  if (rc != KABAR_OK || n == 0)
+    return rc;
+  rc = kabar__ner_features(&run->ner, run->tok.v, run->len.v, n);
+  if (rc != KABAR_OK)
+    return rc;
+  run->cands.n = 0;
+  int lower = lowercase_sentence(run->ner.info.v, n);
+  if ((rc = model_candidates(run, n)) == KABAR_OK &&
+      (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK && (rc = rule_candidates(run, n)) == KABAR_OK)
+    rc = choose_mentions(run, n);
+  return rc;
+}
+
+/* ---- grouping ----------------------------------------------------------------------------- */
+
+static const char *raw_key(const ent_run *run, const raw_mention *m) {
+  const char *k = run->names.p + m->key;
+  return *k == ' ' ? k + 1 : k;
+}
+static const char *raw_canon(const ent_run *run, const raw_mention *m) {
+  return m->canon ? run->names.p + m->canon - 1 : NULL;
+}
+
+/* Last word of a key. */
+static const char *last_word(const char *k) {
+  const char *sp = strrchr(k, ' ');
+  return sp ? sp + 1 : k;
+}
+
+typedef struct group {
+  uint32_t parent;
+  uint8_t type;
+  uint32_t best;  /* mention giving the display name */
+  uint32_t words; /* of best's key */
+  const char *canon;
+  const char *key;
+} group;
+
+static uint32_t find_root(group *g, uint32_t i) {
+  while (g[i].parent != i)
+    i = g[i].parent = g[g[i].parent].parent;
+  return i;
+}
+
+static uint32_t count_words(const char *k) {
+  uint32_t w = *k != 0;
+  for (; *k; k++)
+    w += *k == ' ';
+  return w;
+}
+
+/* Whether text right after m is " (ACR)" and ACR's key is acr. */
+static int defines_acronym(const ent_run *run, const raw_mention *m, const raw_mention *acr) {
+  const char *s = run->doc->text;
+  size_t p = m->end;
+  while (p < acr->start && (s[p] == ' ' || s[p] == '\t'))
+    p++;
+  if (p >= acr->start || s[p] != '(')
+    return 0;
+  p++;
+  if (p != acr->start)
+    return 0;
+  return acr->end < run->doc->len && s[acr->end] == ')';
+}
+
+/* Upper-case initials of a display name ("Bank Indonesia" -> "bi"), folded. */
+static int initials_match(const char *key, const char *acr) {
+  size_t n = strlen(acr);
+  if (n < 2 || n > 8)
+    return 0;
+  size_t k = 0;
+  for (const char *p = key; *p; p++)
+    if (p == key || p[-1] == ' ') {
+      if (k >= n || *p != acr[k])
+        return 0;
+      k++;
+    }
+  return k == n;
+}
+
+static kabar_status group_mentions(ent_run *run) {
+  kabar_doc *doc = run->doc;
+  size_t nm = run->raw.n;
+  if (nm == 0)
+    return KABAR_OK;
+  raw_mention *m = run->raw.v;
+  group *g = kabar__calloc(nm, sizeof *g);
+  if (!g)
+    return KABAR_ENOMEM;
+  /* 1. canonical names from the gazetteer, exact or near; then one group per (type, name) */
+  for (size_t i = 0; i < nm; i++) {
+    const kabar_gazetteer *gz = &doc->ctx->langs[doc->lang == KABAR_LANG_OTHER ? 0 : doc->lang].ner->gaz;
+    const char *k = raw_key(run, &m[i]);
+    g[i].parent = (uint32_t)i;
+    g[i].type = m[i].type;
+    g[i].best = (uint32_t)i;
+    g[i].key = k;
+    g[i].words = count_words(k);
+    g[i].canon = raw_canon(run, &m[i]);
+    if (!g[i].canon) {
+      const kabar_gaz_entry *e = kabar__gaz_find(gz, k, strlen(k));
+      if (!e || !e->full || !(e->sources & KABAR_GAZ_CURATED))
+        e = kabar__gaz_fuzzy(gz, k, strlen(k));
+      if (e && e->full && (e->types >> (m[i].type - 1) & 1u)) {
+        uint32_t cl;
+        g[i].canon = gaz_canonical(gz, e, &cl);
+      }
+    }
+  }
+  for (size_t i = 0; i < nm; i++)
+    for (size_t j = 0; j < i; j++) {
+      if (find_root(g, (uint32_t)j) != j || g[j].type != g[i].type)
+        continue;
+      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
+      if ((g[i].canon != NULL) == (g[j].canon != NULL) ? strcmp(a, b) == 0
+                                                       : strcmp(g[i].key, g[j].key) == 0) {
+        g[i].parent = (uint32_t)j;
+        break;
+      }
+    }
+  /* 2. a one-word mention that is the surname of exactly one longer person name */
+  for (size_t i = 0; i < nm; i++) {
+    if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
+      continue;
+    uint32_t target = UINT32_MAX;
+    int many = 0;
+    for (size_t j = 0; j < nm; j++) {
+      if (find_root(g, (uint32_t)j) != j || j == i || g[j].type != KABAR_ENTITY_PER ||
+          g[j].words < 2 || strcmp(last_word(g[j].key), g[i].key) != 0)
+        continue;
+      many |= target != UINT32_MAX && target != j;
+      target = (uint32_t)j;
+    }
+    if (target != UINT32_MAX && !many)
+      g[i].parent = target;
+  }
+  /* 3. acronyms: "Bank Indonesia (BI)" and later "BI"; or initials of a longer name */
+  for (size_t i = 0; i < nm; i++) {
+    if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
+      continue;
+    for (size_t j = 0; j < nm; j++) {
+      uint32_t rj = find_root(g, (uint32_t)j);
+      if (rj == i || g[rj].words < 2)
+        continue;
+      int defined = 0;
+      for (size_t q = 0; q < nm && !defined; q++)
+        if (find_root(g, (uint32_t)q) == i && q > 0 && defines_acronym(run, &m[j], &m[q]))
+          defined = 1;
+      if (defined || (g[rj].type == KABAR_ENTITY_ORG && initials_match(g[rj].key, g[i].key))) {
+        g[i].parent = rj;
+        break;
+      }
+    }
+  }
+  /* 4. the display name: the gazetteer's, else the mention with the most words */
+  for (size_t i = 0; i < nm; i++) {
+    uint32_t r = find_root(g, (uint32_t)i);
+    if (!g[r].canon && g[i].canon)
+      g[r].canon = g[i].canon;
+    if (g[i].words > g[r].words) {
+      g[r].words = g[i].words;
+      g[r].best = (uint32_t)i;
+    }
+  }
+  /* emit: entities in order of first mention (mentions are in text order) */
+  kabar_status rc = KABAR_OK;
+  uint32_t *ent_of = kabar__malloc(nm * sizeof *ent_of);
+  if (!ent_of) {
+    kabar__free(g);
+    return KABAR_ENOMEM;
+  }
+  for (size_t i = 0; i < nm; i++)
+    ent_of[i] = UINT32_MAX;
+  for (size_t i = 0; i < nm && rc == KABAR_OK; i++) {
+    uint32_t r = find_root(g, (uint32_t)i);
+    if (ent_of[r] != UINT32_MAX)
+      continue;
+    kabar_entity e = {g[r].type, (uint32_t)doc->entity_names.len, 0, 0};
+    if (g[r].canon) {
+      if (kabar__buf_put(&doc->entity_names, g[r].canon, strlen(g[r].canon)) != 0)
+        rc = KABAR_ENOMEM;
+    } else {
+      /* the best mention's text with white space runs collapsed */
+      const raw_mention *b = &m[g[r].best];
+      int space = 0;
+      for (uint32_t p = b->start; p < b->end && rc == KABAR_OK; p++) {
+        char c = doc->text[p];
+        int sp = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+        if (sp) {
+          space = 1;
+          continue;
+        }
+        if ((space && kabar__buf_putc(&doc->entity_names, ' ') != 0) ||
+            kabar__buf_putc(&doc->entity_names, c) != 0)
+          rc = KABAR_ENOMEM;
+        space = 0;
+      }
+    }
+    if (rc == KABAR_OK && kabar__buf_putc(&doc->entity_names, '\0') != 0)
+      rc = KABAR_ENOMEM;
+    if (rc == KABAR_OK && KABAR_VEC_PUSH(doc->entities, e) != 0)
+      rc = KABAR_ENOMEM;
+    ent_of[r] = (uint32_t)doc->entities.n - 1;
+  }
+  /* mentions grouped by entity: count, then place */
+  for (size_t i = 0; i < nm && rc == KABAR_OK; i++)
+    doc->entities.v[ent_of[find_root(g, (uint32_t)i)]].nmentions++;
+  if (rc == KABAR_OK &&
+      kabar__grow((void **)&doc->mentions.v, &doc->mentions.cap, nm, sizeof *doc->mentions.v) != 0)
+    rc = KABAR_ENOMEM;
+  if (rc == KABAR_OK) {
+    uint32_t at = 0;
+    for (size_t e = 0; e < doc->entities.n; e++) {
+      doc->entities.v[e].first = at;
+      at += doc->entities.v[e].nmentions;
+      doc->entities.v[e].nmentions = 0;
+    }
+    for (size_t i = 0; i < nm; i++) {
+      uint32_t e = ent_of[find_root(g, (uint32_t)i)];
+      kabar_entity *ent = &doc->entities.v[e];
+      kabar_mention mm = {m[i].start, m[i].end, e};
+      doc->mentions.v[ent->first + ent->nmentions++] = mm;
+    }
+    doc->mentions.n = nm;
+  }
+  kabar__free(ent_of);
+  kabar__free(g);
+  return rc;
+}
+
+static int by_start(const void *pa, const void *pb) {
+  const raw_mention *a = pa, *b = pb;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+kabar_status kabar__entities(kabar_doc *doc) {
+  ent_run run;
+  memset(&run, 0, sizeof run);
+  run.doc = doc;
+  kabar_status rc = kabar__buf_putc(&run.names, '\0') == 0 ? KABAR_OK : KABAR_ENOMEM;
+  size_t tok_at = 0;
+  for (size_t i = 0; i < doc->sentences.n && rc == KABAR_OK; i++) {
+    const kabar_sentence *s = &doc->sentences.v[i];
+    const kabar_block *b = &doc->blocks.v[s->block];
+    if (b->kind == KABAR_BLOCK_BOILERPLATE || b->repeat == KABAR_REPEAT_STRUCTURAL)
+      continue;
+    rc = sentence_entities(&run, s, &tok_at);
+  }
+  if (rc == KABAR_OK) {
+    qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
+    rc = group_mentions(&run);
+  }
+  if (run.ner_ready)
+    kabar__ner_run_free(&run.ner);
+  KABAR_VEC_FREE(run.tok);
+  KABAR_VEC_FREE(run.len);
+  KABAR_VEC_FREE(run.start);
+  KABAR_VEC_FREE(run.tags);
+  KABAR_VEC_FREE(run.cands);
+  KABAR_VEC_FREE(run.raw);
+  kabar__buf_free(&run.key);
+  kabar__buf_free(&run.names);
+  return rc;
+}
+
+/* ---- accessors ---------------------------------------------------------------------------- */
+
+const char *kabar_entity_type_name(kabar_entity_type type) {
+  static const char *const names[] = {"", "PER", "ORG", "LOC", "EVENT"};
+  return (unsigned)type <= KABAR_NER_NTYPES ? names[type] : "";
+}
+
+size_t kabar_doc_entity_count(const kabar_doc *doc) { return doc ? doc->entities.n : 0; }
+
+kabar_status kabar_doc_entity(const kabar_doc *doc, size_t index, kabar_entity_type *type_out,
+                              const char **name_out, size_t *mention_count_out) {
+  if (!doc || index >= doc->entities.n)
+    return KABAR_EINVAL;
+  const kabar_entity *e = &doc->entities.v[index];
+  if (type_out)
+    *type_out = (kabar_entity_type)e->type;
+  if (name_out)
+    *name_out = doc->entity_names.p + e->name;
+  if (mention_count_out)
+    *mention_count_out = e->nmentions;
+  return KABAR_OK;
+}
+
+kabar_status kabar_doc_entity_mention(const kabar_doc *doc, size_t entity, size_t mention,
+                                      kabar_span *span_out) {
+  if (!doc || entity >= doc->entities.n || mention >= doc->entities.v[entity].nmentions)
+    return KABAR_EINVAL;
+  const kabar_mention *m = &doc->mentions.v[doc->entities.v[entity].first + mention];
+  if (span_out) {
+    span_out->start = kabar__offmap_orig(&doc->map, m->start);
+    span_out->end = kabar__offmap_orig(&doc->map, m->end);
+  }
+  return KABAR_OK;
+}
