@@ -1,10 +1,13 @@
 /* train_summary: trains the sentence scorer of lib/summary (logistic regression) on IndoSum's
  * extractive gold labels and prints the model file, corpora/id/summary.model.
  *
- * Usage: train_summary [--iters N] [--l2 X] [--lr X] FILE.jsonl... > corpora/id/summary.model
- *   (the shipped model: train_summary ../shared/data/summarization/indosum/dev.01.jsonl
- *    ../shared/data/summarization/indosum/dev.02.jsonl, run from the top of the tree with
- *    KABAR_DATA_DIR=corpora; see README.md)
+ * Usage: train_summary [--iters N] [--l2 X] [--lr X] [-o OUT] FILE.jsonl...
+ *   (the shipped model: train_summary -o corpora/id/summary.model
+ *    ../shared/data/summarization/indosum/dev.01.jsonl ../shared/data/summarization/indosum/dev.02.jsonl,
+ *    run from the top of the tree with KABAR_DATA_DIR=corpora; see README.md). The model goes
+ *    to OUT (written to OUT.tmp, then renamed, after training: the context that is loaded
+ *    first reads the old OUT, so a shell redirection to it would truncate it too early), or
+ *    to standard output without -o.
  *
  * Each article is rebuilt as text exactly as bench_summary does (indosum.h), analysed with
  * kabar_doc_new_lang(..., "id"), and every candidate sentence (kabar__summary_features) gets
@@ -122,6 +125,7 @@ int main(int argc, char **argv) {
   int iters = 3000;
   double lr = 2.0, l2 = 1e-4;
   int first = 1;
+  const char *out_path = NULL;
   for (; first < argc && argv[first][0] == '-'; first++) {
     if (strcmp(argv[first], "--iters") == 0 && first + 1 < argc)
       iters = atoi(argv[++first]);
@@ -129,12 +133,13 @@ int main(int argc, char **argv) {
       lr = atof(argv[++first]);
     else if (strcmp(argv[first], "--l2") == 0 && first + 1 < argc)
       l2 = atof(argv[++first]);
+    else if (strcmp(argv[first], "-o") == 0 && first + 1 < argc)
+      out_path = argv[++first];
     else
       break;
   }
   if (first >= argc || iters < 1) {
-    fprintf(stderr, "usage: train_summary [--iters N] [--lr X] [--l2 X] FILE.jsonl... "
-                    "> corpora/id/summary.model\n");
+    fprintf(stderr, "usage: train_summary [--iters N] [--lr X] [--l2 X] [-o OUT] FILE.jsonl...\n");
     return 2;
   }
   kabar_error err;
@@ -150,25 +155,40 @@ int main(int argc, char **argv) {
       return 1;
     free_corpus(&c);
   }
+  char opts_text[128];
+  snprintf(opts_text, sizeof opts_text, " --iters %d --lr %g --l2 %g", iters, lr, l2);
   double w[KABAR_SUM_NFEAT];
   train(&d, w, iters, lr, l2);
   fprintf(stderr, "train_summary: %zu articles, %zu sentences (%zu labelled 1), log loss %.4f\n",
           d.articles, d.n, d.pos, log_loss(&d, w));
-  printf("# kabar sentence scorer for lib/summary: logistic regression weights, one feature a\n"
+  char tmp[4096];
+  FILE *out = stdout;
+  if (out_path) {
+    snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
+    if (!(out = fopen(tmp, "w"))) {
+      perror(tmp);
+      return 1;
+    }
+  }
+  fprintf(out, "# kabar sentence scorer for lib/summary: logistic regression weights, one feature a\n"
          "# line (names: lib/summary/model.c). Trained on IndoSum's gold_labels of:");
   for (int i = first; i < argc; i++) {
     const char *base = strrchr(argv[i], '/');
-    printf(" %s", base ? base + 1 : argv[i]);
+    fprintf(out, " %s", base ? base + 1 : argv[i]);
   }
-  printf("\n# (%zu articles, %zu candidate sentences, %zu labelled 1; %d iterations, lr %g, "
+  fprintf(out, "\n# (%zu articles, %zu candidate sentences, %zu labelled 1; %d iterations, lr %g, "
          "l2 %g).\n# Rebuild (from the top of the tree, after a build):\n"
-         "#   KABAR_DATA_DIR=corpora build/bench/train_summary "
-         "../shared/data/summarization/indosum/dev.01.jsonl \\\n"
-         "#     ../shared/data/summarization/indosum/dev.02.jsonl > corpora/id/summary.model\n",
-         d.articles, d.n, d.pos, iters, lr, l2);
-  printf(KABAR_SUM_MODEL_MAGIC " %d\n", KABAR_SUM_MODEL_VERSION);
+         "#   KABAR_DATA_DIR=corpora build/bench/train_summary%s -o corpora/id/summary.model \\\n"
+         "#     ../shared/data/summarization/indosum/dev.01.jsonl "
+         "../shared/data/summarization/indosum/dev.02.jsonl\n",
+         d.articles, d.n, d.pos, iters, lr, l2, opts_text);
+  fprintf(out, KABAR_SUM_MODEL_MAGIC " %d\n", KABAR_SUM_MODEL_VERSION);
   for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
-    printf("%s %.6f\n", kabar__summary_feature_names[f], w[f] == 0 ? 0.0 : w[f]);
+    fprintf(out, "%s %.6f\n", kabar__summary_feature_names[f], w[f] == 0 ? 0.0 : w[f]);
+  if (out_path && (fclose(out) != 0 || rename(tmp, out_path) != 0)) {
+    perror(out_path);
+    return 1;
+  }
   free(d.x);
   free(d.y);
   kabar_ctx_free(ctx);
