@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #define KABAR_SUM_MIN_WORDS 4
+#define KABAR_SUM_HEADING_WORDS 12 /* shorter without a final stop: a heading */
 #define KABAR_SUM_REDUNDANCY 0.5
 #define KABAR_SUM_REDUNDANCY_CAP 64
 #define KABAR_SUM_DEFAULT_SENTENCES 3
@@ -67,6 +68,23 @@ static int is_content(const kabar_token *t) {
   return !(t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER | KABAR_TOK_CUT));
 }
 
+/* Does the sentence end like one (. ! ? … or a closing quote or bracket)? A short one that
+ * does not is a headline or subheading (a lone headline is a body block to clean/). */
+static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
+  const unsigned char *s = (const unsigned char *)doc->text;
+  uint32_t e = se->end;
+  if (e <= se->start)
+    return 0;
+  unsigned char c = s[e - 1];
+  if (c == '.' || c == '!' || c == '?' || c == '"' || c == '\'' || c == ')')
+    return 1;
+  /* ” ’ … (E2 80 9D / 99 / A6) and » (C2 BB) */
+  if (e - se->start >= 3 && s[e - 3] == 0xE2 && s[e - 2] == 0x80 &&
+      (c == 0x9D || c == 0x99 || c == 0xA6))
+    return 1;
+  return e - se->start >= 2 && s[e - 2] == 0xC2 && c == 0xBB;
+}
+
 /* Maps tokens to sentences, counts words, collects distinct content stems and marks the
  * candidates. */
 static kabar_status prepare(const kabar_doc *doc, scratch *sc) {
@@ -99,7 +117,8 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc) {
     si->tend = (uint32_t)tk;
     si->cend = (uint32_t)nterms;
     si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
-               si->words >= KABAR_SUM_MIN_WORDS;
+               si->words >= KABAR_SUM_MIN_WORDS &&
+               !(si->words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
     if (si->cand)
       for (uint32_t k = si->cfirst; k < si->cend; k++)
         sc->df[sc->terms[k]]++;
