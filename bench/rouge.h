@@ -47,7 +47,7 @@ typedef struct rouge_scores {
 } rouge_scores;
 
 /* Length of the UTF-8 character at s[i] (1 for an ill-formed byte) and its code point. */
-static size_t rouge_utf8(const unsigned char *s, size_t n, size_t i, uint32_t *cp) {
+static inline size_t rouge_utf8(const unsigned char *s, size_t n, size_t i, uint32_t *cp) {
   unsigned char c = s[i];
   size_t len;
   uint32_t v;
@@ -80,7 +80,7 @@ static size_t rouge_utf8(const unsigned char *s, size_t n, size_t i, uint32_t *c
 }
 
 /* Is this (non-ASCII) code point punctuation, a space or a symbol, i.e. a separator? */
-static int rouge_cp_separates(uint32_t cp) {
+static inline int rouge_cp_separates(uint32_t cp) {
   return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
          (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x20A0 && cp <= 0x20CF) ||
          (cp >= 0x2100 && cp <= 0x2BFF) || (cp >= 0x3000 && cp <= 0x303F) ||
@@ -92,7 +92,7 @@ static int rouge_cp_separates(uint32_t cp) {
  * when @p out is not NULL, a new array in *out (free() it; NULL when there are none).
  * Returns (size_t)-1 when out of memory.
  */
-static size_t rouge_tokenize(const char *text, size_t n, rouge_tok **out) {
+static inline size_t rouge_tokenize(const char *text, size_t n, rouge_tok **out) {
   const unsigned char *s = (const unsigned char *)text;
   size_t count = 0, cap = 0;
   rouge_tok *v = NULL;
@@ -140,12 +140,12 @@ static size_t rouge_tokenize(const char *text, size_t n, rouge_tok **out) {
   return count;
 }
 
-static unsigned char rouge_lower(unsigned char c) {
+static inline unsigned char rouge_lower(unsigned char c) {
   return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
 /* Token order: byte-wise after ASCII lower-casing, shorter first on a common prefix. */
-static int rouge_tok_cmp(const rouge_tok *a, const rouge_tok *b) {
+static inline int rouge_tok_cmp(const rouge_tok *a, const rouge_tok *b) {
   size_t m = a->n < b->n ? a->n : b->n;
   for (size_t k = 0; k < m; k++) {
     unsigned char x = rouge_lower((unsigned char)a->p[k]), y = rouge_lower((unsigned char)b->p[k]);
@@ -162,11 +162,11 @@ typedef struct rouge_ref_ {
   uint32_t *id;
 } rouge_ref_;
 
-static int rouge_ref_cmp_(const void *a, const void *b) {
+static inline int rouge_ref_cmp_(const void *a, const void *b) {
   return rouge_tok_cmp(((const rouge_ref_ *)a)->t, ((const rouge_ref_ *)b)->t);
 }
 
-static int rouge_intern(const rouge_tok *a, size_t na, uint32_t *ida, const rouge_tok *b,
+static inline int rouge_intern(const rouge_tok *a, size_t na, uint32_t *ida, const rouge_tok *b,
                         size_t nb, uint32_t *idb) {
   size_t n = na + nb;
   if (n == 0)
@@ -189,12 +189,12 @@ static int rouge_intern(const rouge_tok *a, size_t na, uint32_t *ida, const roug
   return 0;
 }
 
-static int rouge_u64_cmp_(const void *a, const void *b) {
+static inline int rouge_u64_cmp_(const void *a, const void *b) {
   uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
   return (x > y) - (x < y);
 }
 
-static rouge_prf rouge_prf_of(size_t hits, size_t cand, size_t ref) {
+static inline rouge_prf rouge_prf_of(size_t hits, size_t cand, size_t ref) {
   rouge_prf s = {0, 0, 0};
   if (cand > 0)
     s.p = (double)hits / (double)cand;
@@ -206,7 +206,7 @@ static rouge_prf rouge_prf_of(size_t hits, size_t cand, size_t ref) {
 }
 
 /* Clipped n-gram overlap (n = 1 or 2) of two id sequences. -1 when out of memory. */
-static int rouge_ngram(const uint32_t *c, size_t nc, const uint32_t *r, size_t nr, size_t n,
+static inline int rouge_ngram(const uint32_t *c, size_t nc, const uint32_t *r, size_t nr, size_t n,
                        rouge_prf *out) {
   size_t gc = nc >= n ? nc - n + 1 : 0, gr = nr >= n ? nr - n + 1 : 0;
   if (gc == 0 || gr == 0) {
@@ -239,7 +239,7 @@ static int rouge_ngram(const uint32_t *c, size_t nc, const uint32_t *r, size_t n
 }
 
 /* Length of the longest common subsequence, two rows of dynamic programming. */
-static int rouge_lcs(const uint32_t *c, size_t nc, const uint32_t *r, size_t nr, size_t *out) {
+static inline int rouge_lcs(const uint32_t *c, size_t nc, const uint32_t *r, size_t nr, size_t *out) {
   *out = 0;
   if (nc == 0 || nr == 0)
     return 0;
@@ -268,7 +268,7 @@ static int rouge_lcs(const uint32_t *c, size_t nc, const uint32_t *r, size_t nr,
  * Scores @p cand against @p ref: ROUGE-1, ROUGE-2 and ROUGE-L precision, recall and F1 in
  * [0, 1]. Returns 0, or -1 when out of memory (*out is then all zeros).
  */
-static int rouge_score(const char *cand, size_t cand_len, const char *ref, size_t ref_len,
+static inline int rouge_score(const char *cand, size_t cand_len, const char *ref, size_t ref_len,
                        rouge_scores *out) {
   memset(out, 0, sizeof *out);
   rouge_tok *tc = NULL, *tr = NULL;

@@ -20,7 +20,11 @@ typedef struct options {
   const char *data_dir;
   uint32_t flags;
   uint32_t ctx_flags;
+  size_t summary;     /* --summary N: sentences; 0 = not asked (text mode prints the text) */
 } options;
+
+#define DEFAULT_SUMMARY 3 /* sentences in --json when --summary is not given */
+#define JSON_KEYWORDS 10
 
 static void usage(FILE *out) {
   fprintf(out,
@@ -31,6 +35,9 @@ static void usage(FILE *out) {
           "  --report           what was removed and why, for a person\n"
           "  --jsonl            inputs are JSON Lines, one article per line: {\"text\": ...,\n"
           "                     \"id\": ...}; output is one JSON object per line\n"
+          "  --summary N        print the N best sentences (document order, one a line)\n"
+          "                     instead of the text; with --json: N summary sentences\n"
+          "                     (default 3) next to 10 keywords\n"
           "  --lang id|nl|auto  the articles' language (default: auto)\n"
           "  --replace-invalid  repair invalid UTF-8 with U+FFFD instead of failing\n"
           "  --data-dir DIR     language data (default: $KABAR_DATA_DIR, then the install)\n"
@@ -163,7 +170,53 @@ static json_t *fingerprint_json(const kabar_doc *doc) {
                    (json_int_t)kabar_doc_shingle_count(doc));
 }
 
-static json_t *doc_json(const kabar_doc *doc, const char *file) {
+/* s[sp] with every run of white space (line breaks included) as one space. */
+static json_t *flat_string(const char *s, kabar_span sp) {
+  char *buf = malloc(sp.end - sp.start + 1);
+  if (!buf)
+    return json_null();
+  size_t n = 0;
+  for (size_t i = sp.start; i < sp.end; i++) {
+    char c = s[i];
+    int space = c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0';
+    if (space && (n == 0 || buf[n - 1] == ' '))
+      continue;
+    buf[n++] = space ? ' ' : c;
+  }
+  while (n > 0 && buf[n - 1] == ' ')
+    n--;
+  json_t *j = json_stringn(buf, n);
+  free(buf);
+  return j;
+}
+
+static json_t *summary_json(const kabar_summary *sum, const char *input) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < kabar_summary_count(sum); i++) {
+    kabar_span sp;
+    size_t sentence, block;
+    kabar_summary_sentence(sum, i, &sp, &sentence, &block);
+    json_t *o = json_pack("{s:I,s:I,s:I}", "block", (json_int_t)block, "start",
+                          (json_int_t)sp.start, "end", (json_int_t)sp.end);
+    json_object_set_new(o, "text", flat_string(input, sp));
+    json_object_set_new(o, "score", json_real(kabar_summary_score(sum, sentence)));
+    json_array_append_new(arr, o);
+  }
+  return arr;
+}
+
+static json_t *keywords_json(const kabar_summary *sum, const char *input) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < kabar_summary_keyword_count(sum); i++) {
+    kabar_span sp;
+    kabar_summary_keyword(sum, i, &sp, NULL, NULL);
+    json_array_append_new(arr, json_stringn(input + sp.start, sp.end - sp.start));
+  }
+  return arr;
+}
+
+static json_t *doc_json(const kabar_doc *doc, const char *file, const kabar_summary *sum,
+                        const char *input) {
   size_t tlen;
   const char *text = kabar_doc_text(doc, &tlen);
   json_t *o = json_object();
@@ -175,6 +228,8 @@ static json_t *doc_json(const kabar_doc *doc, const char *file) {
   json_object_set_new(o, "cuts", cuts_json(doc));
   json_object_set_new(o, "sentences", sentences_json(doc));
   json_object_set_new(o, "text", json_stringn(text, tlen));
+  json_object_set_new(o, "summary", summary_json(sum, input));
+  json_object_set_new(o, "keywords", keywords_json(sum, input));
   json_object_set_new(o, "fingerprint", fingerprint_json(doc));
   return o;
 }
@@ -290,14 +345,35 @@ static int process(const kabar_ctx *ctx, const options *opt, const char *buf, si
     json_decref(extra);
     return 1;
   }
+  kabar_summary *sum = NULL;
+  if (opt->mode == OUT_JSON || (opt->mode == OUT_TEXT && opt->summary)) {
+    kabar_summary_options so = KABAR_SUMMARY_OPTIONS_INIT;
+    so.sentences = opt->summary ? opt->summary : DEFAULT_SUMMARY;
+    so.keywords = opt->mode == OUT_JSON ? JSON_KEYWORDS : 0;
+    if (!(sum = kabar_doc_summarize(doc, &so, &err))) {
+      fprintf(stderr, TOOL ": %s: summary: %s\n", where, kabar_strerror(err.code));
+      json_decref(extra);
+      kabar_doc_free(doc);
+      return 1;
+    }
+  }
   if (opt->mode == OUT_JSON) {
-    json_t *o = doc_json(doc, name);
+    json_t *o = doc_json(doc, name, sum, buf);
     if (extra)
       json_object_update(o, extra);
     print_json(o, opt->batch);
     json_decref(o);
   } else if (opt->mode == OUT_REPORT) {
     print_report(stdout, doc, where, buf);
+  } else if (opt->summary) {
+    for (size_t i = 0; i < kabar_summary_count(sum); i++) {
+      kabar_span sp;
+      kabar_summary_sentence(sum, i, &sp, NULL, NULL);
+      json_t *line = flat_string(buf, sp);
+      fwrite(json_string_value(line), 1, json_string_length(line), stdout);
+      fputc('\n', stdout);
+      json_decref(line);
+    }
   } else {
     size_t tlen;
     const char *text = kabar_doc_text(doc, &tlen);
@@ -306,6 +382,7 @@ static int process(const kabar_ctx *ctx, const options *opt, const char *buf, si
       fputc('\n', stdout);
   }
   json_decref(extra);
+  kabar_summary_free(sum);
   kabar_doc_free(doc);
   return 0;
 }
@@ -372,7 +449,16 @@ static int parse_args(int argc, char **argv, options *opt, int *first_file) {
       opt->flags |= KABAR_DOC_REPLACE_INVALID;
     else if (strcmp(a, "--no-jit") == 0)
       opt->ctx_flags |= KABAR_CTX_NO_JIT;
-    else if ((strcmp(a, "--lang") == 0 || strcmp(a, "--data-dir") == 0) && i + 1 < argc) {
+    else if (strcmp(a, "--summary") == 0 && i + 1 < argc) {
+      char *end;
+      const char *v = argv[++i];
+      unsigned long n = strtoul(v, &end, 10);
+      if (*v < '0' || *v > '9' || *end || n == 0 || n > 1000000) {
+        fprintf(stderr, TOOL ": --summary wants a number of sentences from 1, not '%s'\n", v);
+        return -1;
+      }
+      opt->summary = (size_t)n;
+    } else if ((strcmp(a, "--lang") == 0 || strcmp(a, "--data-dir") == 0) && i + 1 < argc) {
       if (a[2] == 'l')
         opt->lang = strcmp(argv[i + 1], "auto") == 0 ? NULL : argv[i + 1];
       else

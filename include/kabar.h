@@ -398,6 +398,99 @@ KABAR_API kabar_ner_model *kabar_ner_trainer_model(const kabar_ner_trainer *trai
 /** Frees a trainer. NULL is a no-op. */
 KABAR_API void kabar_ner_trainer_free(kabar_ner_trainer *trainer);
 
+/* ------------------------------------------------------------------------------------------ */
+/** @name Summaries and keywords
+ *
+ * An extractive summary picks whole sentences of a ::kabar_doc. Every title/body sentence gets
+ * a score from a small learned scorer (position in the article and in its paragraph, length,
+ * similarity to the article's centroid and to the title, capitalised-word, number and quote
+ * density), loaded per language from `corpora/<lang>/summary.model`; a language without a model
+ * (and "other") uses a built-in language-independent scorer. Never chosen: the title, boilerplate
+ * blocks, structural repeats, dateline or byline fragments, fragments of fewer than 4 words, and
+ * a sentence whose content stems overlap an already chosen one's by a Jaccard index of 0.5 or
+ * more. Keywords are the best-scoring content stems, each shown as a surface form that occurs in
+ * the article. Work is linear in the article (plus sorting the sentences and terms by score).
+ *
+ * Thread safety: kabar_doc_summarize() only reads the doc, so any number of threads may
+ * summarise one doc at once. A ::kabar_summary is immutable; it borrows stems from its doc and
+ * must be freed before the doc.
+ */
+
+typedef struct kabar_summary kabar_summary;
+
+/** kabar_summary_options.flags: list the chosen sentences best first instead of in the
+ *  order they appear in the article. */
+#define KABAR_SUMMARY_RANK_ORDER 0x1u
+#define KABAR_SUMMARY_FLAGS_ALL 0x1u
+
+#define KABAR_SUMMARY_OPTIONS_VERSION 1
+/**
+ * Summary options. Initialise with ::KABAR_SUMMARY_OPTIONS_INIT or kabar_summary_options_init().
+ * The limits combine: every non-zero one applies. With all three zero the summary has 3
+ * sentences.
+ */
+typedef struct kabar_summary_options {
+  uint32_t version;   /**< always first; set by KABAR_SUMMARY_OPTIONS_INIT */
+  uint32_t flags;     /**< KABAR_SUMMARY_* bits */
+  size_t sentences;   /**< at most this many sentences; 0 = no count limit (default 3) */
+  double ratio;       /**< at most ceil(ratio * candidate sentences), in (0, 1]; 0 = no limit */
+  size_t max_words;   /**< word budget: sentences that would pass it are skipped; 0 = none */
+  size_t keywords;    /**< number of keywords wanted (default 10); 0 = none */
+  /* version 2+: append new fields here, never reorder */
+} kabar_summary_options;
+#define KABAR_SUMMARY_OPTIONS_INIT {KABAR_SUMMARY_OPTIONS_VERSION, 0, 3, 0.0, 0, 10}
+
+/** Fills @p opts with defaults for @p version. KABAR_EVERSION if the version is unknown. */
+KABAR_API kabar_status kabar_summary_options_init(kabar_summary_options *opts, uint32_t version);
+
+/**
+ * Scores every sentence of @p doc, chooses the summary and the keywords.
+ *
+ * @param opts  NULL for defaults (3 sentences, 10 keywords, document order).
+ * @param err   optional; KABAR_EINVAL (NULL doc, unknown flag bit, ratio outside [0, 1]),
+ *              KABAR_EVERSION, KABAR_ENOMEM.
+ * @return a new summary (release with kabar_summary_free()), or NULL. An article with no
+ *         candidate sentence (empty, title only, all boilerplate) gives an empty summary, not
+ *         an error.
+ */
+KABAR_API kabar_summary *kabar_doc_summarize(const kabar_doc *doc,
+                                             const kabar_summary_options *opts, kabar_error *err);
+/** Frees a summary. NULL is a no-op. */
+KABAR_API void kabar_summary_free(kabar_summary *sum);
+
+/** Number of sentences chosen. */
+KABAR_API size_t kabar_summary_count(const kabar_summary *sum);
+/**
+ * Chosen sentence @p index (in document order, or best first with KABAR_SUMMARY_RANK_ORDER):
+ * its span in the input, its index for kabar_doc_sentence() and its block. Every out-parameter
+ * may be NULL. KABAR_EINVAL if out of range.
+ */
+KABAR_API kabar_status kabar_summary_sentence(const kabar_summary *sum, size_t index,
+                                              kabar_span *span_out, size_t *sentence_out,
+                                              size_t *block_out);
+/**
+ * Score of the doc's sentence @p sentence_index (an index for kabar_doc_sentence(), chosen or
+ * not): in (0, 1), higher is better, comparable within one doc; -1 for a sentence that is never
+ * chosen (title, boilerplate, repeat, dateline, short fragment) or an index out of range.
+ */
+KABAR_API double kabar_summary_score(const kabar_summary *sum, size_t sentence_index);
+/** Total words of the chosen sentences. */
+KABAR_API size_t kabar_summary_word_count(const kabar_summary *sum);
+/** "model" when a language model file scored the sentences, "fallback" for the built-in scorer. */
+KABAR_API const char *kabar_summary_scorer(const kabar_summary *sum);
+
+/** Number of keywords (at most kabar_summary_options.keywords). */
+KABAR_API size_t kabar_summary_keyword_count(const kabar_summary *sum);
+/**
+ * Keyword @p index, best first: the span of one occurrence in the input showing its surface form
+ * (the term's most frequent form, as written where it first occurs other than at a sentence
+ * start), its stem (NUL-terminated, borrowed from the doc) and its score in (0, 1]. Every
+ * out-parameter may be NULL. KABAR_EINVAL if out of range.
+ */
+KABAR_API kabar_status kabar_summary_keyword(const kabar_summary *sum, size_t index,
+                                             kabar_span *span_out, const char **stem_out,
+                                             double *score_out);
+
 #ifdef __cplusplus
 }
 #endif

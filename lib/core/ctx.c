@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "../clean/clean.h"
 #include "../entities/entities.h"
+#include "../summary/summary.h"
 #include "../terms/terms.h"
 #include "../text/text.h"
 
@@ -26,8 +27,8 @@ kabar_status kabar__fail(kabar_error *err, kabar_status code, size_t offset, int
   return code;
 }
 
-static kabar_status fail_path(kabar_error *err, kabar_status code, const char *path,
-                              size_t line, int32_t detail) {
+kabar_status kabar__fail_path(kabar_error *err, kabar_status code, const char *path, size_t line,
+                              int32_t detail) {
   kabar__fail(err, code, line, detail);
   if (err)
     snprintf(err->path, sizeof err->path, "%s", path);
@@ -69,12 +70,12 @@ static kabar_status load_words(const kabar_ctx *ctx, const char *path, kabar_str
     kabar__buf_free(&file);
     if (e == ENOENT)
       return KABAR_OK; /* a language may do without a list */
-    return fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
+    return kabar__fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
   }
   size_t bad = kabar__utf8_check(file.p ? file.p : "", file.len);
   if (bad < file.len) {
     kabar__buf_free(&file);
-    return fail_path(err, KABAR_EUTF8, path, bad, 0);
+    return kabar__fail_path(err, KABAR_EUTF8, path, bad, 0);
   }
   kabar_status rc = KABAR_OK;
   char *p = file.p ? file.p : (char *)"";
@@ -88,7 +89,7 @@ static kabar_status load_words(const kabar_ctx *ctx, const char *path, kabar_str
           kabar__strtab_intern(t, norm.p, norm.len) == KABAR_STRTAB_NONE)
         rc = KABAR_ENOMEM;
       if (rc != KABAR_OK)
-        fail_path(err, rc, path, KABAR_NO_OFFSET, 0);
+        kabar__fail_path(err, rc, path, KABAR_NO_OFFSET, 0);
     }
     p += n + (e != NULL);
   }
@@ -103,7 +104,7 @@ static kabar_status load_conf(kabar_lang *lang, const char *path, kabar_error *e
   if (kabar__read_file(path, &file) != 0) {
     int e = errno;
     kabar__buf_free(&file);
-    return fail_path(err, e == ENOENT ? KABAR_ELANG : e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path,
+    return kabar__fail_path(err, e == ENOENT ? KABAR_ELANG : e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path,
                      KABAR_NO_OFFSET, e);
   }
   kabar_status rc = KABAR_OK;
@@ -132,14 +133,14 @@ static kabar_status load_conf(kabar_lang *lang, const char *path, kabar_error *e
       if (dst) {
         kabar__free(*dst);
         if (!(*dst = kabar__strndup(v, (size_t)(ve - v))))
-          rc = fail_path(err, KABAR_ENOMEM, path, line, 0);
+          rc = kabar__fail_path(err, KABAR_ENOMEM, path, line, 0);
       }
     }
     p = e ? e + 1 : p + strlen(p);
   }
   kabar__buf_free(&file);
   if (rc == KABAR_OK && lang->stemmer && !kabar__stemmer_available(lang->stemmer))
-    rc = fail_path(err, KABAR_ELANG, path, KABAR_NO_OFFSET, 0);
+    rc = kabar__fail_path(err, KABAR_ELANG, path, KABAR_NO_OFFSET, 0);
   return rc;
 }
 
@@ -155,9 +156,9 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
   if (!dir)
     return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   static const char *files[] = {"language.conf", "stopwords.txt", "abbreviations.txt",
-                                "boilerplate.rules"};
+                                "boilerplate.rules", "summary.model"};
   kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < 4 && rc == KABAR_OK; i++) {
+  for (size_t i = 0; i < 5 && rc == KABAR_OK; i++) {
     char *path = join_path(dir, files[i]);
     if (!path)
       rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
@@ -167,8 +168,10 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
       rc = load_words(ctx, path, &lang->stopwords, err);
     else if (i == 2)
       rc = load_words(ctx, path, &lang->abbrevs, err);
-    else
+    else if (i == 3)
       rc = kabar__rules_load(ctx, path, 1, &lang->rules, err);
+    else
+      rc = kabar__summary_model_load(path, &lang->summary_model, err);
     kabar__free(path);
   }
   kabar__free(dir);
@@ -189,7 +192,7 @@ static int cmp_str(const void *a, const void *b) {
 static kabar_status load_all_langs(kabar_ctx *ctx, kabar_error *err) {
   DIR *d = opendir(ctx->data_dir);
   if (!d)
-    return fail_path(err, KABAR_EIO, ctx->data_dir, KABAR_NO_OFFSET, errno);
+    return kabar__fail_path(err, KABAR_EIO, ctx->data_dir, KABAR_NO_OFFSET, errno);
   char *names[KABAR_MAX_LANGS] = {0};
   size_t n = 0;
   kabar_status rc = KABAR_OK;
@@ -220,7 +223,7 @@ static kabar_status load_all_langs(kabar_ctx *ctx, kabar_error *err) {
     kabar__free(names[i]);
   }
   if (rc == KABAR_OK && ctx->nlangs == 0)
-    rc = fail_path(err, KABAR_ELANG, ctx->data_dir, KABAR_NO_OFFSET, 0);
+    rc = kabar__fail_path(err, KABAR_ELANG, ctx->data_dir, KABAR_NO_OFFSET, 0);
   return rc;
 }
 
@@ -275,7 +278,7 @@ static kabar_status find_data_dir(kabar_ctx *ctx, const kabar_ctx_options *opts,
   if (!dir || !*dir)
     dir = KABAR_INSTALL_DATADIR;
   if (!is_dir(dir))
-    return fail_path(err, KABAR_EIO, dir, KABAR_NO_OFFSET, ENOENT);
+    return kabar__fail_path(err, KABAR_EIO, dir, KABAR_NO_OFFSET, ENOENT);
   ctx->data_dir = kabar__strndup(dir, strlen(dir));
   return ctx->data_dir ? KABAR_OK : kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
 }
@@ -334,6 +337,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
     if (l->ner)
       kabar__ner_lang_free(l->ner);
     kabar__free(l->ner);
+    kabar__summary_model_free(l->summary_model);
   }
   kabar__rules_free(ctx->common_rules);
   ubrk_close(ctx->word_tmpl);

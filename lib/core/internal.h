@@ -13,6 +13,7 @@
 struct sb_stemmer;
 typedef struct kabar_rules kabar_rules; /* lib/clean */
 typedef struct kabar_ner_lang kabar_ner_lang; /* lib/entities */
+typedef struct kabar_summary_model kabar_summary_model; /* lib/summary */
 
 #define KABAR_LANG_OTHER UINT8_MAX
 #define KABAR_MAX_LANGS 16
@@ -28,6 +29,7 @@ typedef struct kabar_lang {
   kabar_strtab abbrevs;    /* case-folded, with their final '.' */
   kabar_rules *rules;
   kabar_ner_lang *ner;     /* gazetteers, trigger words, tagger model */
+  kabar_summary_model *summary_model; /* NULL = the built-in fallback scorer */
 } kabar_lang;
 
 struct kabar_ctx {
@@ -140,6 +142,9 @@ UBreakIterator *kabar__doc_iterator(kabar_doc *doc, int sentence, kabar_status *
 
 /* Sets *err (if any) and returns code. */
 kabar_status kabar__fail(kabar_error *err, kabar_status code, size_t offset, int32_t detail);
+/* The same, naming a data file and its line (or KABAR_NO_OFFSET) in err. */
+kabar_status kabar__fail_path(kabar_error *err, kabar_status code, const char *path, size_t line,
+                              int32_t detail);
 
 static inline const char *kabar__lang_tag(const kabar_ctx *ctx, uint8_t lang) {
   return lang == KABAR_LANG_OTHER ? "other" : ctx->langs[lang].tag;

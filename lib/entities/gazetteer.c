@@ -57,14 +57,6 @@ int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, const char *s, s
   return runs;
 }
 
-static kabar_status fail_file(kabar_error *err, kabar_status code, const char *path, size_t line,
-                              int detail) {
-  kabar__fail(err, code, line, detail);
-  if (err)
-    snprintf(err->path, sizeof err->path, "%s", path);
-  return code;
-}
-
 /* Calls fn for every non-comment line split at TABs (at most 3 fields, CR stripped). */
 typedef kabar_status (*line_fn)(void *ud, const char **f, const size_t *fl, size_t nf);
 static kabar_status for_each_line(const char *path, line_fn fn, void *ud, kabar_error *err) {
@@ -74,13 +66,13 @@ static kabar_status for_each_line(const char *path, line_fn fn, void *ud, kabar_
     kabar__buf_free(&file);
     if (e == ENOENT)
       return KABAR_OK; /* every entity file is optional */
-    return fail_file(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
+    return kabar__fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
   }
   const char *p = file.p ? file.p : "";
   size_t bad = kabar__utf8_check(p, file.len);
   if (bad < file.len) {
     kabar__buf_free(&file);
-    return fail_file(err, KABAR_EUTF8, path, bad, 0);
+    return kabar__fail_path(err, KABAR_EUTF8, path, bad, 0);
   }
   kabar_status rc = KABAR_OK;
   size_t line = 0;
@@ -105,7 +97,7 @@ static kabar_status for_each_line(const char *path, line_fn fn, void *ud, kabar_
       }
       rc = fn(ud, f, fl, nf);
       if (rc != KABAR_OK)
-        fail_file(err, rc, path, line, 0);
+        kabar__fail_path(err, rc, path, line, 0);
     }
     p = e ? e + 1 : end;
   }

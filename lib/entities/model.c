@@ -150,14 +150,6 @@ static void put_f32(kabar_buf *b, float f, int *ok) {
   put_u32(b, v, ok);
 }
 
-static kabar_status fail_path(kabar_error *err, kabar_status code, const char *path,
-                              size_t offset, int detail) {
-  kabar__fail(err, code, offset, detail);
-  if (err)
-    snprintf(err->path, sizeof err->path, "%s", path);
-  return code;
-}
-
 kabar_status kabar_ner_model_save(const kabar_ner_model *m, const char *path, kabar_error *err) {
   kabar__fail(err, KABAR_OK, KABAR_NO_OFFSET, 0);
   if (!m || !path)
@@ -232,7 +224,7 @@ kabar_status kabar_ner_model_save(const kabar_ner_model *m, const char *path, ka
       if (wok)
         e = errno;
       remove(tmp);
-      rc = fail_path(err, KABAR_EIO, path, KABAR_NO_OFFSET, e);
+      rc = kabar__fail_path(err, KABAR_EIO, path, KABAR_NO_OFFSET, e);
     }
   }
   kabar__free(tmp);
@@ -328,7 +320,7 @@ kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **ou
   if (kabar__read_file(path, &file) != 0) {
     int e = errno;
     kabar__buf_free(&file);
-    return fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
+    return kabar__fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
   }
   struct kabar_ner_model *m = kabar__calloc(1, sizeof *m);
   kabar_status rc = KABAR_ENOMEM;

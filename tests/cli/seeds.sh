@@ -42,5 +42,22 @@ first=$(sed -n 1p "$nl" | sed -E 's/^[[:space:]]*date [0-9-]+[[:space:]]*//')
 check "001 first paragraph" "$first" "$("$dedup" "$nl" | sed -n 1p)"
 check "001 date cut" "0" "$("$dedup" "$nl" | grep -c 'date 2018' || true)"
 
+# Summaries: 3 sentences from kept body blocks (never a repeat, boilerplate or the glued date),
+# seed 001's led by its lead sentence; every keyword occurs in the article as shown.
+check "000 summary from kept body blocks" "3 body" \
+  "$(jq -r '.blocks as $b | [.summary[] | $b[.block] | select(.repeat != "structural") | .kind]
+           | "\(length) \(unique | join(","))"' <<<"$jid")"
+check "001 summary from kept body blocks" "3 body" \
+  "$(jq -r '.blocks as $b | [.summary[] | $b[.block] | select(.repeat != "structural") | .kind]
+           | "\(length) \(unique | join(","))"' <<<"$jnl")"
+check "001 summary leads with the lead" "Tientallen grote technologiebedrijven" \
+  "$("$dedup" --summary 3 "$nl" | sed -n 1p | cut -d' ' -f1-3 | tr -d ',')"
+check "001 summary has no date glue" "0" "$("$dedup" --summary 3 "$nl" | grep -c 'date 2018' || true)"
+missing=0
+while IFS= read -r kw; do
+  grep -qF -- "$kw" "$nl" || missing=$((missing + 1))
+done < <(jq -r '.keywords[]' <<<"$jnl")
+check "001 keywords occur in the article" "10 0" "$(jq '.keywords | length' <<<"$jnl") $missing"
+
 echo "seeds: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -138,11 +138,59 @@ static void test_normalize_allocation_failures(void **state) {
   kabar_ctx_free(ctx);
 }
 
+/* kabar_doc_summarize with every allocation in turn failing: KABAR_ENOMEM, then the same
+ * summary as without failures. */
+static void walk_summary_failures(const kabar_ctx *ctx, const char *text, size_t len) {
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(ctx, text, len, 0, &err);
+  assert_non_null(doc);
+  kabar_summary *ref = kabar_doc_summarize(doc, NULL, &err);
+  assert_non_null(ref);
+  size_t n = 1;
+  for (;; n++) {
+    kabar__alloc_fail_after(n);
+    kabar_summary *s = kabar_doc_summarize(doc, NULL, &err);
+    kabar__alloc_fail_after(0);
+    if (!s) {
+      if (err.code != KABAR_ENOMEM)
+        fail_msg("allocation %zu failed: got %s, want KABAR_ENOMEM", n, kabar_strerror(err.code));
+      continue;
+    }
+    assert_int_equal(kabar_summary_count(s), kabar_summary_count(ref));
+    assert_int_equal(kabar_summary_keyword_count(s), kabar_summary_keyword_count(ref));
+    for (size_t i = 0; i < kabar_summary_count(s); i++) {
+      size_t a, b;
+      kabar_summary_sentence(s, i, NULL, &a, NULL);
+      kabar_summary_sentence(ref, i, NULL, &b, NULL);
+      assert_int_equal(a, b);
+    }
+    kabar_summary_free(s);
+    break;
+  }
+  assert_true(n > 3);
+  kabar_summary_free(ref);
+  kabar_doc_free(doc);
+}
+
+static void test_summary_allocation_failures(void **state) {
+  (void)state;
+  kabar_ctx *ctx = test_ctx();
+  size_t len;
+  char *text = test_read_sample("id-cyber-pact.txt", &len);
+  walk_summary_failures(ctx, text, len);
+  free(text);
+  text = test_read_sample("nl-chipfabriek.txt", &len);
+  walk_summary_failures(ctx, text, len);
+  free(text);
+  kabar_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_doc_allocation_failures),
       cmocka_unit_test(test_ctx_allocation_failures),
       cmocka_unit_test(test_normalize_allocation_failures),
+      cmocka_unit_test(test_summary_allocation_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,587 @@
+/* summary/: sentence features and scores, the extractive summary and its keywords.
+ *
+ * One pass maps tokens to sentences and collects each sentence's distinct content stems (not
+ * stopwords, numbers or cut tokens); a second computes the features (see summary.h and
+ * model.c) and the scores. The centroid feature compares each sentence with the sum of the
+ * article's sentence vectors (per stem: how many candidate sentences contain it), which is
+ * linear, unlike a graph over all sentence pairs. Choosing sorts the candidates by score and
+ * takes them greedily, skipping near-repeats (Jaccard of content stems >= 0.5 against the
+ * first KABAR_SUM_REDUNDANCY_CAP chosen sentences) and sentences past the word budget. */
+#include "summary.h"
+#include "../text/text.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define KABAR_SUM_MIN_WORDS 4
+#define KABAR_SUM_HEADING_WORDS 12 /* shorter without a final stop: a heading */
+#define KABAR_SUM_REDUNDANCY 0.5
+#define KABAR_SUM_REDUNDANCY_CAP 64
+#define KABAR_SUM_DEFAULT_SENTENCES 3
+
+struct kabar_summary_pick {
+  uint32_t sentence, block;
+  kabar_span span;
+  double score;
+};
+struct kabar_summary_kw {
+  kabar_span span;
+  uint32_t term;
+  double score;
+};
+
+struct kabar_summary {
+  const kabar_doc *doc;
+  double *scores; /* per doc sentence; -1 = never chosen */
+  size_t nscores;
+  struct kabar_summary_pick *picks;
+  size_t npicks;
+  size_t words;
+  struct kabar_summary_kw *kws;
+  size_t nkws;
+  int from_model;
+};
+
+/* Per-sentence scratch shared by the features and the choice. */
+typedef struct sent_info {
+  uint32_t tfirst, tend;  /* the sentence's tokens in doc->tokens */
+  uint32_t cfirst, cend;  /* its distinct content stems in scratch.terms */
+  uint32_t words;
+  uint8_t cand;
+} sent_info;
+
+typedef struct scratch {
+  sent_info *s;
+  uint32_t *terms; /* distinct content stems, per sentence */
+  uint32_t *mark;  /* per stem: a stamp */
+  uint32_t *df;    /* per stem: candidate sentences containing it */
+} scratch;
+
+static void scratch_free(scratch *sc) {
+  kabar__free(sc->s);
+  kabar__free(sc->terms);
+  kabar__free(sc->mark);
+  kabar__free(sc->df);
+}
+
+static int is_content(const kabar_token *t) {
+  return !(t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER | KABAR_TOK_CUT));
+}
+
+/* Does the sentence end like one (. ! ? … or a closing quote or bracket)? A short one that
+ * does not is a headline or subheading (a lone headline is a body block to clean/). */
+static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
+  const unsigned char *s = (const unsigned char *)doc->text;
+  uint32_t e = se->end;
+  if (e <= se->start)
+    return 0;
+  unsigned char c = s[e - 1];
+  if (c == '.' || c == '!' || c == '?' || c == '"' || c == '\'' || c == ')')
+    return 1;
+  /* ” ’ … (E2 80 9D / 99 / A6) and » (C2 BB) */
+  if (e - se->start >= 3 && s[e - 3] == 0xE2 && s[e - 2] == 0x80 &&
+      (c == 0x9D || c == 0x99 || c == 0xA6))
+    return 1;
+  return e - se->start >= 2 && s[e - 2] == 0xC2 && c == 0xBB;
+}
+
+/* Maps tokens to sentences, counts words, collects distinct content stems and marks the
+ * candidates. */
+static kabar_status prepare(const kabar_doc *doc, scratch *sc) {
+  size_t ns = doc->sentences.n, nt = doc->terms.count;
+  sc->s = kabar__calloc(ns ? ns : 1, sizeof *sc->s);
+  sc->terms = kabar__malloc((doc->tokens.n ? doc->tokens.n : 1) * sizeof *sc->terms);
+  sc->mark = kabar__calloc(nt ? nt : 1, sizeof *sc->mark);
+  sc->df = kabar__calloc(nt ? nt : 1, sizeof *sc->df);
+  if (!sc->s || !sc->terms || !sc->mark || !sc->df)
+    return KABAR_ENOMEM;
+  size_t tk = 0, nterms = 0;
+  for (size_t i = 0; i < ns; i++) {
+    const kabar_sentence *se = &doc->sentences.v[i];
+    const kabar_block *b = &doc->blocks.v[se->block];
+    sent_info *si = &sc->s[i];
+    while (tk < doc->tokens.n && doc->tokens.v[tk].end <= se->start)
+      tk++;
+    si->tfirst = (uint32_t)tk;
+    si->cfirst = (uint32_t)nterms;
+    for (; tk < doc->tokens.n && doc->tokens.v[tk].start < se->end; tk++) {
+      const kabar_token *t = &doc->tokens.v[tk];
+      if (t->flags & KABAR_TOK_CUT)
+        continue;
+      si->words++;
+      if (is_content(t) && sc->mark[t->term] != i + 1) {
+        sc->mark[t->term] = (uint32_t)i + 1;
+        sc->terms[nterms++] = t->term;
+      }
+    }
+    si->tend = (uint32_t)tk;
+    si->cend = (uint32_t)nterms;
+    si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
+               si->words >= KABAR_SUM_MIN_WORDS &&
+               !(si->words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
+    if (si->cand)
+      for (uint32_t k = si->cfirst; k < si->cend; k++)
+        sc->df[sc->terms[k]]++;
+  }
+  return KABAR_OK;
+}
+
+static int is_quote_at(const char *s, uint32_t i, uint32_t end) {
+  unsigned char c = (unsigned char)s[i];
+  if (c == '"')
+    return 1;
+  /* “ ” „ */
+  return c == 0xE2 && i + 2 < end && (unsigned char)s[i + 1] == 0x80 &&
+         ((unsigned char)s[i + 2] == 0x9C || (unsigned char)s[i + 2] == 0x9D ||
+          (unsigned char)s[i + 2] == 0x9E);
+}
+
+static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
+  size_t ns = doc->sentences.n;
+  memset(feat, 0, ns * KABAR_SUM_NFEAT * sizeof *feat);
+  /* the centroid's norm; marks: bit 1 = a title stem, bit 2 = a stem of the lead sentence */
+  double cnorm = 0;
+  for (size_t t = 0; t < doc->terms.count; t++)
+    cnorm += (double)sc->df[t] * sc->df[t];
+  cnorm = sqrt(cnorm);
+  memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
+  size_t ntitle = 0, ncand = 0, lead = SIZE_MAX;
+  for (size_t i = 0; i < ns; i++) {
+    if (sc->s[i].cand) {
+      lead = lead == SIZE_MAX ? i : lead;
+      ncand++;
+    }
+    if (doc->blocks.v[doc->sentences.v[i].block].kind != KABAR_BLOCK_TITLE)
+      continue;
+    for (uint32_t k = sc->s[i].cfirst; k < sc->s[i].cend; k++)
+      if (!(sc->mark[sc->terms[k]] & 1))
+        sc->mark[sc->terms[k]] |= 1, ntitle++;
+  }
+  if (lead != SIZE_MAX)
+    for (uint32_t k = sc->s[lead].cfirst; k < sc->s[lead].cend; k++)
+      sc->mark[sc->terms[k]] |= 2;
+  double maxc = 0;
+  size_t ci = 0, para = 0, in_para = 0, block_cands = 0, words_before = 0, cut = 0;
+  uint32_t last_block = UINT32_MAX;
+  for (size_t i = 0; i < ns; i++) {
+    const sent_info *si = &sc->s[i];
+    if (!si->cand)
+      continue;
+    const kabar_sentence *se = &doc->sentences.v[i];
+    double *x = feat + i * KABAR_SUM_NFEAT;
+    if (se->block != last_block) {
+      if (last_block != UINT32_MAX)
+        para++;
+      in_para = 0;
+      last_block = se->block;
+      block_cands = 0;
+      for (size_t j = i; j < ns && doc->sentences.v[j].block == se->block; j++)
+        block_cands += sc->s[j].cand;
+    }
+    double w = si->words;
+    size_t nc = si->cend - si->cfirst, in_title = 0, in_lead = 0;
+    double dot = 0;
+    for (uint32_t k = si->cfirst; k < si->cend; k++) {
+      uint32_t t = sc->terms[k];
+      dot += (double)sc->df[t] - 1;
+      in_title += (sc->mark[t] & 1) != 0;
+      in_lead += (sc->mark[t] & 2) != 0;
+    }
+    size_t caps = 0, nums = 0;
+    for (uint32_t k = si->tfirst; k < si->tend; k++) {
+      const kabar_token *t = &doc->tokens.v[k];
+      if (t->flags & KABAR_TOK_CUT)
+        continue;
+      nums += (t->flags & KABAR_TOK_NUMBER) != 0;
+      unsigned char c = (unsigned char)doc->text[t->start];
+      caps += k > si->tfirst && c >= 'A' && c <= 'Z';
+    }
+    int quote = 0;
+    for (uint32_t p = se->start; p < se->end && !quote; p++)
+      quote = is_quote_at(doc->text, p, se->end);
+    /* a dateline cut in this block that ends where the sentence starts (or before it) */
+    while (cut < doc->cuts.n && doc->cuts.v[cut].block < se->block)
+      cut++;
+    int dateline = 0;
+    for (size_t c = cut; c < doc->cuts.n && doc->cuts.v[c].block == se->block &&
+                         doc->cuts.v[c].start <= se->start;
+         c++)
+      dateline |= doc->cuts.v[c].kind == KABAR_CUT_DATELINE && in_para == 0;
+
+    x[0] = 1;
+    x[1] = ci == 0;
+    x[2] = ci == 1;
+    x[3] = ci == 2;
+    x[4] = ci == 3;
+    x[5] = 1.0 / (1.0 + (double)ci);
+    x[6] = ncand > 1 ? (double)ci / (double)(ncand - 1) : 0;
+    x[7] = para == 0;
+    x[8] = para == 1;
+    x[9] = para == 2;
+    x[10] = in_para == 0;
+    x[11] = in_para == 1;
+    x[12] = block_cands == 1;
+    x[13] = log(1 + w) / log(64.0);
+    x[14] = w < 10;
+    x[15] = w > 40;
+    x[16] = nc && cnorm > 0 ? dot / (sqrt((double)nc) * cnorm) : 0;
+    x[17] = nc && ntitle ? (double)in_title / sqrt((double)nc * (double)ntitle) : 0;
+    x[18] = ci > 0 && nc ? (double)in_lead / (double)nc : 0;
+    x[19] = w > 1 ? (double)caps / (w - 1) : 0;
+    x[20] = (double)nums / w;
+    x[21] = quote;
+    x[22] = is_quote_at(doc->text, se->start, se->end);
+    x[23] = doc->text[se->end - 1] == '?';
+    x[24] = dateline;
+    x[25] = words_before > 100 ? 1.0 : (double)words_before / 100.0;
+    if (x[16] > maxc)
+      maxc = x[16];
+    ci++;
+    in_para++;
+    words_before += si->words;
+  }
+  /* centrality relative to the article's most central sentence */
+  if (maxc > 0)
+    for (size_t i = 0; i < ns; i++)
+      feat[i * KABAR_SUM_NFEAT + 16] /= maxc;
+  /* leave the marks clean for the next user */
+  memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
+  return KABAR_OK;
+}
+
+kabar_status kabar__summary_features(const kabar_doc *doc, double *feat, uint8_t *cand,
+                                     uint32_t *words) {
+  scratch sc = {0};
+  kabar_status rc = prepare(doc, &sc);
+  if (rc == KABAR_OK)
+    rc = features(doc, &sc, feat);
+  if (rc == KABAR_OK)
+    for (size_t i = 0; i < doc->sentences.n; i++) {
+      cand[i] = sc.s[i].cand;
+      words[i] = sc.s[i].words;
+    }
+  scratch_free(&sc);
+  return rc;
+}
+
+/* ---- choosing ----------------------------------------------------------------------- */
+
+typedef struct ranked {
+  double score;
+  uint32_t sentence;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b) {
+  const ranked *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  return (x->sentence > y->sentence) - (x->sentence < y->sentence);
+}
+
+static int cmp_pick_pos(const void *a, const void *b) {
+  const struct kabar_summary_pick *x = a, *y = b;
+  return (x->sentence > y->sentence) - (x->sentence < y->sentence);
+}
+
+/* Jaccard index of two sentences' content stems. */
+static double jaccard(scratch *sc, const sent_info *a, const sent_info *b, uint32_t stamp) {
+  size_t na = a->cend - a->cfirst, nb = b->cend - b->cfirst, inter = 0;
+  if (na == 0 || nb == 0)
+    return 0;
+  for (uint32_t k = a->cfirst; k < a->cend; k++)
+    sc->mark[sc->terms[k]] = stamp;
+  for (uint32_t k = b->cfirst; k < b->cend; k++)
+    inter += sc->mark[sc->terms[k]] == stamp;
+  return (double)inter / (double)(na + nb - inter);
+}
+
+static kabar_span orig_span(const kabar_doc *doc, uint32_t a, uint32_t b) {
+  kabar_span s = {kabar__offmap_orig(&doc->map, a), kabar__offmap_orig(&doc->map, b)};
+  return s;
+}
+
+static kabar_status choose(kabar_summary *sum, scratch *sc, const kabar_summary_options *o) {
+  const kabar_doc *doc = sum->doc;
+  size_t ns = doc->sentences.n, ncand = 0;
+  for (size_t i = 0; i < ns; i++)
+    ncand += sc->s[i].cand;
+  if (ncand == 0)
+    return KABAR_OK;
+  size_t limit = o->sentences;
+  if (o->ratio > 0) {
+    size_t r = (size_t)ceil(o->ratio * (double)ncand);
+    if (r < 1)
+      r = 1;
+    if (limit == 0 || r < limit)
+      limit = r;
+  }
+  if (limit == 0 && o->max_words == 0)
+    limit = KABAR_SUM_DEFAULT_SENTENCES;
+  if (limit == 0 || limit > ncand)
+    limit = ncand;
+  ranked *r = kabar__malloc(ncand * sizeof *r);
+  sum->picks = kabar__malloc(limit * sizeof *sum->picks);
+  if (!r || !sum->picks) {
+    kabar__free(r);
+    return KABAR_ENOMEM;
+  }
+  size_t n = 0;
+  for (size_t i = 0; i < ns; i++)
+    if (sc->s[i].cand)
+      r[n].score = sum->scores[i], r[n].sentence = (uint32_t)i, n++;
+  qsort(r, n, sizeof *r, cmp_ranked);
+  uint32_t stamp = 0;
+  for (size_t k = 0; k < n && sum->npicks < limit; k++) {
+    const sent_info *si = &sc->s[r[k].sentence];
+    if (o->max_words && sum->words + si->words > o->max_words)
+      continue;
+    int redundant = 0;
+    size_t cmp = sum->npicks < KABAR_SUM_REDUNDANCY_CAP ? sum->npicks : KABAR_SUM_REDUNDANCY_CAP;
+    for (size_t j = 0; j < cmp && !redundant; j++)
+      redundant = jaccard(sc, &sc->s[sum->picks[j].sentence], si, ++stamp) >=
+                  KABAR_SUM_REDUNDANCY;
+    if (redundant)
+      continue;
+    const kabar_sentence *se = &doc->sentences.v[r[k].sentence];
+    struct kabar_summary_pick *p = &sum->picks[sum->npicks++];
+    p->sentence = r[k].sentence;
+    p->block = se->block;
+    p->span = orig_span(doc, se->start, se->end);
+    p->score = r[k].score;
+    sum->words += si->words;
+  }
+  kabar__free(r);
+  memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
+  if (!(o->flags & KABAR_SUMMARY_RANK_ORDER))
+    qsort(sum->picks, sum->npicks, sizeof *sum->picks, cmp_pick_pos);
+  return KABAR_OK;
+}
+
+/* ---- keywords ----------------------------------------------------------------------- */
+
+static int cmp_kw(const void *a, const void *b) {
+  const struct kabar_summary_kw *x = a, *y = b;
+  if (x->score != y->score)
+    return x->score > y->score ? -1 : 1;
+  return (x->span.start > y->span.start) - (x->span.start < y->span.start);
+}
+
+static int has_letter(const char *s, uint32_t a, uint32_t b) {
+  for (uint32_t i = a; i < b; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+      return 1;
+    if (c >= 0xC0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Stems scored by their occurrences in the title and the candidate sentences: 1 each, +2 in
+ * the title, +0.5 in the first three candidates, +0.5 when capitalised inside a sentence. The
+ * surface form is the stem's most frequent case-folded form, shown where it first occurs
+ * inside a body sentence (not at its start), else where it first occurs. */
+static kabar_status keywords(kabar_summary *sum, scratch *sc, size_t k) {
+  const kabar_doc *doc = sum->doc;
+  size_t nt = doc->terms.count, ny = doc->types.count, ns = doc->sentences.n;
+  if (k == 0 || nt == 0)
+    return KABAR_OK;
+  double *score = kabar__calloc(nt, sizeof *score);
+  uint32_t *best = kabar__malloc(nt * sizeof *best);     /* per stem: its best type */
+  uint32_t *tcount = kabar__calloc(ny, sizeof *tcount);  /* per type: occurrences */
+  uint32_t *first = kabar__malloc(ny * sizeof *first);   /* per type: first token */
+  uint32_t *inner = kabar__malloc(ny * sizeof *inner);   /* per type: first non-initial token */
+  kabar_status rc = KABAR_OK;
+  if (!score || !best || !tcount || !first || !inner) {
+    rc = KABAR_ENOMEM;
+    goto done;
+  }
+  memset(best, 0xff, nt * sizeof *best);
+  memset(first, 0xff, ny * sizeof *first);
+  memset(inner, 0xff, ny * sizeof *inner);
+  size_t ci = 0;
+  for (size_t i = 0; i < ns; i++) {
+    const sent_info *si = &sc->s[i];
+    int title = doc->blocks.v[doc->sentences.v[i].block].kind == KABAR_BLOCK_TITLE;
+    if (!si->cand && !title)
+      continue;
+    double bonus = title ? 2.0 : ci < 3 ? 0.5 : 0.0;
+    ci += !title;
+    for (uint32_t t = si->tfirst; t < si->tend; t++) {
+      const kabar_token *tok = &doc->tokens.v[t];
+      if (!is_content(tok) || tok->end - tok->start < 3 ||
+          !has_letter(doc->text, tok->start, tok->end))
+        continue;
+      unsigned char c = (unsigned char)doc->text[tok->start];
+      int initial = t == si->tfirst || title;
+      score[tok->term] += 1.0 + bonus + (!initial && c >= 'A' && c <= 'Z' ? 0.5 : 0.0);
+      tcount[tok->type]++;
+      if (best[tok->term] == UINT32_MAX || tcount[tok->type] > tcount[best[tok->term]])
+        best[tok->term] = tok->type;
+      if (first[tok->type] == UINT32_MAX)
+        first[tok->type] = t;
+      if (!initial && inner[tok->type] == UINT32_MAX)
+        inner[tok->type] = t;
+    }
+  }
+  size_t n = 0;
+  double max = 0;
+  for (size_t t = 0; t < nt; t++)
+    if (score[t] > 0) {
+      n++;
+      if (score[t] > max)
+        max = score[t];
+    }
+  if (n == 0)
+    goto done;
+  struct kabar_summary_kw *all = kabar__malloc(n * sizeof *all);
+  if (!all) {
+    rc = KABAR_ENOMEM;
+    goto done;
+  }
+  n = 0;
+  for (size_t t = 0; t < nt; t++) {
+    if (score[t] <= 0)
+      continue;
+    uint32_t y = best[t], tok = inner[y] != UINT32_MAX ? inner[y] : first[y];
+    all[n].term = (uint32_t)t;
+    all[n].score = score[t] / max;
+    all[n].span = orig_span(doc, doc->tokens.v[tok].start, doc->tokens.v[tok].end);
+    n++;
+  }
+  qsort(all, n, sizeof *all, cmp_kw);
+  sum->kws = all;
+  sum->nkws = n < k ? n : k;
+done:
+  kabar__free(score);
+  kabar__free(best);
+  kabar__free(tcount);
+  kabar__free(first);
+  kabar__free(inner);
+  return rc;
+}
+
+/* ---- API ---------------------------------------------------------------------------- */
+
+kabar_status kabar_summary_options_init(kabar_summary_options *opts, uint32_t version) {
+  if (!opts)
+    return KABAR_EINVAL;
+  if (version != KABAR_SUMMARY_OPTIONS_VERSION)
+    return KABAR_EVERSION;
+  kabar_summary_options def = KABAR_SUMMARY_OPTIONS_INIT;
+  *opts = def;
+  return KABAR_OK;
+}
+
+void kabar_summary_free(kabar_summary *sum) {
+  if (!sum)
+    return;
+  kabar__free(sum->scores);
+  kabar__free(sum->picks);
+  kabar__free(sum->kws);
+  kabar__free(sum);
+}
+
+kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_options *opts,
+                                   kabar_error *err) {
+  kabar__fail(err, KABAR_OK, KABAR_NO_OFFSET, 0);
+  kabar_summary_options def = KABAR_SUMMARY_OPTIONS_INIT;
+  const kabar_summary_options *o = opts ? opts : &def;
+  if (opts && opts->version != KABAR_SUMMARY_OPTIONS_VERSION) {
+    kabar__fail(err, opts->version > KABAR_SUMMARY_OPTIONS_VERSION ? KABAR_EVERSION : KABAR_EINVAL,
+                KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
+  if (!doc || (o->flags & ~KABAR_SUMMARY_FLAGS_ALL) || !(o->ratio >= 0 && o->ratio <= 1)) {
+    kabar__fail(err, KABAR_EINVAL, KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
+  kabar_summary *sum = kabar__calloc(1, sizeof *sum);
+  scratch sc = {0};
+  double *feat = NULL;
+  size_t ns = doc->sentences.n;
+  kabar_status rc = sum ? KABAR_OK : KABAR_ENOMEM;
+  if (rc == KABAR_OK) {
+    sum->doc = doc;
+    sum->nscores = ns;
+    sum->scores = kabar__malloc((ns ? ns : 1) * sizeof *sum->scores);
+    feat = kabar__malloc((ns ? ns : 1) * KABAR_SUM_NFEAT * sizeof *feat);
+    if (!sum->scores || !feat)
+      rc = KABAR_ENOMEM;
+  }
+  if (rc == KABAR_OK)
+    rc = prepare(doc, &sc);
+  if (rc == KABAR_OK)
+    rc = features(doc, &sc, feat);
+  if (rc == KABAR_OK) {
+    const kabar_summary_model *m = NULL;
+    if (doc->lang != KABAR_LANG_OTHER)
+      m = doc->ctx->langs[doc->lang].summary_model;
+    sum->from_model = m != NULL;
+    if (!m)
+      m = kabar__summary_fallback();
+    for (size_t i = 0; i < ns; i++) {
+      if (!sc.s[i].cand) {
+        sum->scores[i] = -1;
+        continue;
+      }
+      double z = 0;
+      for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
+        z += m->w[f] * feat[i * KABAR_SUM_NFEAT + f];
+      sum->scores[i] = 1.0 / (1.0 + exp(-z));
+    }
+    rc = choose(sum, &sc, o);
+  }
+  if (rc == KABAR_OK)
+    rc = keywords(sum, &sc, o->keywords);
+  kabar__free(feat);
+  scratch_free(&sc);
+  if (rc != KABAR_OK) {
+    kabar__fail(err, rc, KABAR_NO_OFFSET, 0);
+    kabar_summary_free(sum);
+    return NULL;
+  }
+  return sum;
+}
+
+size_t kabar_summary_count(const kabar_summary *sum) { return sum ? sum->npicks : 0; }
+
+kabar_status kabar_summary_sentence(const kabar_summary *sum, size_t index, kabar_span *span_out,
+                                    size_t *sentence_out, size_t *block_out) {
+  if (!sum || index >= sum->npicks)
+    return KABAR_EINVAL;
+  const struct kabar_summary_pick *p = &sum->picks[index];
+  if (span_out)
+    *span_out = p->span;
+  if (sentence_out)
+    *sentence_out = p->sentence;
+  if (block_out)
+    *block_out = p->block;
+  return KABAR_OK;
+}
+
+double kabar_summary_score(const kabar_summary *sum, size_t sentence_index) {
+  return sum && sentence_index < sum->nscores ? sum->scores[sentence_index] : -1.0;
+}
+
+size_t kabar_summary_word_count(const kabar_summary *sum) { return sum ? sum->words : 0; }
+
+const char *kabar_summary_scorer(const kabar_summary *sum) {
+  return sum && sum->from_model ? "model" : "fallback";
+}
+
+size_t kabar_summary_keyword_count(const kabar_summary *sum) { return sum ? sum->nkws : 0; }
+
+kabar_status kabar_summary_keyword(const kabar_summary *sum, size_t index, kabar_span *span_out,
+                                   const char **stem_out, double *score_out) {
+  if (!sum || index >= sum->nkws)
+    return KABAR_EINVAL;
+  const struct kabar_summary_kw *k = &sum->kws[index];
+  if (span_out)
+    *span_out = k->span;
+  if (stem_out)
+    *stem_out = kabar__strtab_str(&sum->doc->terms, k->term);
+  if (score_out)
+    *score_out = k->score;
+  return KABAR_OK;
+}
