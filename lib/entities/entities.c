@@ -76,8 +76,14 @@ typedef struct ent_run {
   KABAR_VEC(uint8_t) tags;
   KABAR_VEC(candidate) cands;
   KABAR_VEC(struct raw_mention) raw;
+  KABAR_VEC(struct cap_token) caps; /* capitalised words outside any mention */
   kabar_buf key, names; /* names: canonical strings built here ("RSA Conference") */
 } ent_run;
+
+typedef struct cap_token {
+  uint32_t start, end;
+  uint64_t lower; /* hash of the folded word, as kabar_ner_tokinfo.lower */
+} cap_token;
 
 typedef struct raw_mention {
   uint32_t start, end; /* working-text offsets */
@@ -423,17 +429,28 @@ static int contains(const candidate *a, const candidate *b) {
 }
 
 /* A model span that holds a curated name but is more than it ("Bank Indonesia" around
- * "Indonesia") outranks the gazetteer, unless it is a person span running into an
- * organisation or place ("Microsoft Brad Smith"). */
+ * "Indonesia") outranks the gazetteer, unless a curated name of another type sits at its
+ * edge ("Microsoft Brad Smith": an organisation before a person), which splits it.
+ * Organisations named after places keep the place inside. */
 static void rank_model_spans(ent_run *run) {
   candidate *c = run->cands.v;
   for (size_t i = 0; i < run->cands.n; i++) {
     if (c[i].pri != PRI_MODEL)
       continue;
-    for (size_t j = 0; j < run->cands.n; j++)
-      if (c[j].pri == PRI_GAZ && contains(&c[i], &c[j]) &&
-          !(c[i].type == KABAR_ENTITY_PER && c[j].type != KABAR_ENTITY_PER))
-        c[i].pri = PRI_MODEL_STRONG;
+    int strong = 0, split = 0;
+    for (size_t j = 0; j < run->cands.n; j++) {
+      if (c[j].pri != PRI_GAZ || !contains(&c[i], &c[j]))
+        continue;
+      int edge = c[j].a == c[i].a || c[j].b == c[i].b;
+      if (c[j].type != c[i].type && edge &&
+          !(c[i].type == KABAR_ENTITY_ORG && c[j].type == KABAR_ENTITY_LOC) &&
+          c[i].type != KABAR_ENTITY_EVENT)
+        split = 1;
+      else
+        strong = 1;
+    }
+    if (strong && !split)
+      c[i].pri = PRI_MODEL_STRONG;
   }
 }
 
@@ -501,6 +518,22 @@ static kabar_status choose_mentions(ent_run *run, size_t n) {
   return KABAR_OK;
 }
 
+/* Capitalised words no mention covers, for the document-wide second look. */
+static kabar_status remember_capitals(ent_run *run, size_t n) {
+  const kabar_ner_tokinfo *in = run->ner.info.v;
+  for (size_t i = 0; i < n; i++) {
+    if (!in[i].cap || !in[i].alpha)
+      continue;
+    int covered = 0;
+    for (size_t k = 0; k < run->cands.n && !covered; k++)
+      covered = run->cands.v[k].a <= i && i < run->cands.v[k].b;
+    cap_token c = {run->start.v[i], tok_end(run, i), in[i].lower};
+    if (!covered && KABAR_VEC_PUSH(run->caps, c) != 0)
+      return KABAR_ENOMEM;
+  }
+  return KABAR_OK;
+}
+
 static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, size_t *tok_at) {
   kabar_doc *doc = run->doc;
   uint8_t lang = doc->blocks.v[s->block].lang;
@@ -532,6 +565,8 @@ static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, siz
   if ((rc = model_candidates(run, n)) == KABAR_OK &&
       (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK && (rc = rule_candidates(run, n)) == KABAR_OK)
     rc = choose_mentions(run, n);
+  if (rc == KABAR_OK && !lower)
+    rc = remember_capitals(run, n);
   return rc;
 }
 
@@ -752,6 +787,63 @@ static kabar_status group_mentions(ent_run *run) {
   return rc;
 }
 
+typedef struct name_word {
+  uint64_t lower;
+  uint8_t type; /* 0 = two types claim the word */
+} name_word;
+
+static int by_lower(const void *pa, const void *pb) {
+  const name_word *a = pa, *b = pb;
+  return a->lower < b->lower ? -1 : a->lower > b->lower;
+}
+
+/* A word the tagger left alone elsewhere in the article is still a mention when it is a
+ * one-word name found in the article or the surname of a person found there ("Smith" at the
+ * start of a sentence after "Brad Smith"). */
+static kabar_status second_look(ent_run *run) {
+  size_t nm = run->raw.n;
+  if (nm == 0 || run->caps.n == 0)
+    return KABAR_OK;
+  name_word *w = kabar__malloc(nm * sizeof *w);
+  if (!w)
+    return KABAR_ENOMEM;
+  size_t nw = 0;
+  for (size_t i = 0; i < nm; i++) {
+    const char *k = raw_key(run, &run->raw.v[i]);
+    uint32_t words = count_words(k);
+    if (words == 1 || (words > 1 && run->raw.v[i].type == KABAR_ENTITY_PER)) {
+      const char *lw = last_word(k);
+      name_word x = {kabar__hash(lw, strlen(lw), 4), run->raw.v[i].type};
+      w[nw++] = x;
+    }
+  }
+  qsort(w, nw, sizeof *w, by_lower);
+  size_t u = 0;
+  for (size_t i = 0; i < nw; i++) {
+    if (u > 0 && w[u - 1].lower == w[i].lower) {
+      if (w[u - 1].type != w[i].type)
+        w[u - 1].type = 0;
+      continue;
+    }
+    w[u++] = w[i];
+  }
+  kabar_status rc = KABAR_OK;
+  for (size_t i = 0; i < run->caps.n && rc == KABAR_OK; i++) {
+    name_word key = {run->caps.v[i].lower, 0};
+    const name_word *hit = bsearch(&key, w, u, sizeof *w, by_lower);
+    if (!hit || !hit->type)
+      continue;
+    raw_mention m = {run->caps.v[i].start, run->caps.v[i].end, hit->type, 0, 0, 0};
+    m.key = (uint32_t)run->names.len;
+    if (kabar__ner_key_append(run->doc->ctx, &run->names, run->doc->text + m.start,
+                              m.end - m.start) < 0 ||
+        kabar__buf_putc(&run->names, '\0') != 0 || KABAR_VEC_PUSH(run->raw, m) != 0)
+      rc = KABAR_ENOMEM;
+  }
+  kabar__free(w);
+  return rc;
+}
+
 static int by_start(const void *pa, const void *pb) {
   const raw_mention *a = pa, *b = pb;
   return a->start < b->start ? -1 : a->start > b->start;
@@ -770,6 +862,8 @@ kabar_status kabar__entities(kabar_doc *doc) {
       continue;
     rc = sentence_entities(&run, s, &tok_at);
   }
+  if (rc == KABAR_OK)
+    rc = second_look(&run);
   if (rc == KABAR_OK) {
     qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
     rc = group_mentions(&run);
@@ -782,6 +876,7 @@ kabar_status kabar__entities(kabar_doc *doc) {
   KABAR_VEC_FREE(run.tags);
   KABAR_VEC_FREE(run.cands);
   KABAR_VEC_FREE(run.raw);
+  KABAR_VEC_FREE(run.caps);
   kabar__buf_free(&run.key);
   kabar__buf_free(&run.names);
   return rc;
@@ -792,6 +887,10 @@ kabar_status kabar__entities(kabar_doc *doc) {
 const char *kabar_entity_type_name(kabar_entity_type type) {
   static const char *const names[] = {"", "PER", "ORG", "LOC", "EVENT"};
   return (unsigned)type <= KABAR_NER_NTYPES ? names[type] : "";
+}
+
+int kabar_entity_type_parse(const char *name) {
+  return name ? kabar__ner_type_of(name, strlen(name)) : 0;
 }
 
 size_t kabar_doc_entity_count(const kabar_doc *doc) { return doc ? doc->entities.n : 0; }
