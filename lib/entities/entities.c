@@ -157,11 +157,27 @@ static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, in
 
 /* Capitalised words from i on (joined by '-', '.', '&' or "'"), as in "Juniper Networks",
  * "Coca-Cola"; returns the end. */
+/* Whether token j and the '.' right after it form an abbreviation of the language ("No.",
+ * "Jl."): such a word ends a name. */
+static int abbreviation_at(const ent_run *run, size_t j, size_t n) {
+  if (j + 1 >= n || run->len.v[j + 1] != 1 || run->tok.v[j + 1][0] != '.' ||
+      run->start.v[j + 1] != tok_end(run, j) || run->len.v[j] > 14)
+    return 0;
+  char buf[16];
+  for (size_t k = 0; k < run->len.v[j]; k++) {
+    char c = run->tok.v[j][k];
+    buf[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  buf[run->len.v[j]] = '.';
+  const kabar_lang *l = &run->doc->ctx->langs[run->ner_lang];
+  return kabar__strtab_find(&l->abbrevs, buf, run->len.v[j] + 1) != KABAR_STRTAB_NONE;
+}
+
 static size_t capital_run(const ent_run *run, size_t i, size_t n) {
   const kabar_ner_tokinfo *in = run->ner.info.v;
   size_t j = i;
   while (j < n) {
-    if (in[j].cap && in[j].alpha) {
+    if (in[j].cap && in[j].alpha && !abbreviation_at(run, j, n)) {
       j++;
     } else if (j > i && j + 1 < n && in[j].punct && run->len.v[j] == 1 &&
                strchr("-.&'", run->tok.v[j][0]) && in[j + 1].cap &&
@@ -227,8 +243,9 @@ static kabar_status gazetteer_candidates(ent_run *run, size_t n, int lower_sente
     const kabar_gaz_entry *e = curated_at(run, i, n, &end);
     if (!e)
       continue;
-    uint32_t cl;
-    const char *canon = gaz_canonical(g, e, &cl);
+    /* only an explicit canonical name: otherwise the text's own spelling names it */
+    uint32_t cl = 0;
+    const char *canon = e->canonical != KABAR_STRTAB_NONE ? gaz_canonical(g, e, &cl) : NULL;
     kabar_status rc = add_candidate(run, i, end, first_type(e->types), PRI_GAZ, canon, cl, 0);
     if (rc != KABAR_OK)
       return rc;
@@ -272,11 +289,32 @@ static int is_year(const ent_run *run, size_t i) {
   return (s[0] == '1' && s[1] >= '8') || (s[0] == '2' && s[1] == '0');
 }
 
-/* Builds "<name tokens> <head>" (e.g. "RSA Conference") in run->names; returns its offset. */
-static kabar_status event_name(ent_run *run, size_t a, size_t b, const kabar_trigger *tr,
-                               size_t *off, size_t *len) {
+/* The curated event whose name is exactly tokens [a, b), or NULL. */
+static const kabar_gaz_entry *curated_event(ent_run *run, size_t a, size_t b) {
+  size_t end = 0;
+  const kabar_gaz_entry *e = curated_at(run, a, b, &end);
+  return e && end == b && (e->types >> (KABAR_ENTITY_EVENT - 1) & 1u) ? e : NULL;
+}
+
+/* The event's canonical name into run->names: the gazetteer's when it knows the whole span
+ * ("Konvensi Jenewa" -> "Geneva Conventions"), else "<name tokens> <head>" ("RSA
+ * Conference"). Returns its offset and length. */
+static kabar_status event_name(ent_run *run, size_t span_a, size_t span_b, size_t a, size_t b,
+                               const kabar_trigger *tr, size_t *off, size_t *len) {
   const kabar_triggers *t = &run->ner.nl->trig;
   size_t at = run->names.len;
+  const kabar_gaz_entry *known = curated_event(run, span_a, span_b);
+  if (!known && span_b > span_a + 1 && is_year(run, span_b - 1))
+    known = curated_event(run, span_a, span_b - 1);
+  if (known) {
+    uint32_t cl;
+    const char *c = gaz_canonical(&run->ner.nl->gaz, known, &cl);
+    if (kabar__buf_put(&run->names, c, cl) != 0 || kabar__buf_putc(&run->names, '\0') != 0)
+      return KABAR_ENOMEM;
+    *off = at;
+    *len = cl;
+    return KABAR_OK;
+  }
   for (size_t i = a; i < b; i++) {
     if (i > a && run->start.v[i] > tok_end(run, i - 1) && kabar__buf_putc(&run->names, ' ') != 0)
       return KABAR_ENOMEM;
@@ -318,15 +356,30 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
         j++;
       }
       after = j;
+      if (after < n && run->len.v[after] == 1 && run->tok.v[after][0] == '.' &&
+          run->start.v[after] == tok_end(run, after - 1))
+        after++; /* "Jl. Sudirman", "Dr. Ratna" */
     }
     if (tr->actions & KABAR_TRIG_TITLE) {
       size_t j = after, end;
       if (j < n && run->len.v[j] == 1 && run->tok.v[j][0] == '-' && j + 1 < n)
         j++;
-      const kabar_gaz_entry *e;
-      while (j < n && (e = curated_at(run, j, n, &end)) != NULL && !(e->types & 1u))
-        j = end; /* "Presiden Microsoft Brad Smith": skip the organisation */
+      /* "Presiden Microsoft Brad Smith", "Ketua RT Sumarno": skip the organisation */
+      while (j < n) {
+        const kabar_gaz_entry *e = curated_at(run, j, n, &end);
+        if (e && !(e->types & 1u))
+          j = end;
+        else if (run->ner.info.v[j].cap == 2)
+          j++;
+        else
+          break;
+      }
       size_t k = capital_run(run, j, n);
+      for (size_t q = j; q < k; q++)
+        if (run->ner.info.v[q].cap == 2) {
+          k = q; /* acronyms are not part of a person's name */
+          break;
+        }
       if (k > j && k - j <= 4)
         rc = add_candidate(run, j, k, KABAR_ENTITY_PER, PRI_RULE, NULL, 0, 0);
     }
@@ -345,7 +398,7 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       if (k > after)
         rc = add_candidate(run, i, k, KABAR_ENTITY_LOC, PRI_RULE, NULL, 0, 0);
     }
-    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_ORG_SUFFIX) && i > 0) {
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_ORG_SUFFIX) && i > 0 && in[i].cap) {
       size_t a = i;
       while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
         a--;
@@ -370,7 +423,7 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       if (k > j) {
         size_t off = 0, len = 0;
         if (name_b > name_a)
-          rc = event_name(run, name_a, name_b, tr, &off, &len);
+          rc = event_name(run, i, k, name_a, name_b, tr, &off, &len);
         if (rc == KABAR_OK)
           rc = add_candidate(run, i, k, KABAR_ENTITY_EVENT, PRI_EVENT, NULL, len,
                              name_b > name_a ? off + 1 : 0);
@@ -385,13 +438,24 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
         a--;
       if (a < name_b) {
         size_t off = 0, len = 0;
-        rc = event_name(run, a, name_b, tr, &off, &len);
+        rc = event_name(run, a, after, a, name_b, tr, &off, &len);
         if (rc == KABAR_OK)
           rc = add_candidate(run, a, after, KABAR_ENTITY_EVENT, PRI_EVENT, NULL, len, off + 1);
       }
     }
   }
   return rc;
+}
+
+/* Headlines capitalise every word, so capitalisation says nothing about names there. */
+static int titlecase_sentence(const kabar_ner_tokinfo *in, size_t n) {
+  size_t alpha = 0, cap = 0;
+  for (size_t i = 0; i < n; i++)
+    if (in[i].alpha) {
+      alpha++;
+      cap += in[i].cap != 0;
+    }
+  return alpha >= 4 && cap * 10 >= alpha * 7;
 }
 
 static int lowercase_sentence(const kabar_ner_tokinfo *in, size_t n) {
@@ -417,7 +481,10 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     size_t j = i + 1;
     while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[t])
       j++;
-    rc = add_candidate(run, i, j, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
+    size_t b = j;
+    while (b > i + 1 && abbreviation_at(run, b - 1, n))
+      b--; /* "Sudirman No." */
+    rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
     i = j;
   }
   return rc;
@@ -451,6 +518,14 @@ static void rank_model_spans(ent_run *run) {
     }
     if (strong && !split)
       c[i].pri = PRI_MODEL_STRONG;
+  }
+  /* a rule span around a model span adds the trigger's evidence: "Jl. Sudirman" is a place */
+  for (size_t i = 0; i < run->cands.n; i++) {
+    if (c[i].pri != PRI_RULE)
+      continue;
+    for (size_t j = 0; j < run->cands.n; j++)
+      if (c[j].pri == PRI_MODEL && contains(&c[i], &c[j]))
+        c[i].pri = PRI_GAZ;
   }
 }
 
@@ -563,7 +638,8 @@ static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, siz
   run->cands.n = 0;
   int lower = lowercase_sentence(run->ner.info.v, n);
   if ((rc = model_candidates(run, n)) == KABAR_OK &&
-      (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK && (rc = rule_candidates(run, n)) == KABAR_OK)
+      (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK &&
+      (titlecase_sentence(run->ner.info.v, n) || (rc = rule_candidates(run, n)) == KABAR_OK))
     rc = choose_mentions(run, n);
   if (rc == KABAR_OK && !lower)
     rc = remember_capitals(run, n);
@@ -657,10 +733,14 @@ static kabar_status group_mentions(ent_run *run) {
     g[i].words = count_words(k);
     g[i].canon = raw_canon(run, &m[i]);
     if (!g[i].canon) {
+      /* an explicit canonical name for the exact key, else the entry a misspelling is near */
       const kabar_gaz_entry *e = kabar__gaz_find(gz, k, strlen(k));
-      if (!e || !e->full || !(e->sources & KABAR_GAZ_CURATED))
+      int exact = e && e->full && (e->sources & KABAR_GAZ_CURATED);
+      /* one-word person names differ by a letter too often (Sumarno, Sukarno) */
+      if (!exact && !(m[i].type == KABAR_ENTITY_PER && g[i].words == 1))
         e = kabar__gaz_fuzzy(gz, k, strlen(k));
-      if (e && e->full && (e->types >> (m[i].type - 1) & 1u)) {
+      if (e && e->full && (e->types >> (m[i].type - 1) & 1u) &&
+          (!exact || e->canonical != KABAR_STRTAB_NONE)) {
         uint32_t cl;
         g[i].canon = gaz_canonical(gz, e, &cl);
       }
@@ -677,22 +757,41 @@ static kabar_status group_mentions(ent_run *run) {
         break;
       }
     }
-  /* 2. a one-word mention that is the surname of exactly one longer person name */
-  for (size_t i = 0; i < nm; i++) {
-    if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
-      continue;
-    uint32_t target = UINT32_MAX;
-    int many = 0;
-    for (size_t j = 0; j < nm; j++) {
-      if (find_root(g, (uint32_t)j) != j || j == i || g[j].type != KABAR_ENTITY_PER ||
-          g[j].words < 2 || strcmp(last_word(g[j].key), g[i].key) != 0)
+  /* 1b. the same name tagged with different types is one entity */
+  for (size_t i = 0; i < nm; i++)
+    for (size_t j = 0; j < i; j++) {
+      if (find_root(g, (uint32_t)i) != i || find_root(g, (uint32_t)j) != j ||
+          g[j].type == g[i].type)
         continue;
-      many |= target != UINT32_MAX && target != j;
-      target = (uint32_t)j;
+      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
+      if (strcmp(a, b) == 0 || strcmp(g[i].key, g[j].key) == 0)
+        g[i].parent = (uint32_t)j;
     }
-    if (target != UINT32_MAX && !many)
-      g[i].parent = target;
-  }
+  /* 2. a one-word mention that is the surname of exactly one longer person name, or failing
+   * that a person's given name ("Hendra" after "Hendra Kusumawardana") */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < nm; i++) {
+      if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon ||
+          (pass == 1 && g[i].type != KABAR_ENTITY_PER))
+        continue;
+      uint32_t target = UINT32_MAX;
+      int many = 0;
+      for (size_t j = 0; j < nm; j++) {
+        if (find_root(g, (uint32_t)j) != j || j == i || g[j].type != KABAR_ENTITY_PER ||
+            g[j].words < 2)
+          continue;
+        const char *k = g[j].key, *sp = strchr(k, ' ');
+        int hit = pass == 0 ? strcmp(last_word(k), g[i].key) == 0
+                            : (size_t)(sp - k) == strlen(g[i].key) &&
+                                  memcmp(k, g[i].key, (size_t)(sp - k)) == 0;
+        if (!hit)
+          continue;
+        many |= target != UINT32_MAX && target != j;
+        target = (uint32_t)j;
+      }
+      if (target != UINT32_MAX && !many)
+        g[i].parent = target;
+    }
   /* 3. acronyms: "Bank Indonesia (BI)" and later "BI"; or initials of a longer name */
   for (size_t i = 0; i < nm; i++) {
     if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
@@ -711,7 +810,25 @@ static kabar_status group_mentions(ent_run *run) {
       }
     }
   }
-  /* 4. the display name: the gazetteer's, else the mention with the most words */
+  /* 4. the type most mentions have (the earliest mention's on a tie) */
+  {
+    uint32_t (*votes)[KABAR_NER_NTYPES + 1] = kabar__calloc(nm, sizeof *votes);
+    if (!votes) {
+      kabar__free(g);
+      return KABAR_ENOMEM;
+    }
+    for (size_t i = 0; i < nm; i++)
+      votes[find_root(g, (uint32_t)i)][m[i].type]++;
+    for (size_t i = 0; i < nm; i++) {
+      if (find_root(g, (uint32_t)i) != i)
+        continue;
+      for (int t = 1; t <= KABAR_NER_NTYPES; t++)
+        if (votes[i][t] > votes[i][g[i].type])
+          g[i].type = (uint8_t)t;
+    }
+    kabar__free(votes);
+  }
+  /* 5. the display name: the gazetteer's, else the mention with the most words */
   for (size_t i = 0; i < nm; i++) {
     uint32_t r = find_root(g, (uint32_t)i);
     if (!g[r].canon && g[i].canon)
