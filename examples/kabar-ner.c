@@ -12,7 +12,9 @@
  * "text" a line) with the full entity stage (model, gazetteers, trigger words, the document-wide
  * second look) and writes their sentences as CoNLL, one token and its tag (PER/ORG/LOC/EVENT)
  * a line. With a data directory holding no model this labels text with gazetteers and rules
- * alone: the silver data the Dutch model is trained on. */
+ * alone: the silver data the Dutch model is trained on. --silver (implies --text) leaves out
+ * the sentences where a capitalised word other than the first has no tag, since the rules
+ * cannot tell whether it is a name they missed. */
 #include <kabar.h>
 
 #include <errno.h>
@@ -27,7 +29,7 @@
 
 static void usage(FILE *f) {
   fprintf(f, "usage: kabar-ner --lang id|nl [--model MODEL] [--data-dir DIR] [--stats] [FILE...]\n"
-             "       kabar-ner --text [--jsonl] --lang id|nl [--data-dir DIR] FILE...\n");
+             "       kabar-ner --text|--silver [--jsonl] --lang id|nl [--data-dir DIR] FILE...\n");
 }
 
 static double now(void) {
@@ -148,16 +150,61 @@ static int is_space_at(const char *s, size_t n) {
   return n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF;
 }
 
-static void print_token(const char *s, size_t a, size_t b, const tagged_span *m, size_t nm,
-                        size_t *mi) {
+/* A sentence's CoNLL lines, held back until it is known whether to print it. */
+typedef struct sentence_out {
+  char *p;
+  size_t n, cap;
+  size_t tokens;
+  int unsure; /* a capitalised word inside the sentence that no mention covers */
+} sentence_out;
+
+static int out_put(sentence_out *o, const char *s, size_t n) {
+  if (o->n + n + 1 > o->cap) {
+    size_t nc = (o->n + n + 1) * 2;
+    char *p = realloc(o->p, nc);
+    if (!p)
+      return -1;
+    o->p = p;
+    o->cap = nc;
+  }
+  memcpy(o->p + o->n, s, n);
+  o->n += n;
+  return 0;
+}
+
+/* Upper-case first letter (ASCII or Latin-1 supplement). */
+static int starts_upper(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (c >= 'A' && c <= 'Z')
+    return 1;
+  return n >= 2 && c == 0xC3 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9E &&
+         (unsigned char)s[1] != 0x97;
+}
+
+/* Capitalised adjectives of nationality and origin ("Nederlandse", "Belgische", "Indonesische"):
+ * not names, so they don't make a sentence unsure. */
+static int adjective_like(const char *s, size_t n) {
+  return (n > 4 && memcmp(s + n - 2, "se", 2) == 0) || (n > 5 && memcmp(s + n - 3, "sch", 3) == 0) ||
+         (n > 6 && memcmp(s + n - 4, "sche", 4) == 0);
+}
+
+static int add_token(sentence_out *o, const char *s, size_t a, size_t b, const tagged_span *m,
+                     size_t nm, size_t *mi) {
   while (*mi < nm && m[*mi].end <= a)
     ++*mi;
   const char *tag = "O", *type = "";
   if (*mi < nm && m[*mi].start <= a && a < m[*mi].end) {
     tag = m[*mi].start == a ? "B-" : "I-";
     type = kabar_entity_type_name(m[*mi].type);
+  } else if (o->tokens > 0 && starts_upper(s + a, b - a) && !adjective_like(s + a, b - a)) {
+    o->unsure = 1;
   }
-  printf("%.*s\t%s%s\n", (int)(b - a), s + a, tag, type);
+  o->tokens++;
+  return out_put(o, s + a, b - a) != 0 || out_put(o, "\t", 1) != 0 ||
+                 out_put(o, tag, strlen(tag)) != 0 || out_put(o, type, strlen(type)) != 0 ||
+                 out_put(o, "\n", 1) != 0
+             ? -1
+             : 0;
 }
 
 /* One code point's length at s[i] (s is valid UTF-8 where the library accepted it). */
@@ -170,7 +217,7 @@ static size_t cp_len(const char *s, size_t i, size_t end) {
 /* Every sentence of the article's title and body blocks, tokens as the entity stage sees
  * them: the library's word tokens and each other non-space character. */
 static int print_article(const kabar_ctx *ctx, const char *lang, const char *text, size_t len,
-                         const char *where) {
+                         const char *where, int silver) {
   kabar_error err;
   kabar_doc *doc = kabar_doc_new_lang(ctx, text, len, lang, KABAR_DOC_REPLACE_INVALID, &err);
   if (!doc) {
@@ -201,6 +248,7 @@ static int print_article(const kabar_ctx *ctx, const char *lang, const char *tex
   }
   qsort(m, nm, sizeof *m, by_span_start);
   size_t tok = 0, ntok = kabar_doc_token_count(doc), mi = 0;
+  sentence_out so = {0};
   for (size_t si = 0; si < kabar_doc_sentence_count(doc); si++) {
     kabar_span ss;
     size_t block;
@@ -212,32 +260,43 @@ static int print_article(const kabar_ctx *ctx, const char *lang, const char *tex
     kabar_span ts = {0, 0};
     while (tok < ntok && kabar_doc_token(doc, tok, &ts, NULL, NULL) == KABAR_OK && ts.end <= ss.start)
       tok++;
-    size_t pos = ss.start, printed = 0;
-    while (pos < ss.end) {
+    size_t pos = ss.start;
+    sentence_out out = {so.p, 0, so.cap, 0, 0};
+    int oom = 0;
+    while (pos < ss.end && !oom) {
       int have = tok < ntok && kabar_doc_token(doc, tok, &ts, NULL, NULL) == KABAR_OK && ts.start < ss.end;
       size_t gap_end = have ? ts.start : ss.end;
       for (; pos < gap_end; pos += cp_len(text, pos, gap_end)) {
-        if (is_space_at(text + pos, gap_end - pos))
-          continue;
-        print_token(text, pos, pos + cp_len(text, pos, gap_end), m, nm, &mi);
-        printed++;
+        if (!is_space_at(text + pos, gap_end - pos))
+          oom |= add_token(&out, text, pos, pos + cp_len(text, pos, gap_end), m, nm, &mi);
       }
       if (!have)
         break;
-      print_token(text, ts.start, ts.end, m, nm, &mi);
-      printed++;
+      oom |= add_token(&out, text, ts.start, ts.end, m, nm, &mi);
       pos = ts.end > pos ? ts.end : pos;
       tok++;
     }
-    if (printed)
+    so.p = out.p;
+    so.cap = out.cap;
+    if (oom) {
+      free(so.p);
+      free(m);
+      kabar_doc_free(doc);
+      return -1;
+    }
+    if (out.tokens && !(silver && out.unsure)) {
+      fwrite(out.p, 1, out.n, stdout);
       putchar('\n');
+    }
   }
+  free(so.p);
   free(m);
   kabar_doc_free(doc);
   return 0;
 }
 
-static int text_mode(const kabar_ctx *ctx, const char *lang, int jsonl, char **files, int n) {
+static int text_mode(const kabar_ctx *ctx, const char *lang, int jsonl, int silver, char **files,
+                     int n) {
   for (int i = 0; i < n; i++) {
     FILE *f = fopen(files[i], "rb");
     if (!f) {
@@ -263,7 +322,7 @@ static int text_mode(const kabar_ctx *ctx, const char *lang, int jsonl, char **f
         buf[n_read++] = (char)c;
       }
       if (rc == 0)
-        rc = print_article(ctx, lang, buf ? buf : "", n_read, files[i]);
+        rc = print_article(ctx, lang, buf ? buf : "", n_read, files[i], silver);
       free(buf);
     }
     while (jsonl && rc == 0 && (len = conll_getline(f, &line, &cap)) >= 0) {
@@ -277,7 +336,7 @@ static int text_mode(const kabar_ctx *ctx, const char *lang, int jsonl, char **f
       } else {
         char where[512];
         snprintf(where, sizeof where, "%s:%zu", files[i], lineno);
-        rc = print_article(ctx, lang, json_string_value(t), json_string_length(t), where);
+        rc = print_article(ctx, lang, json_string_value(t), json_string_length(t), where, silver);
       }
       json_decref(rec);
     }
@@ -293,7 +352,7 @@ static int text_mode(const kabar_ctx *ctx, const char *lang, int jsonl, char **f
 
 int main(int argc, char **argv) {
   const char *lang = NULL, *model_path = NULL, *data_dir = NULL;
-  int stats = 0, text = 0, jsonl = 0, i = 1;
+  int stats = 0, text = 0, jsonl = 0, silver = 0, i = 1;
   for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
     int has_value = i + 1 < argc;
     if (strcmp(argv[i], "--lang") == 0 && has_value)
@@ -308,6 +367,8 @@ int main(int argc, char **argv) {
       text = 1;
     else if (strcmp(argv[i], "--jsonl") == 0)
       jsonl = 1;
+    else if (strcmp(argv[i], "--silver") == 0)
+      text = silver = 1;
     else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       usage(stdout);
       return 0;
@@ -334,7 +395,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if (text) {
-    int st = text_mode(ctx, lang, jsonl, argv + i, argc - i);
+    int st = text_mode(ctx, lang, jsonl, silver, argv + i, argc - i);
     kabar_ctx_free(ctx);
     return fflush(stdout) != 0 ? 1 : st;
   }

@@ -140,6 +140,7 @@ typedef struct kabar_ner_tokinfo {
   uint8_t cap;      /* 1 first letter upper case, 2 all letters upper case */
   uint8_t alpha;    /* has a letter */
   uint8_t punct;    /* no alphanumeric at all */
+  uint8_t stop;     /* a stopword of the language */
 } kabar_ner_tokinfo;
 
 kabar_status kabar__ner_run_init(kabar_ner_run *run, const kabar_ctx *ctx, uint8_t lang);
