@@ -145,11 +145,19 @@ static uint32_t tok_end(const ent_run *run, size_t i) {
 
 static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, int pri,
                                   const char *canon, size_t canon_len, size_t canon_off) {
-  /* trailing punctuation never ends a mention */
+  /* trailing punctuation never ends a mention; outside the gazetteer ("De Telegraaf") a
+   * leading article or preposition does not start one */
   while (b > a && run->ner.info.v[b - 1].punct)
     b--;
+  while (pri != PRI_GAZ && b > a + 1 && run->ner.info.v[a].stop)
+    a++;
   if (b <= a || type < 1 || type > KABAR_NER_NTYPES)
     return KABAR_OK;
+  int content = 0;
+  for (size_t i = a; i < b && !content; i++)
+    content = !run->ner.info.v[i].punct && !run->ner.info.v[i].stop;
+  if (!content)
+    return KABAR_OK; /* "De", "Het" at the start of a sentence */
   candidate c = {(uint32_t)a, (uint32_t)b, (uint8_t)type, (uint8_t)pri, canon,
                  (uint32_t)canon_len, (uint32_t)canon_off};
   return KABAR_VEC_PUSH(run->cands, c) == 0 ? KABAR_OK : KABAR_ENOMEM;
@@ -179,6 +187,13 @@ static size_t capital_run(const ent_run *run, size_t i, size_t n) {
   while (j < n) {
     if (in[j].cap && in[j].alpha && !abbreviation_at(run, j, n)) {
       j++;
+    } else if (j > i && (in[j].trig & KABAR_TRIG_PARTICLE) && !in[j].cap) {
+      size_t k = j; /* "Marieke de Groot", "Ahmad bin Salim": particles inside a name */
+      while (k < n && (in[k].trig & KABAR_TRIG_PARTICLE) && !in[k].cap)
+        k++;
+      if (k == j || k >= n || !in[k].cap || !in[k].alpha)
+        break;
+      j = k;
     } else if (j > i && j + 1 < n && in[j].punct && run->len.v[j] == 1 &&
                strchr("-.&'", run->tok.v[j][0]) && in[j + 1].cap &&
                run->start.v[j] == tok_end(run, j - 1) && run->start.v[j + 1] == tok_end(run, j)) {
@@ -402,6 +417,8 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       size_t a = i;
       while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
         a--;
+      while (a < i && in[a].stop)
+        a++; /* "Het Rijksmuseum": the article is not part of the name */
       if (a < i)
         rc = add_candidate(run, a, after, KABAR_ENTITY_ORG, PRI_RULE, NULL, 0, 0);
     }
@@ -436,6 +453,8 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       size_t name_b = a;
       while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
         a--;
+      while (a < name_b && in[a].stop)
+        a++; /* "Het akkoord" names nothing */
       if (a < name_b) {
         size_t off = 0, len = 0;
         rc = event_name(run, a, after, a, name_b, tr, &off, &len);
@@ -484,7 +503,22 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     size_t b = j;
     while (b > i + 1 && abbreviation_at(run, b - 1, n))
       b--; /* "Sudirman No." */
-    rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
+    /* "Sanne de Wit" tagged as two people: one name across the particles */
+    size_t k = j;
+    while (k < n && (run->ner.info.v[k].trig & KABAR_TRIG_PARTICLE) && !run->ner.info.v[k].cap)
+      k++;
+    if (m->tag_type[t] == KABAR_ENTITY_PER && k > j && k < n &&
+        m->tag_type[run->tags.v[k]] == KABAR_ENTITY_PER && !m->tag_inside[run->tags.v[k]]) {
+      j = k + 1;
+      while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[run->tags.v[k]])
+        j++;
+      b = j;
+    }
+    int capital = 0;
+    for (size_t q = i; q < b; q++)
+      capital |= run->ner.info.v[q].cap != 0;
+    if (capital || lowercase_sentence(run->ner.info.v, n))
+      rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
     i = j;
   }
   return rc;

@@ -49,7 +49,8 @@ enum {
   KABAR_TRIG_ORG_SUFFIX = 1u << 3,
   KABAR_TRIG_LOC_PREFIX = 1u << 4,
   KABAR_TRIG_EVENT_PREFIX = 1u << 5,
-  KABAR_TRIG_EVENT_SUFFIX = 1u << 6
+  KABAR_TRIG_EVENT_SUFFIX = 1u << 6,
+  KABAR_TRIG_PARTICLE = 1u << 7 /* lower-case word inside a person's name: de, van, bin */
 };
 typedef struct kabar_trigger {
   uint8_t actions;

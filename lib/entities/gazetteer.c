@@ -270,6 +270,7 @@ static const struct {
     {"loc-prefix", KABAR_TRIG_LOC_PREFIX},
     {"event-prefix", KABAR_TRIG_EVENT_PREFIX},
     {"event-suffix", KABAR_TRIG_EVENT_SUFFIX},
+    {"particle", KABAR_TRIG_PARTICLE},
 };
 
 typedef struct trig_load {
