@@ -191,8 +191,8 @@ static size_t capital_run(const ent_run *run, size_t i, size_t n) {
       size_t k = j; /* "Marieke de Groot", "Ahmad bin Salim": particles inside a name */
       while (k < n && (in[k].trig & KABAR_TRIG_PARTICLE) && !in[k].cap)
         k++;
-      if (k == j || k >= n || !in[k].cap || !in[k].alpha)
-        break;
+      if (k == j || k >= n || in[k].cap != 1 || !in[k].alpha)
+        break; /* "van de TU Eindhoven" is an affiliation, not a surname */
       j = k;
     } else if (j > i && j + 1 < n && in[j].punct && run->len.v[j] == 1 &&
                strchr("-.&'", run->tok.v[j][0]) && in[j + 1].cap &&
@@ -256,8 +256,8 @@ static kabar_status gazetteer_candidates(ent_run *run, size_t n, int lower_sente
       continue;
     size_t end = i;
     const kabar_gaz_entry *e = curated_at(run, i, n, &end);
-    if (!e)
-      continue;
+    if (!e || (e->acronym && run->ner.info.v[i].cap != 2))
+      continue; /* "OM" the prosecution service, not "om" */
     /* only an explicit canonical name: otherwise the text's own spelling names it */
     uint32_t cl = 0;
     const char *canon = e->canonical != KABAR_STRTAB_NONE ? gaz_canonical(g, e, &cl) : NULL;
@@ -507,7 +507,7 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     size_t k = j;
     while (k < n && (run->ner.info.v[k].trig & KABAR_TRIG_PARTICLE) && !run->ner.info.v[k].cap)
       k++;
-    if (m->tag_type[t] == KABAR_ENTITY_PER && k > j && k < n &&
+    if (m->tag_type[t] == KABAR_ENTITY_PER && k > j && k < n && run->ner.info.v[k].cap == 1 &&
         m->tag_type[run->tags.v[k]] == KABAR_ENTITY_PER && !m->tag_inside[run->tags.v[k]]) {
       j = k + 1;
       while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[run->tags.v[k]])
@@ -631,7 +631,7 @@ static kabar_status choose_mentions(ent_run *run, size_t n) {
 static kabar_status remember_capitals(ent_run *run, size_t n) {
   const kabar_ner_tokinfo *in = run->ner.info.v;
   for (size_t i = 0; i < n; i++) {
-    if (!in[i].cap || !in[i].alpha)
+    if (!in[i].cap || !in[i].alpha || in[i].stop)
       continue;
     int covered = 0;
     for (size_t k = 0; k < run->cands.n && !covered; k++)

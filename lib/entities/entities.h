@@ -25,6 +25,7 @@ typedef struct kabar_gaz_entry {
   uint8_t sources;    /* KABAR_GAZ_* */
   uint8_t prefix;     /* a longer entry starts with this key */
   uint8_t full;       /* the key is an entry (not only a prefix) */
+  uint8_t acronym;    /* every name with this key is a short all-capitals word ("OM", "BI") */
   uint32_t canonical; /* id in kabar_gazetteer.names, KABAR_STRTAB_NONE = the entry's own name */
   uint32_t name;      /* id in names: the entry as written in the list */
 } kabar_gaz_entry;
