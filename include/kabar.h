@@ -102,7 +102,7 @@ typedef struct kabar_ctx kabar_ctx;
 #define KABAR_CTX_NO_JIT 0x1u
 #define KABAR_CTX_FLAGS_ALL 0x1u
 
-#define KABAR_CTX_OPTIONS_VERSION 1
+#define KABAR_CTX_OPTIONS_VERSION 2
 /** Creation options. Initialise with ::KABAR_CTX_OPTIONS_INIT or kabar_ctx_options_init(). */
 typedef struct kabar_ctx_options {
   uint32_t version;           /**< always first; set by KABAR_CTX_OPTIONS_INIT */
@@ -111,11 +111,17 @@ typedef struct kabar_ctx_options {
   const char *data_dir;       /**< corpora directory; NULL = $KABAR_DATA_DIR, then the install */
   uint32_t regex_match_limit; /**< PCRE2 match limit per rule and block; 0 = library default */
   size_t max_input_bytes;     /**< larger inputs give KABAR_ELIMIT; 0 = library default (1 GiB) */
-  /* version 2+: append new fields here, never reorder */
+  /* version 2 */
+  size_t max_blocks;          /**< more blocks give KABAR_ELIMIT at the first one over; 0 = none */
+  size_t max_tokens;          /**< more word tokens give KABAR_ELIMIT at the first one over; 0 = none */
+  /* version 3+: append new fields here, never reorder */
 } kabar_ctx_options;
-#define KABAR_CTX_OPTIONS_INIT {KABAR_CTX_OPTIONS_VERSION, 0, NULL, NULL, 0, 0}
+#define KABAR_CTX_OPTIONS_INIT {KABAR_CTX_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0}
 
-/** Fills @p opts with defaults for @p version. KABAR_EVERSION if the version is unknown. */
+/**
+ * Fills @p opts with defaults for @p version (1 or 2; a version 1 caller's struct ends before
+ * max_blocks, which is not written). KABAR_EVERSION if the version is unknown.
+ */
 KABAR_API kabar_status kabar_ctx_options_init(kabar_ctx_options *opts, uint32_t version);
 
 /**

@@ -45,6 +45,7 @@ struct kabar_ctx {
   uint32_t match_limit;
   int use_jit;
   size_t max_input;
+  size_t max_blocks, max_tokens; /* 0 = no limit */
 };
 
 /* Maps offsets in the working text (the input, or its repaired copy) back to the input. */
