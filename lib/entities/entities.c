@@ -521,7 +521,14 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     int capital = 0;
     for (size_t q = i; q < b; q++)
       capital |= run->ner.info.v[q].cap != 0;
-    if (capital || lowercase_sentence(run->ner.info.v, n))
+    /* one capitalised word opening a sentence is as often a noun as a name ("Asielzoekers
+     * ...", "Warga ..."); without a gazetteer entry it needs the second look (the same word
+     * tagged elsewhere in the article) */
+    size_t first = 0;
+    while (first < n && run->ner.info.v[first].punct)
+      first++;
+    int lone_opener = i == first && b == i + 1 && !(run->ner.info.v[i].gaz & 0x5555u);
+    if ((capital || lowercase_sentence(run->ner.info.v, n)) && !lone_opener)
       rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
     i = j;
   }
