@@ -2,6 +2,7 @@
  * the ICU objects documents clone. */
 #include "internal.h"
 #include "../clean/clean.h"
+#include "../index/index.h"
 #include "../terms/terms.h"
 #include "../text/text.h"
 
@@ -154,9 +155,9 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
   if (!dir)
     return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   static const char *files[] = {"language.conf", "stopwords.txt", "abbreviations.txt",
-                                "boilerplate.rules"};
+                                "boilerplate.rules", "numbers.txt"};
   kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < 4 && rc == KABAR_OK; i++) {
+  for (size_t i = 0; i < 5 && rc == KABAR_OK; i++) {
     char *path = join_path(dir, files[i]);
     if (!path)
       rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
@@ -166,8 +167,10 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
       rc = load_words(ctx, path, &lang->stopwords, err);
     else if (i == 2)
       rc = load_words(ctx, path, &lang->abbrevs, err);
-    else
+    else if (i == 3)
       rc = kabar__rules_load(ctx, path, 1, &lang->rules, err);
+    else
+      rc = kabar__numwords_load(ctx, path, &lang->numwords, err);
     kabar__free(path);
   }
   kabar__free(dir);
@@ -324,6 +327,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
     kabar__strtab_free(&l->stopwords);
     kabar__strtab_free(&l->abbrevs);
     kabar__rules_free(l->rules);
+    kabar__numwords_free(l->numwords);
   }
   kabar__rules_free(ctx->common_rules);
   ubrk_close(ctx->word_tmpl);

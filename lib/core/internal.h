@@ -12,6 +12,7 @@
 
 struct sb_stemmer;
 typedef struct kabar_rules kabar_rules; /* lib/clean */
+typedef struct kabar_numwords kabar_numwords; /* lib/index */
 
 #define KABAR_LANG_OTHER UINT8_MAX
 #define KABAR_MAX_LANGS 16
@@ -26,6 +27,7 @@ typedef struct kabar_lang {
   kabar_strtab stopwords;  /* case-folded words */
   kabar_strtab abbrevs;    /* case-folded, with their final '.' */
   kabar_rules *rules;
+  kabar_numwords *numwords; /* numbers.txt, NULL when the language has none */
 } kabar_lang;
 
 struct kabar_ctx {
@@ -110,6 +112,7 @@ struct kabar_doc {
   uint32_t minhash[KABAR_MINHASH_SIZE];
   size_t nminhash;
   size_t nshingles;
+  size_t ndistinct;          /* distinct shingles */
 
   UBreakIterator *word_bi;   /* per-document clones of ctx templates */
   UBreakIterator *sent_bi;
