@@ -78,7 +78,7 @@ typedef struct unit {
   size_t line;      /* 1-based; 0 for whole files */
   const char *data; /* JSONL line */
   size_t len;
-  char *path;       /* UNIT_FILE */
+  char *path;       /* UNIT_FILE: the file; UNIT_JSONL: the line (data points into it) */
   batch_record rec; /* UNIT_RECORD: read already (feeds) */
 } unit;
 
@@ -698,69 +698,100 @@ static int do_directory(run *rn, queue *q, const char *dir) {
   return rc;
 }
 
+static int do_feed(run *rn, queue *q, const char *name, const char *buf, size_t len) {
+  batch_feed_item *items;
+  size_t n;
+  const char *why;
+  if (batch_parse_feed(buf, len, name, rn->opt->max_bytes, &items, &n, &why) != 0) {
+    fprintf(stderr, TOOL ": %s: %s\n", name, why);
+    return -1;
+  }
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    unit u;
+    memset(&u, 0, sizeof u);
+    u.kind = UNIT_RECORD;
+    u.file = name;
+    u.line = items[i].line;
+    u.rec = items[i].rec;
+    memset(&items[i].rec, 0, sizeof items[i].rec);
+    rc = queue_push(rn, q, &u);
+  }
+  for (size_t i = 0; i < n; i++)
+    batch_record_clear(&items[i].rec);
+  free(items);
+  return rc;
+}
+
+/* A JSON Lines input is read line by line (only one chunk is held); an input whose first
+ * line starts with '<' is a feed and is read whole. */
 static int do_input(run *rn, queue *q, const char *path) {
   const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
   struct stat sb;
   if (strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
     return do_directory(rn, q, path);
-  char *buf;
-  size_t len;
-  if (read_all(path, &buf, &len) != 0) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
     fprintf(stderr, TOOL ": %s: %s\n", name, strerror(errno));
     return -1;
   }
-  rn->st.total_bytes += len;
+  if (f != stdin && fstat(fileno(f), &sb) == 0)
+    rn->st.total_bytes += (size_t)sb.st_size;
   int rc = 0;
-  if (strcmp(path, "-") != 0 && batch_looks_like_xml(buf, len)) {
-    batch_feed_item *items;
-    size_t n;
-    const char *why;
-    if (batch_parse_feed(buf, len, name, rn->opt->max_bytes, &items, &n, &why) != 0) {
-      fprintf(stderr, TOOL ": %s: %s\n", name, why);
+  size_t line_no = 0, cap = 0;
+  char *line = NULL;
+  ssize_t got;
+  while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
+    line_no++;
+    size_t a = 0, b = (size_t)got;
+    while (a < b && (line[a] == ' ' || line[a] == '\t' || line[a] == '\r' || line[a] == '\n'))
+      a++;
+    while (b > a && (line[b - 1] == ' ' || line[b - 1] == '\t' || line[b - 1] == '\r' ||
+                     line[b - 1] == '\n'))
+      b--;
+    if (a == b)
+      continue; /* blank lines are no records */
+    if (line_no == 1 && f != stdin && batch_looks_like_xml(line + a, b - a)) {
+      /* a feed: the whole file */
+      fclose(f);
+      free(line);
+      char *buf;
+      size_t len;
+      if (read_all(path, &buf, &len) != 0) {
+        fprintf(stderr, TOOL ": %s: %s\n", name, strerror(errno));
+        return -1;
+      }
+      rc = do_feed(rn, q, name, buf, len);
       free(buf);
-      return -1;
+      return rc == 0 ? queue_flush(rn, q) : rc;
     }
-    for (size_t i = 0; i < n && rc == 0; i++) {
-      unit u;
-      memset(&u, 0, sizeof u);
-      u.kind = UNIT_RECORD;
-      u.file = name;
-      u.line = items[i].line;
-      u.rec = items[i].rec;
-      memset(&items[i].rec, 0, sizeof items[i].rec);
-      rc = queue_push(rn, q, &u);
+    unit u;
+    memset(&u, 0, sizeof u);
+    u.kind = UNIT_JSONL;
+    u.file = name;
+    u.line = line_no;
+    u.len = b - a;
+    u.path = malloc(u.len + 1); /* the line's bytes, owned by the unit */
+    if (!u.path) {
+      fprintf(stderr, TOOL ": out of memory\n");
+      rc = -1;
+      break;
     }
-    for (size_t i = 0; i < n; i++)
-      batch_record_clear(&items[i].rec);
-    free(items);
-  } else {
-    size_t line = 0;
-    for (size_t pos = 0; pos < len && rc == 0;) {
-      char *nl = memchr(buf + pos, '\n', len - pos);
-      size_t end = nl ? (size_t)(nl - buf) : len;
-      line++;
-      size_t a = pos, b = end;
-      while (a < b && (buf[a] == ' ' || buf[a] == '\t' || buf[a] == '\r'))
-        a++;
-      while (b > a && (buf[b - 1] == ' ' || buf[b - 1] == '\t' || buf[b - 1] == '\r'))
-        b--;
-      pos = end + 1;
-      if (a == b)
-        continue; /* blank lines are no records */
-      unit u;
-      memset(&u, 0, sizeof u);
-      u.kind = UNIT_JSONL;
-      u.file = name;
-      u.line = line;
-      u.data = buf + a;
-      u.len = b - a;
-      rc = queue_push(rn, q, &u);
-    }
+    memcpy(u.path, line + a, u.len);
+    u.path[u.len] = '\0';
+    u.data = u.path;
+    rc = queue_push(rn, q, &u);
   }
-  /* units point into buf */
+  if (rc == 0 && ferror(f)) {
+    fprintf(stderr, TOOL ": %s: %s\n", name, strerror(errno));
+    rc = -1;
+  }
+  free(line);
+  if (f != stdin)
+    fclose(f);
+  /* units point at `name` */
   if (rc == 0)
     rc = queue_flush(rn, q);
-  free(buf);
   return rc;
 }
 
@@ -803,7 +834,13 @@ static int parse_args(int argc, char **argv, options *opt, int *first) {
     }
     if (a[0] != '-' || strcmp(a, "-") == 0)
       break;
-    if (strcmp(a, "--dedup-only") == 0)
+    if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -jN */
+      if (parse_size(a + 2, &n) != 0 || n > 256) {
+        fprintf(stderr, TOOL ": bad -j value '%s'\n", a + 2);
+        return -1;
+      }
+      opt->jobs = (int)n;
+    } else if (strcmp(a, "--dedup-only") == 0)
       opt->dedup_only = 1;
     else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)
       opt->quiet = 1;

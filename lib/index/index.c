@@ -98,7 +98,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem) {
   while (ncap < need) {
     if (ncap > SIZE_MAX / 2 / elem)
       return -1;
-    ncap += ncap / 2; /* 1.5x: the index is most of a long-running process's memory */
+    ncap += ncap / 8; /* 1.125x: the index is most of a long-running process's memory, and
+                       * large reallocations move pages, not bytes */
   }
   void *np = kabar__realloc(*p, ncap * elem);
   if (!np)
@@ -262,7 +263,20 @@ kabar_index_item *kabar_index_item_new(const kabar_doc *doc, kabar_error *err) {
   it->simhash = doc->simhash;
   it->ndistinct = doc->ndistinct > UINT32_MAX ? UINT32_MAX : (uint32_t)doc->ndistinct;
   it->empty = doc->nminhash != KABAR_MINHASH_SIZE;
-  if (!it->empty) {
+  /* the cleaned text, else (all boilerplate) the input */
+  const char *tp = doc->clean.len ? doc->clean.p : doc->text;
+  size_t tlen = doc->clean.len ? doc->clean.len : doc->len;
+  if (it->empty && tlen > 0) {
+    /* no content-word shingles (a stub like "Kawan Pal."), but text: a signature of the
+     * whole text, so that exact copies still match (0 distinct shingles: compare()
+     * then wants every byte equal) */
+    it->empty = 0;
+    it->ndistinct = 0;
+    for (unsigned i = 0; i < SIG; i++)
+      it->sig[i] = (uint8_t)kabar__hash(tp, tlen, i);
+    for (unsigned b = 0; b < BANDS; b++)
+      it->hint[b] = (uint16_t)kabar__hash(tp, tlen, 0x100u + b);
+  } else if (!it->empty) {
     for (unsigned i = 0; i < SIG; i++)
       it->sig[i] = (uint8_t)doc->minhash[i];
     for (unsigned b = 0; b < BANDS; b++)
@@ -403,7 +417,8 @@ static void same_story(const kabar_index *idx, const kabar_index_item *it, int64
   d->story_matched = -1;
   if (!idx->shead || it->nkeys == 0)
     return;
-  memset(acc, 0, (accmask + 1) * sizeof *acc);
+  uint32_t used[KABAR_STORY_MAX_KEYS * STORY_DF_CAP];
+  size_t nused = 0;
   for (uint32_t k = 0; k < it->nkeys; k++) {
     uint32_t key = it->keys[k];
     /* first pass: how common is it? */
@@ -429,8 +444,12 @@ static void same_story(const kabar_index *idx, const kabar_index_item *it, int64
       size_t h = (size_t)kabar__mix64(e) & accmask;
       while (acc[h].entry && acc[h].entry != e + 1)
         h = (h + 1) & accmask;
-      if (!acc[h].entry)
+      if (!acc[h].entry) {
+        if (nused == sizeof used / sizeof *used)
+          continue; /* bounded: every slot of the candidate list is taken */
         acc[h].entry = (uint32_t)e + 1;
+        used[nused++] = (uint32_t)h;
+      }
       if (key & KABAR_KEY_NAME)
         acc[h].names++;
       else
@@ -439,9 +458,8 @@ static void same_story(const kabar_index *idx, const kabar_index_item *it, int64
   }
   /* evidence: three names, or two names and a number; the most wins, then the earliest */
   unsigned best = 0;
-  for (size_t h = 0; h <= accmask; h++) {
-    if (!acc[h].entry)
-      continue;
+  for (size_t u = 0; u < nused; u++) {
+    size_t h = used[u];
     unsigned names = acc[h].names, nums = acc[h].numbers;
     if (!(names >= 3 || (names >= 2 && nums >= 1)))
       continue;
@@ -455,14 +473,16 @@ static void same_story(const kabar_index *idx, const kabar_index_item *it, int64
       d->story_shared = names + nums;
     }
   }
+  for (size_t u = 0; u < nused; u++)
+    memset(&acc[used[u]], 0, sizeof *acc);
 }
 
-#define ACC_SLOTS 4096 /* >= 2 * KABAR_STORY_MAX_KEYS * STORY_DF_CAP */
+#define ACC_SLOTS 8192 /* > 2 * KABAR_STORY_MAX_KEYS * STORY_DF_CAP */
 
 static kabar_status decide(const kabar_index *idx, const kabar_index_item *it, int64_t date,
                            decision *d) {
   uint32_t *cands = kabar__malloc(2 * BANDS * LSH_WALK * sizeof *cands);
-  story_acc *acc = kabar__malloc(ACC_SLOTS * sizeof *acc);
+  story_acc *acc = kabar__calloc(ACC_SLOTS, sizeof *acc);
   if (!cands || !acc) {
     kabar__free(cands);
     kabar__free(acc);
@@ -490,16 +510,17 @@ static kabar_status decide(const kabar_index *idx, const kabar_index_item *it, i
 
 /* Makes the bucket tables fit n articles; rehashes every live node when they grow. */
 static int tables_fit(kabar_index *idx, size_t n, int force) {
+  /* 2 to 4 nodes a bucket: chains stay short, heads cost about a byte a node */
   size_t lneed = 64, sneed = 64;
-  while (lneed * 2 < n * BANDS)
+  while (lneed * 4 < n * BANDS)
     lneed *= 2;
-  while (sneed * 2 < n * NKEYS)
+  while (sneed * 4 < n * NKEYS)
     sneed *= 2;
-  if (!force && idx->lhead && idx->lmask + 1 >= lneed / 2 && idx->shead &&
-      idx->smask + 1 >= sneed / 2)
+  if (!force && idx->lhead && idx->lmask + 1 >= lneed && idx->shead &&
+      idx->smask + 1 >= sneed)
     return 0;
-  size_t lb = idx->lhead && !force && idx->lmask + 1 >= lneed / 2 ? idx->lmask + 1 : lneed;
-  size_t sb = idx->shead && !force && idx->smask + 1 >= sneed / 2 ? idx->smask + 1 : sneed;
+  size_t lb = idx->lhead && !force && idx->lmask + 1 >= lneed ? idx->lmask + 1 : lneed;
+  size_t sb = idx->shead && !force && idx->smask + 1 >= sneed ? idx->smask + 1 : sneed;
   uint32_t *lh = kabar__calloc(lb, sizeof *lh), *sh = kabar__calloc(sb, sizeof *sh);
   if (!lh || !sh) {
     kabar__free(lh);
