@@ -168,7 +168,7 @@ int batch_parse_jsonl(const char *line, size_t len, const char *fallback_id, siz
       r->id = dup_n(buf, strlen(buf));
     }
   }
-  if (!r->id && !(r->id = dup_n(fallback_id, strlen(fallback_id))))
+  if (!r->id && fallback_id && !(r->id = dup_n(fallback_id, strlen(fallback_id))))
     rc = -1;
   if (rc != 0) {
   } else if (!rec) {

@@ -9,7 +9,7 @@
 /* One article to analyse, or the reason it cannot be. Strings are malloc'd (free with
  * batch_record_clear); text may hold NULs and is not validated here. */
 typedef struct batch_record {
-  char *id;        /* never NULL once read: from the record, else made from file and line */
+  char *id;        /* from the record; NULL when it gives none */
   char *text;
   size_t text_len;
   char *title, *url, *lang; /* optional, NULL if absent */
@@ -22,7 +22,7 @@ typedef struct batch_record {
 void batch_record_clear(batch_record *r);
 
 /* Parses one JSON Lines record: {"id": ..., "text": ..., "title", "url", "lang", "date"}.
- * `fallback_id` names it when it has no usable id. Sets r->error for broken JSON, a missing
+ * `fallback_id` (may be NULL: id stays NULL) names it when it has no usable id. Sets r->error for broken JSON, a missing
  * or empty text, a text over max_bytes. Returns -1 only when out of memory. */
 int batch_parse_jsonl(const char *line, size_t len, const char *fallback_id, size_t max_bytes,
                       batch_record *r);

@@ -186,7 +186,7 @@ static void run_unit(const job *jb, unit *u, result *r) {
   else
     snprintf(fallback, sizeof fallback, "%.1000s", u->file);
   if (u->kind == UNIT_JSONL) {
-    if (batch_parse_jsonl(u->data, u->len, fallback, jb->opt->max_bytes, &rec) != 0)
+    if (batch_parse_jsonl(u->data, u->len, NULL, jb->opt->max_bytes, &rec) != 0)
       rec.error = xstrdup("out of memory");
   } else if (u->kind == UNIT_FILE) {
     const char *base = strrchr(u->path, '/');
@@ -212,10 +212,14 @@ static void run_unit(const job *jb, unit *u, result *r) {
     memset(&u->rec, 0, sizeof u->rec);
     u->rec.date = BATCH_NO_DATE;
   }
-  if (!rec.id)
-    rec.id = xstrdup(fallback);
   if (rec.error || !rec.text) {
+    /* an error record names the id only when the record gave one */
     error_result(r, rec.id, u, rec.error ? rec.error : "out of memory");
+    batch_record_clear(&rec);
+    return;
+  }
+  if (!rec.id && !(rec.id = xstrdup(fallback))) {
+    error_result(r, NULL, u, "out of memory");
     batch_record_clear(&rec);
     return;
   }

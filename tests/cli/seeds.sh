@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Acceptance checks on the two seed articles in ../shared/seeds (not part of the repository,
-# so this runs from .ci/run when they are present). Usage: seeds.sh DEDUP SEEDS_DIR
+# so this runs from .ci/run when they are present). Usage: seeds.sh DEDUP SEEDS_DIR [KABAR_BATCH]
 set -euo pipefail
 dedup=$1
 seeds=$2
+batch=${3:-}
 export KABAR_DATA_DIR=${KABAR_DATA_DIR:-corpora}
 pass=0
 fail=0
@@ -41,6 +42,25 @@ check "001 repeats" "0" "$(jq '[.blocks[] | select(.duplicate_of != null)] | len
 first=$(sed -n 1p "$nl" | sed -E 's/^[[:space:]]*date [0-9-]+[[:space:]]*//')
 check "001 first paragraph" "$first" "$("$dedup" "$nl" | sed -n 1p)"
 check "001 date cut" "0" "$("$dedup" "$nl" | grep -c 'date 2018' || true)"
+
+# kabar-batch: the two seeds report one event in two languages: one story, two clusters; an
+# article of the project's own about something else shares neither.
+if [ -n "$batch" ]; then
+  feed=$(mktemp)
+  trap 'rm -f "$feed"' EXIT
+  jq -Rsc '{id: "seed-000", text: ., date: "2018-04-17"}' "$id" >>"$feed"
+  jq -Rsc '{id: "seed-001", text: ., date: "2018-04-17"}' "$nl" >>"$feed"
+  for f in corpora/samples/id-banjir-quote.txt corpora/samples/nl-chipfabriek.txt; do
+    jq -Rsc --arg id "$(basename "$f" .txt)" '{id: $id, text: ., date: "2018-04-17"}' "$f" >>"$feed"
+  done
+  out=$("$batch" -q -j2 --dedup-only "$feed")
+  check "seeds share a story" "seed-000 seed-000" \
+    "$(jq -r 'select(.id | startswith("seed")) | .story' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  check "seeds are not one cluster" "seed-000 seed-001" \
+    "$(jq -r 'select(.id | startswith("seed")) | .cluster' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  check "unrelated articles share neither" "id-banjir-quote id-banjir-quote nl-chipfabriek nl-chipfabriek" \
+    "$(jq -r 'select(.id | startswith("seed") | not) | "\(.cluster) \(.story)"' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+fi
 
 echo "seeds: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
