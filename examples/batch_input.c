@@ -136,7 +136,7 @@ int64_t batch_parse_date(const char *s) {
   /* seconds since 1970 */
   char *end;
   long long v = strtoll(s, &end, 10);
-  if (end != s && *end == '\0' && end - s <= 12)
+  if (end != s && *end == '\0' && end - s <= 12 && v > -(1LL << 40) && v < (1LL << 40))
     return (int64_t)v;
   return BATCH_NO_DATE;
 }
@@ -190,9 +190,12 @@ int batch_parse_jsonl(const char *line, size_t len, const char *fallback_id, siz
       r->url = json_str_field(rec, "url");
       r->lang = json_str_field(rec, "lang");
       json_t *date = json_object_get(rec, "date");
-      r->date = json_is_string(date)    ? batch_parse_date(json_string_value(date))
-                : json_is_integer(date) ? (int64_t)json_integer_value(date)
-                                        : BATCH_NO_DATE;
+      json_int_t secs = json_is_integer(date) ? json_integer_value(date) : 0;
+      r->date = json_is_string(date) ? batch_parse_date(json_string_value(date))
+                : json_is_integer(date) && secs > -((json_int_t)1 << 40) &&
+                        secs < ((json_int_t)1 << 40)
+                    ? (int64_t)secs
+                    : BATCH_NO_DATE;
       if (!r->text)
         rc = -1;
     }

@@ -871,8 +871,8 @@ static int parse_args(int argc, char **argv, options *opt, int *first) {
     } else if (strcmp(a, "--window") == 0) {
       char *end;
       opt->window_days = strtod(v, &end);
-      if (*end || !(opt->window_days > 0)) {
-        fprintf(stderr, TOOL ": --window wants a number of days above 0\n");
+      if (*end || !(opt->window_days > 0 && opt->window_days <= 1e6)) {
+        fprintf(stderr, TOOL ": --window wants a number of days in (0, 1000000]\n");
         return -1;
       }
       i++;

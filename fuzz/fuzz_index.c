@@ -86,7 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       KF_CHECK(kabar_index_count(b) == before + (rc == KABAR_OK));
       pos += len;
     } else if (op == 2 && pos + 1 <= size) {
-      int64_t before = kabar_index_clock(a) - (int64_t)data[pos++] * 86400;
+      int64_t clock = kabar_index_clock(a);
+      int64_t before = (clock == KABAR_INDEX_NO_DATE ? 0 : clock) - (int64_t)data[pos++] * 86400;
       size_t ca = kabar_index_count(a);
       size_t gone = kabar_index_evict(a, before);
       KF_CHECK(kabar_index_count(a) == ca - gone);

@@ -375,10 +375,10 @@ typedef struct kabar_index_result {
 
 /**
  * Adds an article under the caller's @p id (UTF-8, 1 to 1024 bytes, no NUL; ids need not be
- * unique) with its @p date (seconds since 1970 UTC, or KABAR_INDEX_NO_DATE) and fills
+ * unique) with its @p date (seconds since 1970 UTC within +-2^40, or KABAR_INDEX_NO_DATE) and fills
  * @p out (may be NULL). Strings in @p out are borrowed from the index: valid until
  * kabar_index_evict() or kabar_index_free().
- * @return KABAR_OK, KABAR_EINVAL (NULL handle or item, bad id, result version),
+ * @return KABAR_OK, KABAR_EINVAL (NULL handle or item, bad id or date, result version),
  *         KABAR_ELIMIT (2^32 articles), KABAR_ENOMEM (the index is unchanged).
  */
 KABAR_API kabar_status kabar_index_add(kabar_index *idx, const char *id, size_t id_len,

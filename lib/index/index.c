@@ -637,6 +637,12 @@ static unsigned pick_keys(const kabar_index *idx, const kabar_index_item *it, ui
   return n;
 }
 
+/* Dates are kept within +-2^40 s (35,000 years) so that differences never overflow. */
+#define DATE_LIMIT ((int64_t)1 << 40)
+static int date_ok(int64_t d) {
+  return d == KABAR_INDEX_NO_DATE || (d >= -DATE_LIMIT && d <= DATE_LIMIT);
+}
+
 static void fill_result(const kabar_index *idx, const decision *d, uint64_t seq,
                         uint32_t own_name, kabar_index_result *out, int query) {
   out->seq = seq;
@@ -663,7 +669,7 @@ static void fill_result(const kabar_index *idx, const decision *d, uint64_t seq,
 
 kabar_status kabar_index_query(const kabar_index *idx, int64_t date,
                                const kabar_index_item *item, kabar_index_result *out) {
-  if (!idx || !item || !out || out->version != KABAR_INDEX_RESULT_VERSION)
+  if (!idx || !item || !out || out->version != KABAR_INDEX_RESULT_VERSION || !date_ok(date))
     return KABAR_EINVAL;
   if (date == KABAR_INDEX_NO_DATE)
     date = idx->clock == KABAR_INDEX_NO_DATE ? 0 : idx->clock;
@@ -677,7 +683,7 @@ kabar_status kabar_index_query(const kabar_index *idx, int64_t date,
 kabar_status kabar_index_add(kabar_index *idx, const char *id, size_t id_len, int64_t date,
                              const kabar_index_item *item, kabar_index_result *out) {
   if (!idx || !item || !id || id_len == 0 || id_len > MAX_ID || memchr(id, 0, id_len) ||
-      (out && out->version != KABAR_INDEX_RESULT_VERSION))
+      (out && out->version != KABAR_INDEX_RESULT_VERSION) || !date_ok(date))
     return KABAR_EINVAL;
   if (idx->next_seq >= UINT32_MAX)
     return KABAR_ELIMIT;
@@ -940,7 +946,7 @@ kabar_status kabar_index_import(kabar_index *idx, const void *rec, size_t len) {
   x.date = (int64_t)get_u64(p + 20);
   x.simhash = get_u64(p + 28);
   if (x.seq == UINT32_MAX || (uint64_t)x.seq < idx->next_seq || x.cluster > x.seq ||
-      x.story > x.seq || x.date == KABAR_INDEX_NO_DATE)
+      x.story > x.seq || x.date == KABAR_INDEX_NO_DATE || !date_ok(x.date))
     return KABAR_EINVAL;
   kabar_index_item it;
   memset(&it, 0, sizeof it);
