@@ -508,6 +508,23 @@ static kabar_status decide(const kabar_index *idx, const kabar_index_item *it, i
 
 /* ---- adding --------------------------------------------------------------------------- */
 
+/* Links entry e's band and story-key nodes at the heads of their chains. */
+static void link_entry(kabar_index *idx, size_t e) {
+  const ix_entry *x = &idx->e[e];
+  if (!x->empty)
+    for (unsigned b = 0; b < BANDS; b++) {
+      size_t nd = e * BANDS + b,
+             h = lsh_bucket(idx, b, key24(idx->sig + e * SIG, idx->hint + e * BANDS, b));
+      idx->lnext[nd] = idx->lhead[h];
+      idx->lhead[h] = (uint32_t)nd + 1;
+    }
+  for (unsigned k = 0; k < x->nkeys; k++) {
+    size_t nd = e * NKEYS + k, h = story_bucket(idx, idx->skey[nd]);
+    idx->snext[nd] = idx->shead[h];
+    idx->shead[h] = (uint32_t)nd + 1;
+  }
+}
+
 /* Makes the bucket tables fit n articles; rehashes every live node when they grow. */
 static int tables_fit(kabar_index *idx, size_t n, int force) {
   /* 2 to 4 nodes a bucket: chains stay short, heads cost about a byte a node */
@@ -534,23 +551,9 @@ static int tables_fit(kabar_index *idx, size_t n, int force) {
   idx->lmask = lb - 1;
   idx->smask = sb - 1;
   /* oldest first, so that chains stay newest first */
-  for (size_t e = 0; e < idx->n; e++) {
-    const ix_entry *x = &idx->e[e];
-    if (x->dead)
-      continue;
-    if (!x->empty)
-      for (unsigned b = 0; b < BANDS; b++) {
-        size_t nd = e * BANDS + b, h = lsh_bucket(idx, b, key24(idx->sig + e * SIG,
-                                                                   idx->hint + e * BANDS, b));
-        idx->lnext[nd] = idx->lhead[h];
-        idx->lhead[h] = (uint32_t)nd + 1;
-      }
-    for (unsigned k = 0; k < x->nkeys; k++) {
-      size_t nd = e * NKEYS + k, h = story_bucket(idx, idx->skey[nd]);
-      idx->snext[nd] = idx->shead[h];
-      idx->shead[h] = (uint32_t)nd + 1;
-    }
-  }
+  for (size_t e = 0; e < idx->n; e++)
+    if (!idx->e[e].dead)
+      link_entry(idx, e);
   return 0;
 }
 
@@ -595,18 +598,9 @@ static kabar_status append(kabar_index *idx, const ix_entry *x, const kabar_inde
   memcpy(idx->sig + e * SIG, it->sig, SIG);
   memcpy(idx->hint + e * BANDS, it->hint, sizeof it->hint);
   memset(idx->skey + e * NKEYS, 0, NKEYS * sizeof *idx->skey);
-  memcpy(idx->skey + e * NKEYS, keys, nkeys * sizeof *keys);
-  if (!x->empty)
-    for (unsigned b = 0; b < BANDS; b++) {
-      size_t nd = e * BANDS + b, h = lsh_bucket(idx, b, key24(it->sig, it->hint, b));
-      idx->lnext[nd] = idx->lhead[h];
-      idx->lhead[h] = (uint32_t)nd + 1;
-    }
-  for (unsigned k = 0; k < nkeys; k++) {
-    size_t nd = e * NKEYS + k, h = story_bucket(idx, keys[k]);
-    idx->snext[nd] = idx->shead[h];
-    idx->shead[h] = (uint32_t)nd + 1;
-  }
+  if (nkeys)
+    memcpy(idx->skey + e * NKEYS, keys, nkeys * sizeof *keys);
+  link_entry(idx, e);
   if (x->date > idx->clock)
     idx->clock = x->date;
   if ((uint64_t)x->seq + 1 > idx->next_seq)
@@ -795,24 +789,8 @@ static int compact(kabar_index *idx) {
     size_t lb = idx->lmask + 1, sb = idx->smask + 1;
     memset(idx->lhead, 0, lb * sizeof *idx->lhead);
     memset(idx->shead, 0, sb * sizeof *idx->shead);
-    size_t n = idx->n;
-    idx->n = 0;
-    for (size_t e = 0; e < n; e++) {
-      idx->n = e + 1;
-      const ix_entry *x = &idx->e[e];
-      if (!x->empty)
-        for (unsigned b = 0; b < BANDS; b++) {
-          size_t nd = e * BANDS + b,
-                 h = lsh_bucket(idx, b, key24(idx->sig + e * SIG, idx->hint + e * BANDS, b));
-          idx->lnext[nd] = idx->lhead[h];
-          idx->lhead[h] = (uint32_t)nd + 1;
-        }
-      for (unsigned q = 0; q < x->nkeys; q++) {
-        size_t nd = e * NKEYS + q, h = story_bucket(idx, idx->skey[nd]);
-        idx->snext[nd] = idx->shead[h];
-        idx->shead[h] = (uint32_t)nd + 1;
-      }
-    }
+    for (size_t e = 0; e < idx->n; e++)
+      link_entry(idx, e);
   }
   return 0;
 }
