@@ -28,6 +28,9 @@
 #define STORY_WALK 256       /* nodes visited per story key */
 #define STORY_DF_CAP 48      /* a key held by this many articles is common: no evidence */
 #define MAX_ID 1024
+#define DF_ROWS 2
+#define DF_WIDTH 65536u      /* counters per row (256 KiB in all) */
+#define DF_HALVE 65536u      /* every this many additions the counts are halved: recent weigh */
 #define ARENA_BLOCK 65536u
 
 #define DEF_JACCARD 0.3
@@ -85,6 +88,8 @@ struct kabar_index {
   uint32_t *shead;
   size_t smask;
   arena names;
+  uint16_t *df;       /* count-min sketch of story keys' document counts: DF_ROWS x DF_WIDTH */
+  uint32_t df_adds;   /* additions since the counts were last halved */
   uint64_t next_seq;
   int64_t clock;
 };
@@ -205,7 +210,40 @@ kabar_index *kabar_index_new(const kabar_index_options *opts, kabar_error *err) 
   idx->containment = opts && opts->containment > 0 ? opts->containment : DEF_CONTAINMENT;
   idx->story_window = opts && opts->story_window > 0 ? opts->story_window : DEF_STORY_WINDOW;
   idx->clock = KABAR_INDEX_NO_DATE;
+  if (!(idx->df = kabar__calloc(DF_ROWS * DF_WIDTH, sizeof *idx->df))) {
+    kabar__free(idx);
+    kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+    return NULL;
+  }
   return idx;
+}
+
+/* ---- key document counts: how many articles mention a story key ---------------------- */
+
+static inline size_t df_slot(uint32_t key, unsigned row) {
+  return row * DF_WIDTH + (size_t)(kabar__mix64((uint64_t)key << 1 | row) & (DF_WIDTH - 1));
+}
+
+static unsigned df_get(const kabar_index *idx, uint32_t key) {
+  unsigned m = UINT16_MAX;
+  for (unsigned r = 0; r < DF_ROWS; r++)
+    if (idx->df[df_slot(key, r)] < m)
+      m = idx->df[df_slot(key, r)];
+  return m;
+}
+
+static void df_count(kabar_index *idx, const uint32_t *keys, size_t n) {
+  if (++idx->df_adds >= DF_HALVE) {
+    for (size_t i = 0; i < DF_ROWS * DF_WIDTH; i++)
+      idx->df[i] /= 2;
+    idx->df_adds = 0;
+  }
+  for (size_t k = 0; k < n; k++)
+    for (unsigned r = 0; r < DF_ROWS; r++) {
+      uint16_t *c = &idx->df[df_slot(keys[k], r)];
+      if (*c < UINT16_MAX)
+        (*c)++;
+    }
 }
 
 static void tables_free(kabar_index *idx) {
@@ -217,6 +255,7 @@ static void tables_free(kabar_index *idx) {
   kabar__free(idx->skey);
   kabar__free(idx->snext);
   kabar__free(idx->shead);
+  kabar__free(idx->df);
 }
 
 void kabar_index_free(kabar_index *idx) {
@@ -238,7 +277,8 @@ size_t kabar_index_memory(const kabar_index *idx) {
     return 0;
   return sizeof *idx + idx->cap * (sizeof(ix_entry) + SIG + BANDS * (2 + 4) + NKEYS * 8) +
          (idx->lhead ? (idx->lmask + 1) * 4 : 0) + (idx->shead ? (idx->smask + 1) * 4 : 0) +
-         idx->names.cap * sizeof(char *) + idx->names.n * (size_t)ARENA_BLOCK;
+         idx->names.cap * sizeof(char *) + idx->names.n * (size_t)ARENA_BLOCK +
+         DF_ROWS * DF_WIDTH * sizeof *idx->df;
 }
 
 /* ---- items ---------------------------------------------------------------------------- */
@@ -409,8 +449,16 @@ static void near_duplicates(const kabar_index *idx, const kabar_index_item *it, 
 /* Story candidates accumulate here: entry -> shared names and numbers. */
 typedef struct story_acc {
   uint32_t entry; /* + 1 */
-  uint16_t names, numbers;
+  uint8_t names, pairs;
+  uint16_t numbers;
 } story_acc;
+
+/* A key held by this many live articles is common: no evidence. Small indexes need keys
+ * rarer than 1 in 50 (at least under 3 articles), large ones fewer than STORY_DF_CAP. */
+static unsigned df_cap(const kabar_index *idx) {
+  size_t live = idx->n - idx->ndead, cap = live / 50;
+  return cap < 3 ? 3 : cap > STORY_DF_CAP ? STORY_DF_CAP : (unsigned)cap;
+}
 
 static void same_story(const kabar_index *idx, const kabar_index_item *it, int64_t date,
                        decision *d, story_acc *acc, size_t accmask) {
@@ -419,19 +467,13 @@ static void same_story(const kabar_index *idx, const kabar_index_item *it, int64
     return;
   uint32_t used[KABAR_STORY_MAX_KEYS * STORY_DF_CAP];
   size_t nused = 0;
+  unsigned cap = df_cap(idx);
   for (uint32_t k = 0; k < it->nkeys; k++) {
     uint32_t key = it->keys[k];
-    /* first pass: how common is it? */
-    unsigned df = 0;
+    unsigned df = df_get(idx, key);
+    if (df == 0 || df >= cap)
+      continue; /* nobody has it, or too many: no evidence */
     uint32_t node = idx->shead[story_bucket(idx, key)];
-    for (unsigned steps = 0; node && steps < STORY_WALK && df < STORY_DF_CAP; steps++) {
-      size_t nd = node - 1, e = nd / NKEYS;
-      node = idx->snext[nd];
-      df += idx->skey[nd] == key && !idx->e[e].dead;
-    }
-    if (df == 0 || df >= STORY_DF_CAP)
-      continue;
-    node = idx->shead[story_bucket(idx, key)];
     for (unsigned steps = 0; node && steps < STORY_WALK; steps++) {
       size_t nd = node - 1, e = nd / NKEYS;
       node = idx->snext[nd];
@@ -450,28 +492,43 @@ static void same_story(const kabar_index *idx, const kabar_index_item *it, int64
         acc[h].entry = (uint32_t)e + 1;
         used[nused++] = (uint32_t)h;
       }
-      if (key & KABAR_KEY_NAME)
-        acc[h].names++;
+      if (key & KABAR_KEY_PAIR)
+        acc[h].pairs += acc[h].pairs < UINT8_MAX;
+      else if (key & KABAR_KEY_NAME)
+        acc[h].names += acc[h].names < UINT8_MAX;
       else
         acc[h].numbers++;
     }
   }
-  /* evidence: three names, or two names and a number; the most wins, then the earliest */
+  /* evidence: a two-word name and two more names or numbers, or four one-word names, or
+   * three and a number; the most wins, then the earliest. No chaining: a member of a story
+   * counts only when its first article (if still held) shares two keys too. */
   unsigned best = 0;
   for (size_t u = 0; u < nused; u++) {
     size_t h = used[u];
-    unsigned names = acc[h].names, nums = acc[h].numbers;
-    if (!(names >= 3 || (names >= 2 && nums >= 1)))
+    unsigned names = acc[h].names, pairs = acc[h].pairs, nums = acc[h].numbers;
+    if (!((pairs >= 1 && names + pairs + nums >= 3) || names >= 4 || (names >= 3 && nums >= 1)))
       continue;
-    unsigned score = 2 * names + nums;
+    unsigned score = 3 * pairs + 2 * names + nums;
     size_t e = acc[h].entry - 1;
-    if (score > best || (score == best && e < (size_t)d->story_matched)) {
-      best = score;
-      d->story_matched = (ptrdiff_t)e;
-      d->story = idx->e[e].story;
-      d->story_name = idx->e[e].story_name;
-      d->story_shared = names + nums;
+    if (!(score > best || (score == best && e < (size_t)d->story_matched)))
+      continue;
+    const ix_entry *x = &idx->e[e];
+    if (x->story != x->seq) {
+      ptrdiff_t first = find_seq(idx, x->story);
+      if (first >= 0) {
+        size_t g = (size_t)kabar__mix64((size_t)first) & accmask;
+        while (acc[g].entry && acc[g].entry != (size_t)first + 1)
+          g = (g + 1) & accmask;
+        if (!acc[g].entry || acc[g].names + acc[g].pairs + acc[g].numbers < 2)
+          continue;
+      }
     }
+    best = score;
+    d->story_matched = (ptrdiff_t)e;
+    d->story = x->story;
+    d->story_name = x->story_name;
+    d->story_shared = names + pairs + nums;
   }
   for (size_t u = 0; u < nused; u++)
     memset(&acc[used[u]], 0, sizeof *acc);
@@ -611,20 +668,11 @@ static kabar_status append(kabar_index *idx, const ix_entry *x, const kabar_inde
 /* The keys an article keeps: the rarest of its keys (fewest articles hold them), most
  * mentioned first among equals; keys already common are not kept. */
 static unsigned pick_keys(const kabar_index *idx, const kabar_index_item *it, uint32_t *out) {
-  unsigned df[KABAR_STORY_MAX_KEYS];
-  for (uint32_t k = 0; k < it->nkeys; k++) {
-    df[k] = 0;
-    if (!idx->shead)
-      continue;
-    uint32_t node = idx->shead[story_bucket(idx, it->keys[k])];
-    for (unsigned steps = 0; node && steps < STORY_WALK && df[k] < STORY_DF_CAP; steps++) {
-      size_t nd = node - 1;
-      node = idx->snext[nd];
-      df[k] += idx->skey[nd] == it->keys[k] && !idx->e[nd / NKEYS].dead;
-    }
-  }
+  unsigned df[KABAR_STORY_MAX_KEYS], cap = df_cap(idx);
+  for (uint32_t k = 0; k < it->nkeys; k++)
+    df[k] = df_get(idx, it->keys[k]);
   unsigned n = 0;
-  for (unsigned level = 0; level < STORY_DF_CAP && n < NKEYS; level++)
+  for (unsigned level = 0; level < cap && n < NKEYS; level++)
     for (uint32_t k = 0; k < it->nkeys && n < NKEYS; k++)
       if (df[k] == level)
         out[n++] = it->keys[k];
@@ -707,6 +755,7 @@ kabar_status kabar_index_add(kabar_index *idx, const char *id, size_t id_len, in
   unsigned nkeys = pick_keys(idx, item, keys);
   if ((rc = append(idx, &x, item, keys, nkeys)) != KABAR_OK)
     return rc;
+  df_count(idx, item->keys, item->nkeys);
   if (out)
     fill_result(idx, &d, x.seq, name, out, 0);
   return KABAR_OK;
@@ -973,5 +1022,8 @@ kabar_status kabar_index_import(kabar_index *idx, const void *rec, size_t len) {
   x.cluster_name = o[1];
   x.story_name = o[2];
   it.empty = x.empty;
-  return append(idx, &x, &it, keys, nkeys);
+  kabar_status rc = append(idx, &x, &it, keys, nkeys);
+  if (rc == KABAR_OK) /* only the kept keys are known: the counts start from them */
+    df_count(idx, keys, nkeys);
+  return rc;
 }

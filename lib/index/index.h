@@ -39,8 +39,10 @@ int kabar__number_at(const kabar_doc *doc, size_t first, size_t *end, uint64_t *
 
 /* ---- story keys ----------------------------------------------------------------------- */
 
-/* A story key: a 31-bit hash with the top bit telling names (1) from numbers (0). */
+/* A story key: a hash with the top bit telling names (1) from numbers (0), and the next bit
+ * marking a name of two words ("brad smith"), stronger evidence than one word. */
 #define KABAR_KEY_NAME 0x80000000u
+#define KABAR_KEY_PAIR 0x40000000u
 #define KABAR_STORY_MAX_KEYS 64
 
 typedef struct kabar_story_key {

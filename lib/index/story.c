@@ -15,7 +15,8 @@
 #define STORY_SCRATCH 256 /* distinct keys collected before the most mentioned are kept */
 
 uint32_t kabar__story_name_key(const char *name, size_t len) {
-  return ((uint32_t)kabar__hash(name, len, 0x6e616d65u) & 0x7fffffffu) | KABAR_KEY_NAME;
+  uint32_t pair = memchr(name, ' ', len) ? KABAR_KEY_PAIR : 0;
+  return ((uint32_t)kabar__hash(name, len, 0x6e616d65u) & 0x3fffffffu) | KABAR_KEY_NAME | pair;
 }
 
 uint32_t kabar__story_number_key(uint64_t value) {
