@@ -135,9 +135,9 @@ check "rss: Dutch item" "nl" "$(jq -r 'select(.id == "kabar-uji-4") | .lang' "$t
 # ---- --index: killed after two commits, then a second run -----------------------------------
 idxfeed=$tmp/idx.jsonl
 for i in $(seq 1 10); do record "art$i" $((200 + i)) >>"$idxfeed"; done
-(KABAR_BATCH_KILL_AFTER_COMMITS=2 "$batch" -q --batch-size 3 --index "$tmp/k.db" "$idxfeed" \
-  >"$tmp/k1.out") 2>/dev/null
-check "first run killed (SIGKILL)" 137 $?
+{ (KABAR_BATCH_KILL_AFTER_COMMITS=2 "$batch" -q --batch-size 3 --index "$tmp/k.db" "$idxfeed" \
+  >"$tmp/k1.out"); st=$?; } 2>/dev/null
+check "first run killed (SIGKILL)" 137 $st
 "$batch" --batch-size 3 --index "$tmp/k.db" "$idxfeed" >"$tmp/k2.out" 2>"$tmp/k2.err"
 check "second run exit" 0 $?
 check "second run loads the committed articles" "1" \
