@@ -278,66 +278,49 @@ static void run_unit(const job *jb, unit *u, result *r) {
   batch_record_clear(&rec);
 }
 
-/* ---- thread pool: the main thread and jobs - 1 workers share each chunk ------------------ */
+/* ---- the pipeline: a ring of units; workers analyse any queued unit, the main thread reads
+ * inputs into the ring and finishes units strictly in ring order (adds them to the index,
+ * writes and commits them). Nobody waits for a whole chunk, so a descheduled thread delays
+ * only the units it holds. */
 
-typedef struct pool {
+enum { SLOT_FREE, SLOT_QUEUED, SLOT_TAKEN, SLOT_DONE };
+
+typedef struct queue {
   pthread_mutex_t mu;
   pthread_cond_t work, done;
   unit *units;
   result *res;
-  size_t n, next, finished;
-  unsigned long generation;
-  int quit;
+  unsigned char *state;
+  size_t cap;                    /* ring slots */
+  uint64_t head, take, tail;     /* next to fill, to analyse, to finish */
+  int quit, threaded;
   job jb;
-} pool;
+} queue;
 
-static void pool_drain(pool *p) {
-  for (;;) {
-    pthread_mutex_lock(&p->mu);
-    size_t i = p->next < p->n ? p->next++ : SIZE_MAX;
-    pthread_mutex_unlock(&p->mu);
-    if (i == SIZE_MAX)
-      return;
-    run_unit(&p->jb, &p->units[i], &p->res[i]);
-    pthread_mutex_lock(&p->mu);
-    if (++p->finished == p->n)
-      pthread_cond_broadcast(&p->done);
-    pthread_mutex_unlock(&p->mu);
-  }
+/* Analyses the next queued unit, if any (called with mu held; releases it while working). */
+static int queue_work_one(queue *q) {
+  if (q->take >= q->head)
+    return 0;
+  size_t i = (size_t)(q->take++ % q->cap);
+  q->state[i] = SLOT_TAKEN;
+  pthread_mutex_unlock(&q->mu);
+  run_unit(&q->jb, &q->units[i], &q->res[i]);
+  pthread_mutex_lock(&q->mu);
+  q->state[i] = SLOT_DONE;
+  pthread_cond_broadcast(&q->done);
+  return 1;
 }
 
 static void *worker(void *arg) {
-  pool *p = arg;
-  unsigned long seen = 0;
-  for (;;) {
-    pthread_mutex_lock(&p->mu);
-    while (!p->quit && p->generation == seen)
-      pthread_cond_wait(&p->work, &p->mu);
-    int quit = p->quit;
-    seen = p->generation;
-    pthread_mutex_unlock(&p->mu);
-    if (quit)
-      return NULL;
-    pool_drain(p);
-    docjson_cleanup();
+  queue *q = arg;
+  pthread_mutex_lock(&q->mu);
+  while (!q->quit) {
+    if (!queue_work_one(q))
+      pthread_cond_wait(&q->work, &q->mu);
   }
-}
-
-static void pool_run(pool *p, unit *units, result *res, size_t n) {
-  pthread_mutex_lock(&p->mu);
-  p->units = units;
-  p->res = res;
-  p->n = n;
-  p->next = 0;
-  p->finished = 0;
-  p->generation++;
-  pthread_cond_broadcast(&p->work);
-  pthread_mutex_unlock(&p->mu);
-  pool_drain(p);
-  pthread_mutex_lock(&p->mu);
-  while (p->finished < p->n)
-    pthread_cond_wait(&p->done, &p->mu);
-  pthread_mutex_unlock(&p->mu);
+  pthread_mutex_unlock(&q->mu);
+  docjson_cleanup();
+  return NULL;
 }
 
 /* ---- the index in SQLite ------------------------------------------------------------------ */
@@ -523,7 +506,8 @@ typedef struct run {
   const options *opt;
   kabar_index *idx;
   store *db;
-  pool *pl;
+  int in_txn;       /* a transaction is open */
+  size_t in_batch;  /* records finished since the last commit */
   FILE *out;
   stats st;
   unsigned char *exp_buf;
@@ -551,94 +535,149 @@ static void write_ok(run *rn, result *r, const kabar_index_result *ir) {
   free(tail);
 }
 
-/* Adds a processed chunk to the index in input order, writes it, commits it. */
-static int finish_chunk(run *rn, unit *units, result *res, size_t n) {
-  if (rn->db && store_begin(rn->db) != 0)
-    return -1;
+/* Failures of the index store or of memory stop the run; an unreadable input does not. */
+#define FATAL (-2)
+
+/* Ends the open transaction: evicts what fell out of the window, commits (one transaction per
+ * --batch-size records). */
+static int end_batch(run *rn) {
   int rc = 0;
-  for (size_t i = 0; i < n; i++) {
-    result *r = &res[i];
-    rn->st.records++;
-    if (!r->ok) {
-      rn->st.errors++;
-      if (r->json)
-        fwrite(r->json, 1, r->json_len, rn->out);
-      continue;
-    }
-    int64_t date = r->date == BATCH_NO_DATE ? KABAR_INDEX_NO_DATE : r->date;
-    int64_t resolved = date != KABAR_INDEX_NO_DATE ? date
-                       : kabar_index_clock(rn->idx) == KABAR_INDEX_NO_DATE
-                           ? 0
-                           : kabar_index_clock(rn->idx);
-    kabar_index_result ir = KABAR_INDEX_RESULT_INIT;
-    kabar_status ks = kabar_index_add(rn->idx, r->id, strlen(r->id), date, r->item, &ir);
-    if (ks != KABAR_OK) {
-      error_result(r, r->id, &units[i], kabar_strerror(ks));
-      rn->st.errors++;
-      if (r->json)
-        fwrite(r->json, 1, r->json_len, rn->out);
-      continue;
-    }
-    rn->st.articles++;
-    rn->st.bytes += r->bytes;
-    count_lang(&rn->st, r->lang);
-    rn->st.duplicates += ir.cluster != ir.seq;
-    rn->st.clusters += ir.cluster == ir.seq;
-    rn->st.stories += ir.story == ir.seq;
-    write_ok(rn, r, &ir);
-    if (rn->db && rc == 0 &&
-        store_put(rn->db, rn->idx, ir.seq, r->id, resolved, &rn->exp_buf, &rn->exp_cap) != 0)
-      rc = -1;
-  }
-  if (rc == 0 && rn->opt->window_days > 0 && kabar_index_clock(rn->idx) != KABAR_INDEX_NO_DATE) {
+  if (rn->opt->window_days > 0 && kabar_index_clock(rn->idx) != KABAR_INDEX_NO_DATE) {
     int64_t before = kabar_index_clock(rn->idx) - (int64_t)(rn->opt->window_days * 86400);
     kabar_index_evict(rn->idx, before);
-    if (rn->db)
+    if (rn->db && rn->in_txn)
       rc = store_evict(rn->db, before);
   }
-  if (rn->db) {
+  if (rn->db && rn->in_txn) {
     if (rc == 0)
       rc = store_commit(rn->db);
     else
       sqlite3_exec(rn->db->db, "ROLLBACK", NULL, NULL, NULL);
   }
-  for (size_t i = 0; i < n; i++) {
-    free(res[i].json);
-    free(res[i].id);
-    kabar_index_item_free(res[i].item);
-    batch_record_clear(&units[i].rec);
-    free(units[i].path);
-  }
+  rn->in_txn = 0;
+  rn->in_batch = 0;
   progress(&rn->st, 0);
   return rc;
 }
 
-/* Queues units, running a chunk whenever it is full (flush = run what is queued). */
-typedef struct queue {
-  unit *units;
-  result *res;
-  size_t n, cap;
-} queue;
+/* Adds one analysed unit to the index, writes its record, stores it; in input order. */
+static int finish_one(run *rn, unit *u, result *r) {
+  int rc = 0;
+  if (rn->db && !rn->in_txn) {
+    if (store_begin(rn->db) != 0)
+      rc = -1;
+    else
+      rn->in_txn = 1;
+  }
+  rn->st.records++;
+  if (rc == 0 && !r->ok) {
+    rn->st.errors++;
+    if (r->json)
+      fwrite(r->json, 1, r->json_len, rn->out);
+  } else if (rc == 0) {
+    int64_t date = r->date == BATCH_NO_DATE ? KABAR_INDEX_NO_DATE : r->date;
+    int64_t clock = kabar_index_clock(rn->idx);
+    int64_t resolved = date != KABAR_INDEX_NO_DATE     ? date
+                       : clock == KABAR_INDEX_NO_DATE ? 0
+                                                       : clock;
+    kabar_index_result ir = KABAR_INDEX_RESULT_INIT;
+    kabar_status ks = kabar_index_add(rn->idx, r->id, strlen(r->id), date, r->item, &ir);
+    if (ks != KABAR_OK) {
+      free(r->json);
+      r->json = NULL;
+      error_result(r, r->id, u, kabar_strerror(ks));
+      rn->st.errors++;
+      if (r->json)
+        fwrite(r->json, 1, r->json_len, rn->out);
+    } else {
+      rn->st.articles++;
+      rn->st.bytes += r->bytes;
+      count_lang(&rn->st, r->lang);
+      rn->st.duplicates += ir.cluster != ir.seq;
+      rn->st.clusters += ir.cluster == ir.seq;
+      rn->st.stories += ir.story == ir.seq;
+      write_ok(rn, r, &ir);
+      if (rn->db &&
+          store_put(rn->db, rn->idx, ir.seq, r->id, resolved, &rn->exp_buf, &rn->exp_cap) != 0)
+        rc = -1;
+    }
+  }
+  free(r->json);
+  free(r->id);
+  kabar_index_item_free(r->item);
+  memset(r, 0, sizeof *r);
+  batch_record_clear(&u->rec);
+  free(u->path);
+  memset(u, 0, sizeof *u);
+  if (rc != 0) {
+    if (rn->db && rn->in_txn)
+      sqlite3_exec(rn->db->db, "ROLLBACK", NULL, NULL, NULL);
+    rn->in_txn = 0;
+    return FATAL;
+  }
+  if (++rn->in_batch >= rn->opt->batch)
+    return end_batch(rn) == 0 ? 0 : FATAL;
+  return 0;
+}
 
 static job single_job;
 
-/* Analyses and finishes what is queued. */
-static int queue_flush(run *rn, queue *q) {
-  if (q->n == 0)
-    return 0;
-  if (rn->pl)
-    pool_run(rn->pl, q->units, q->res, q->n);
-  else
-    for (size_t i = 0; i < q->n; i++)
-      run_unit(&single_job, &q->units[i], &q->res[i]);
-  int rc = finish_chunk(rn, q->units, q->res, q->n);
-  q->n = 0;
+/* Finishes the oldest unit, helping with the analysis while it is not done. */
+static int queue_finish_oldest(run *rn, queue *q) {
+  size_t i = (size_t)(q->tail % q->cap);
+  if (q->threaded) {
+    pthread_mutex_lock(&q->mu);
+    while (q->state[i] != SLOT_DONE)
+      if (!queue_work_one(q))
+        pthread_cond_wait(&q->done, &q->mu);
+    pthread_mutex_unlock(&q->mu);
+  } else {
+    run_unit(&single_job, &q->units[i], &q->res[i]);
+  }
+  int rc = finish_one(rn, &q->units[i], &q->res[i]);
+  if (q->threaded)
+    pthread_mutex_lock(&q->mu);
+  q->state[i] = SLOT_FREE;
+  q->tail++;
+  if (q->threaded)
+    pthread_mutex_unlock(&q->mu);
   return rc;
 }
 
+/* Finishes every unit in the ring and ends the open transaction. */
+static int queue_flush(run *rn, queue *q) {
+  int rc = 0;
+  while (q->tail < q->head && rc == 0)
+    rc = queue_finish_oldest(rn, q);
+  if (rc == 0 && rn->in_batch > 0)
+    rc = end_batch(rn) == 0 ? 0 : FATAL;
+  return rc;
+}
+
+/* Queues a unit (the ring takes it over), finishing the oldest when the ring is full. */
 static int queue_push(run *rn, queue *q, const unit *u) {
-  q->units[q->n++] = *u;
-  return q->n < q->cap ? 0 : queue_flush(rn, q);
+  if (q->head - q->tail == q->cap) {
+    int rc = queue_finish_oldest(rn, q);
+    if (rc != 0) {
+      unit tmp = *u;
+      batch_record_clear(&tmp.rec);
+      free(tmp.path);
+      return rc;
+    }
+  }
+  size_t i = (size_t)(q->head % q->cap);
+  if (q->threaded)
+    pthread_mutex_lock(&q->mu);
+  q->units[i] = *u;
+  q->state[i] = SLOT_QUEUED;
+  q->head++;
+  if (q->threaded) {
+    pthread_cond_signal(&q->work);
+    pthread_mutex_unlock(&q->mu);
+    return 0;
+  }
+  /* one thread: analyse and finish at once */
+  return queue_finish_oldest(rn, q);
 }
 
 static int cmp_strp(const void *a, const void *b) {
@@ -675,7 +714,7 @@ static int do_directory(run *rn, queue *q, const char *dir) {
   closedir(d);
   qsort(names, n, sizeof *names, cmp_strp);
   int rc = 0;
-  for (size_t i = 0; i < n; i++) {
+  for (size_t i = 0; i < n && rc == 0; i++) {
     size_t pl = strlen(dir) + strlen(names[i]) + 2;
     unit u;
     memset(&u, 0, sizeof u);
@@ -690,15 +729,11 @@ static int do_directory(run *rn, queue *q, const char *dir) {
     if (stat(u.path, &sb) == 0)
       rn->st.total_bytes += (size_t)sb.st_size;
     u.file = u.path;
-    if (rc == 0 && queue_push(rn, q, &u) != 0)
-      rc = -1;
+    rc = queue_push(rn, q, &u);
   }
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);
-  /* units keep pointers to their paths: run them before returning */
-  if (rc == 0)
-    rc = queue_flush(rn, q);
   return rc;
 }
 
@@ -767,7 +802,7 @@ static int do_input(run *rn, queue *q, const char *path) {
       }
       rc = do_feed(rn, q, name, buf, len);
       free(buf);
-      return rc == 0 ? queue_flush(rn, q) : rc;
+      return rc;
     }
     unit u;
     memset(&u, 0, sizeof u);
@@ -793,9 +828,6 @@ static int do_input(run *rn, queue *q, const char *path) {
   free(line);
   if (f != stdin)
     fclose(f);
-  /* units point at `name` */
-  if (rc == 0)
-    rc = queue_flush(rn, q);
   return rc;
 }
 
@@ -958,40 +990,64 @@ int main(int argc, char **argv) {
   }
   single_job.ctx = ctx;
   single_job.opt = &opt;
-  pool pl;
-  memset(&pl, 0, sizeof pl);
-  pthread_t *threads = NULL;
-  int nthreads = 0;
-  if (status == 0 && opt.jobs > 1) {
-    pthread_mutex_init(&pl.mu, NULL);
-    pthread_cond_init(&pl.work, NULL);
-    pthread_cond_init(&pl.done, NULL);
-    pl.jb = single_job;
-    threads = calloc((size_t)opt.jobs - 1, sizeof *threads);
-    for (int t = 0; threads && t < opt.jobs - 1; t++)
-      if (pthread_create(&threads[t], NULL, worker, &pl) == 0)
-        nthreads++;
-    if (nthreads > 0)
-      rn.pl = &pl;
-  }
-  queue q = {calloc(opt.batch, sizeof(unit)), calloc(opt.batch, sizeof(result)), 0, opt.batch};
-  if (status == 0 && (!q.units || !q.res)) {
+  queue q;
+  memset(&q, 0, sizeof q);
+  q.cap = opt.batch + 4 * (size_t)opt.jobs;
+  q.units = calloc(q.cap, sizeof *q.units);
+  q.res = calloc(q.cap, sizeof *q.res);
+  q.state = calloc(q.cap, 1);
+  q.jb = single_job;
+  if (status == 0 && (!q.units || !q.res || !q.state)) {
     fprintf(stderr, TOOL ": out of memory\n");
     status = 1;
   }
-  for (int i = first; i < argc && status == 0; i++)
-    if (do_input(&rn, &q, argv[i]) != 0)
+  pthread_t *threads = NULL;
+  int nthreads = 0;
+  if (status == 0 && opt.jobs > 1) {
+    pthread_mutex_init(&q.mu, NULL);
+    pthread_cond_init(&q.work, NULL);
+    pthread_cond_init(&q.done, NULL);
+    q.threaded = 1;
+    /* the main thread reads, finishes and helps: jobs - 1 more threads analyse */
+    threads = calloc((size_t)opt.jobs - 1, sizeof *threads);
+    for (int t = 0; threads && t < opt.jobs - 1; t++)
+      if (pthread_create(&threads[t], NULL, worker, &q) == 0)
+        nthreads++;
+  }
+  /* units own their data; names point into argv: the ring runs on across inputs. An input
+   * that cannot be read is reported and skipped (exit status 1); a store failure stops. */
+  int fatal = status != 0;
+  for (int i = first; i < argc && !fatal; i++) {
+    int rc = do_input(&rn, &q, argv[i]);
+    if (rc != 0)
       status = 1;
-  if (rn.pl) {
-    pthread_mutex_lock(&pl.mu);
-    pl.quit = 1;
-    pthread_cond_broadcast(&pl.work);
-    pthread_mutex_unlock(&pl.mu);
+    fatal = rc == FATAL;
+  }
+  if (!fatal && queue_flush(&rn, &q) != 0)
+    status = 1;
+  if (q.threaded) {
+    /* after a failure, units may still be in the ring: let them finish, then drop them */
+    pthread_mutex_lock(&q.mu);
+    while (q.tail < q.head) {
+      size_t i = (size_t)(q.tail % q.cap);
+      while (q.state[i] != SLOT_DONE)
+        if (!queue_work_one(&q))
+          pthread_cond_wait(&q.done, &q.mu);
+      free(q.res[i].json);
+      free(q.res[i].id);
+      kabar_index_item_free(q.res[i].item);
+      batch_record_clear(&q.units[i].rec);
+      free(q.units[i].path);
+      q.tail++;
+    }
+    q.quit = 1;
+    pthread_cond_broadcast(&q.work);
+    pthread_mutex_unlock(&q.mu);
     for (int t = 0; t < nthreads; t++)
       pthread_join(threads[t], NULL);
-    pthread_mutex_destroy(&pl.mu);
-    pthread_cond_destroy(&pl.work);
-    pthread_cond_destroy(&pl.done);
+    pthread_mutex_destroy(&q.mu);
+    pthread_cond_destroy(&q.work);
+    pthread_cond_destroy(&q.done);
   }
   free(threads);
   if (rn.failed)
@@ -1006,6 +1062,7 @@ int main(int argc, char **argv) {
   store_close(&db);
   free(q.units);
   free(q.res);
+  free(q.state);
   free(rn.exp_buf);
   kabar_index_free(rn.idx);
   kabar_ctx_free(ctx);
