@@ -2,9 +2,9 @@
  * story, keep the index across runs in SQLite. Uses only the public header. See
  * docs/man/kabar-batch.1.
  *
- * Records are read in chunks (--batch-size); each chunk is analysed by -j threads in any
- * order, then added to the index, written out and committed in input order by the main
- * thread, so the output is the same for any -j. */
+ * Records go into a ring; -j threads analyse them in any order; the main thread adds them to
+ * the index, writes them and commits them (every --batch-size records) strictly in input
+ * order, so the output is the same for any -j. */
 #define _POSIX_C_SOURCE 200809L
 #include <kabar.h>
 
@@ -55,7 +55,7 @@ static void usage(FILE *out) {
           "  --index FILE       keep the index in SQLite FILE across runs (created if missing)\n"
           "  --window DAYS      forget articles older than DAYS before the newest article date\n"
           "  --dedup-only       only id, lang, cluster, story, duplicate_of and fingerprint\n"
-          "  --batch-size N     records per chunk and per transaction (default %d)\n"
+          "  --batch-size N     records per --index transaction (default %d)\n"
           "  --max-bytes N      longer texts are error records (default 16 MiB)\n"
           "  --lang id|nl|auto  language of records that give none (default: auto)\n"
           "  --data-dir DIR     language data (default: $KABAR_DATA_DIR, then the install)\n"
