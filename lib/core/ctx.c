@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "../clean/clean.h"
 #include "../entities/entities.h"
+#include "../index/index.h"
 #include "../summary/summary.h"
 #include "../terms/terms.h"
 #include "../text/text.h"
@@ -159,9 +160,9 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
   if (!dir)
     return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   static const char *files[] = {"language.conf", "stopwords.txt", "abbreviations.txt",
-                                "boilerplate.rules", "summary.model"};
+                                "boilerplate.rules", "summary.model", "numbers.txt"};
   kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < 5 && rc == KABAR_OK; i++) {
+  for (size_t i = 0; i < 6 && rc == KABAR_OK; i++) {
     char *path = join_path(dir, files[i]);
     if (!path)
       rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
@@ -173,8 +174,10 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
       rc = load_words(ctx, path, &lang->abbrevs, err);
     else if (i == 3)
       rc = kabar__rules_load(ctx, path, 1, &lang->rules, err);
-    else
+    else if (i == 4)
       rc = kabar__summary_model_load(path, &lang->summary_model, err);
+    else
+      rc = kabar__numwords_load(ctx, path, &lang->numwords, err);
     kabar__free(path);
   }
   kabar__free(dir);
@@ -345,6 +348,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
       kabar__ner_lang_free(l->ner);
     kabar__free(l->ner);
     kabar__summary_model_free(l->summary_model);
+    kabar__numwords_free(l->numwords);
   }
   kabar__rules_free(ctx->common_rules);
   ubrk_close(ctx->word_tmpl);
