@@ -599,7 +599,8 @@ static kabar_status surface_key(ent_run *run, size_t a, size_t b, uint32_t *off)
 static kabar_status choose_mentions(ent_run *run, size_t n) {
   (void)n;
   rank_model_spans(run);
-  qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
+  if (run->cands.n > 1)
+    qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
   size_t kept = 0;
   for (size_t i = 0; i < run->cands.n; i++) {
     int clash = 0;
@@ -1023,7 +1024,7 @@ static kabar_status second_look(ent_run *run) {
       continue;
     raw_mention m = {run->caps.v[i].start, run->caps.v[i].end, hit->type, 0, 0, 0};
     m.key = (uint32_t)run->names.len;
-    if (kabar__ner_key_append(run->doc->ctx, &run->names, run->doc->text + m.start,
+    if (kabar__ner_key_append(run->doc->ctx, &run->names, &run->key, run->doc->text + m.start,
                               m.end - m.start) < 0 ||
         kabar__buf_putc(&run->names, '\0') != 0 || KABAR_VEC_PUSH(run->raw, m) != 0)
       rc = KABAR_ENOMEM;
@@ -1053,7 +1054,8 @@ kabar_status kabar__entities(kabar_doc *doc) {
   if (rc == KABAR_OK)
     rc = second_look(&run);
   if (rc == KABAR_OK) {
-    qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
+    if (run.raw.n > 1)
+      qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
     rc = group_mentions(&run);
   }
   if (run.ner_ready)

@@ -91,10 +91,11 @@ kabar_status kabar__triggers_load(const kabar_ctx *ctx, const char *path, kabar_
 void kabar__triggers_free(kabar_triggers *t);
 const kabar_trigger *kabar__trigger_find(const kabar_triggers *t, const char *key, size_t n);
 
-/* Appends token s[0..n)'s key part to out: its case-folded alphanumeric runs, each preceded
- * by a space when out is not empty. Returns the number of runs added (0 for punctuation), or
- * -1 when out of memory. */
-int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, const char *s, size_t n);
+/* Appends s[0..n)'s key part to out: its case-folded alphanumeric runs, each preceded by a
+ * space when out is not empty (scratch holds the folded text). Returns the number of runs
+ * added (0 for punctuation), or -1 when out of memory. */
+int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, kabar_buf *scratch,
+                          const char *s, size_t n);
 /* The same for s already case-folded. */
 int kabar__ner_runs_append(kabar_buf *out, const char *s, size_t n);
 

@@ -43,24 +43,24 @@ int kabar__ner_runs_append(kabar_buf *out, const char *s, size_t n) {
   return runs;
 }
 
-int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, const char *s, size_t n) {
-  char small[64];
-  int ascii = n <= sizeof small;
-  for (size_t i = 0; ascii && i < n; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (c >= 0x80)
-      ascii = 0;
-    else
-      small[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, kabar_buf *scratch,
+                          const char *s, size_t n) {
+  int ascii = 1;
+  for (size_t i = 0; ascii && i < n; i++)
+    ascii = (unsigned char)s[i] < 0x80;
+  scratch->len = 0;
+  if (ascii) {
+    if (kabar__buf_reserve(scratch, n) != 0)
+      return -1;
+    for (size_t i = 0; i < n; i++) {
+      char c = s[i];
+      scratch->p[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    scratch->len = n;
+  } else if (kabar__normalize(ctx, s, n, scratch, NULL, 0) != KABAR_OK) {
+    return -1;
   }
-  if (ascii)
-    return kabar__ner_runs_append(out, small, n);
-  kabar_buf folded = {0};
-  int runs = -1;
-  if (kabar__normalize(ctx, s, n, &folded, NULL, 0) == KABAR_OK)
-    runs = kabar__ner_runs_append(out, folded.p ? folded.p : "", folded.len);
-  kabar__buf_free(&folded);
-  return runs;
+  return kabar__ner_runs_append(out, scratch->p ? scratch->p : "", scratch->len);
 }
 
 /* Calls fn for every non-comment line split at TABs (at most 3 fields, CR stripped). */
@@ -113,21 +113,12 @@ static kabar_status for_each_line(const char *path, line_fn fn, void *ud, kabar_
 
 static const char *const type_names[KABAR_NER_NTYPES] = {"PER", "ORG", "LOC", "EVENT"};
 
-/* Builds the key of a name written with spaces; returns the number of words or -1. */
-static int name_key(const kabar_ctx *ctx, kabar_buf *key, const char *s, size_t n) {
+/* Builds the key of a name; returns the number of words or -1. */
+static int name_key(const kabar_ctx *ctx, kabar_buf *key, kabar_buf *scratch, const char *s,
+                    size_t n) {
   key->len = 0;
-  int words = 0;
-  for (size_t i = 0; i < n;) {
-    size_t j = i;
-    while (j < n && s[j] != ' ')
-      j++;
-    int r = j > i ? kabar__ner_key_append(ctx, key, s + i, j - i) : 0;
-    if (r < 0)
-      return -1;
-    words += r;
-    i = j + 1;
-  }
-  if (kabar__buf_reserve(key, 0) != 0)
+  int words = kabar__ner_key_append(ctx, key, scratch, s, n);
+  if (words < 0 || kabar__buf_reserve(key, 0) != 0)
     return -1;
   return words;
 }
@@ -149,7 +140,7 @@ typedef struct gaz_load {
   const kabar_ctx *ctx;
   kabar_gazetteer *g;
   uint8_t source;
-  kabar_buf key;
+  kabar_buf key, scratch;
 } gaz_load;
 
 static kabar_status gaz_line(void *ud, const char **f, const size_t *fl, size_t nf) {
@@ -162,7 +153,7 @@ static kabar_status gaz_line(void *ud, const char **f, const size_t *fl, size_t 
       type = t + 1;
   if (!type)
     return KABAR_EINVAL;
-  int words = name_key(gl->ctx, &gl->key, f[1], fl[1]);
+  int words = name_key(gl->ctx, &gl->key, &gl->scratch, f[1], fl[1]);
   if (words < 0)
     return KABAR_ENOMEM;
   if (words == 0 || words > KABAR_GAZ_MAX_TOKENS)
@@ -200,9 +191,10 @@ static kabar_status gaz_line(void *ud, const char **f, const size_t *fl, size_t 
 
 kabar_status kabar__gaz_load(const kabar_ctx *ctx, const char *path, uint8_t source,
                              kabar_gazetteer *g, kabar_error *err) {
-  gaz_load gl = {ctx, g, source, {0}};
+  gaz_load gl = {ctx, g, source, {0}, {0}};
   kabar_status rc = for_each_line(path, gaz_line, &gl, err);
   kabar__buf_free(&gl.key);
+  kabar__buf_free(&gl.scratch);
   return rc;
 }
 
@@ -321,7 +313,7 @@ static const struct {
 typedef struct trig_load {
   const kabar_ctx *ctx;
   kabar_triggers *t;
-  kabar_buf key;
+  kabar_buf key, scratch;
 } trig_load;
 
 static kabar_status trigger_line(void *ud, const char **f, const size_t *fl, size_t nf) {
@@ -335,7 +327,7 @@ static kabar_status trigger_line(void *ud, const char **f, const size_t *fl, siz
       action = trigger_actions[i].action;
   if (!action)
     return KABAR_EINVAL;
-  int words = name_key(tl->ctx, &tl->key, f[1], fl[1]);
+  int words = name_key(tl->ctx, &tl->key, &tl->scratch, f[1], fl[1]);
   if (words < 0)
     return KABAR_ENOMEM;
   if (words == 0 || words > 4)
@@ -374,9 +366,10 @@ static kabar_status trigger_line(void *ud, const char **f, const size_t *fl, siz
 
 kabar_status kabar__triggers_load(const kabar_ctx *ctx, const char *path, kabar_triggers *t,
                                   kabar_error *err) {
-  trig_load tl = {ctx, t, {0}};
+  trig_load tl = {ctx, t, {0}, {0}};
   kabar_status rc = for_each_line(path, trigger_line, &tl, err);
   kabar__buf_free(&tl.key);
+  kabar__buf_free(&tl.scratch);
   return rc;
 }
 
