@@ -154,6 +154,9 @@ kabar_status kabar__ner_decode(kabar_ner_run *run, const struct kabar_ner_model 
 /* Model files. */
 kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **out,
                                    kabar_error *err);
+/* The same from a model image in memory (the fuzzer's entry point); buf is only read. */
+kabar_status kabar__ner_model_parse(const void *buf, size_t len, struct kabar_ner_model **out,
+                                    kabar_error *err);
 void kabar__ner_model_destroy(struct kabar_ner_model *m);
 /* Row of feature key, or NULL. */
 const float *kabar__ner_weights_row(const kabar_ner_weights *w, size_t ntags, uint64_t key);

@@ -313,6 +313,22 @@ static kabar_status parse_model(reader *r, struct kabar_ner_model *m, kabar_erro
   return KABAR_OK;
 }
 
+kabar_status kabar__ner_model_parse(const void *buf, size_t len, struct kabar_ner_model **out,
+                                    kabar_error *err) {
+  *out = NULL;
+  struct kabar_ner_model *m = kabar__calloc(1, sizeof *m);
+  if (!m)
+    return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+  reader r = {(const unsigned char *)(buf ? buf : ""), buf ? len : 0, 0, 1};
+  kabar_status rc = parse_model(&r, m, err);
+  if (rc != KABAR_OK) {
+    kabar__ner_model_destroy(m);
+    return rc;
+  }
+  *out = m;
+  return KABAR_OK;
+}
+
 kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **out,
                                    kabar_error *err) {
   *out = NULL;
@@ -322,23 +338,11 @@ kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **ou
     kabar__buf_free(&file);
     return kabar__fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
   }
-  struct kabar_ner_model *m = kabar__calloc(1, sizeof *m);
-  kabar_status rc = KABAR_ENOMEM;
-  if (!m) {
-    kabar__fail(err, rc, KABAR_NO_OFFSET, 0);
-  } else {
-    reader r = {(const unsigned char *)(file.p ? file.p : ""), file.len, 0, 1};
-    rc = parse_model(&r, m, err);
-  }
+  kabar_status rc = kabar__ner_model_parse(file.p, file.len, out, err);
   kabar__buf_free(&file);
-  if (rc != KABAR_OK) {
-    if (err && !err->path[0])
-      snprintf(err->path, sizeof err->path, "%s", path);
-    kabar__ner_model_destroy(m);
-    return rc;
-  }
-  *out = m;
-  return KABAR_OK;
+  if (rc != KABAR_OK && err && !err->path[0])
+    snprintf(err->path, sizeof err->path, "%s", path);
+  return rc;
 }
 
 kabar_ner_model *kabar_ner_model_load(const char *path, kabar_error *err) {
