@@ -293,7 +293,9 @@ static kabar_status parse_model(reader *r, struct kabar_ner_model *m, kabar_erro
     m->trans[i] = get_f32(r);
   float scale = get_f32(r);
   uint32_t rows = get_u32(r);
-  if (!r->ok || (r->n - r->at - 8) / (8 + 2 * (size_t)T) < rows)
+  /* every weight (scale x int16) must stay finite, or saving the model again divides
+   * infinities */
+  if (!r->ok || !isfinite(scale * 32767.0f) || (r->n - r->at - 8) / (8 + 2 * (size_t)T) < rows)
     return kabar__fail(err, KABAR_EINVAL, r->at, 0);
   for (uint32_t i = 0; i < rows; i++) {
     uint64_t key = get_u64(r);
