@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <float.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,77 +71,6 @@ static void tag_string(kabar_tagger *tg, const char *s, char *out, size_t cap) {
     strncat(out, tags[i], cap - strlen(out) - 1);
   }
   free(t.buf);
-}
-
-static void write_file(const char *dir, const char *rel, const char *text) {
-  char path[512];
-  snprintf(path, sizeof path, "%s/%s", dir, rel);
-  FILE *f = fopen(path, "wb");
-  if (!f)
-    fail_msg("cannot write %s: %s", path, strerror(errno));
-  fputs(text, f);
-  fclose(f);
-}
-
-static void write_bytes(const char *path, const void *p, size_t n) {
-  FILE *f = fopen(path, "wb");
-  assert_non_null(f);
-  assert_int_equal(fwrite(p, 1, n, f), n);
-  fclose(f);
-}
-
-static char *read_bytes(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  assert_non_null(f);
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *p = malloc((size_t)len + 1);
-  assert_non_null(p);
-  assert_int_equal(fread(p, 1, (size_t)len, f), (size_t)len);
-  fclose(f);
-  *n = (size_t)len;
-  return p;
-}
-
-static void copy_file(const char *from, const char *to) {
-  size_t n;
-  char *p = read_bytes(from, &n);
-  write_bytes(to, p, n);
-  free(p);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
-static void rm_tree(const char *dir) { nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
-
-/* A data directory with the project's language files for id and nl (no entity files). */
-static char *make_data_dir(void) {
-  char *dir = strdup("/tmp/kabar-test-entities-XXXXXX");
-  assert_non_null(dir);
-  assert_non_null(mkdtemp(dir));
-  static const char *const langs[] = {"id", "nl"};
-  static const char *const files[] = {"language.conf", "stopwords.txt", "abbreviations.txt",
-                                      "boilerplate.rules"};
-  char from[512], to[512];
-  for (size_t l = 0; l < 2; l++) {
-    snprintf(to, sizeof to, "%s/%s", dir, langs[l]);
-    assert_int_equal(mkdir(to, 0700), 0);
-    for (size_t f = 0; f < 4; f++) {
-      snprintf(from, sizeof from, "%s/%s/%s", KABAR_TEST_CORPORA, langs[l], files[f]);
-      snprintf(to, sizeof to, "%s/%s/%s", dir, langs[l], files[f]);
-      copy_file(from, to);
-    }
-  }
-  snprintf(to, sizeof to, "%s/common", dir);
-  assert_int_equal(mkdir(to, 0700), 0);
-  snprintf(from, sizeof from, "%s/common/boilerplate.rules", KABAR_TEST_CORPORA);
-  snprintf(to, sizeof to, "%s/common/boilerplate.rules", dir);
-  copy_file(from, to);
-  return dir;
 }
 
 static kabar_ctx *ctx_at(const char *dir, kabar_error *err) {
@@ -514,7 +442,7 @@ static void test_model_round_trip(void **state) {
   tmp_path(path2, sizeof path2, "round2.model");
   assert_int_equal(kabar_ner_model_save(back, path2, &err), KABAR_OK);
   size_t n1, n2;
-  char *p1 = read_bytes(path, &n1), *p2 = read_bytes(path2, &n2);
+  char *p1 = test_read_bytes(path, &n1), *p2 = test_read_bytes(path2, &n2);
   assert_int_equal(n1, n2);
   assert_memory_equal(p1, p2, n1);
   free(p1);
@@ -550,7 +478,7 @@ static void reseal(char *p, size_t n) {
 
 static void expect_load_fails(const char *path, const char *img, size_t n, kabar_status want,
                               const char *what) {
-  write_bytes(path, img, n);
+  test_write_bytes(path, img, n);
   kabar_error err;
   memset(&err, 0, sizeof err);
   kabar_ner_model *m = kabar_ner_model_load(path, &err);
@@ -572,7 +500,7 @@ static void test_model_damaged(void **state) {
   tmp_path(bad, sizeof bad, "bad.model");
   assert_int_equal(kabar_ner_model_save(m, good, &err), KABAR_OK);
   size_t n;
-  char *img = read_bytes(good, &n);
+  char *img = test_read_bytes(good, &n);
   char *copy = malloc(n);
   assert_non_null(copy);
   assert_true(n > 100);
@@ -640,7 +568,7 @@ static void test_model_damaged(void **state) {
     /* the untouched image, resealed, still loads: the edits above were the only faults */
     memcpy(copy, img, n);
     reseal(copy, n);
-    write_bytes(bad, copy, n);
+    test_write_bytes(bad, copy, n);
     kabar_ner_model *ok = kabar_ner_model_load(bad, &err);
     assert_non_null(ok);
     kabar_ner_model_free(ok);
@@ -682,11 +610,11 @@ static void expect_ctx_fails(const char *dir, const char *rel, size_t line, kaba
 
 static void test_data_file_errors(void **state) {
   (void)state;
-  char *dir = make_data_dir();
+  char *dir = test_make_data_dir();
   char path[512];
   /* good files load */
-  write_file(dir, "id/entities.gaz", "# comment\nPER\tBudi Santoso\nORG\tBank Nusantara\tBank Nusantara\n\nLOC\tKota Lama\r\n");
-  write_file(dir, "id/entities.rules", "# trigger words\ntitle\tPresiden Direktur\nevent-prefix\tkonferensi\tConference\n");
+  test_write_file(dir, "id/entities.gaz", "# comment\nPER\tBudi Santoso\nORG\tBank Nusantara\tBank Nusantara\n\nLOC\tKota Lama\r\n");
+  test_write_file(dir, "id/entities.rules", "# trigger words\ntitle\tPresiden Direktur\nevent-prefix\tkonferensi\tConference\n");
   kabar_error err;
   kabar_ctx *ctx = ctx_at(dir, &err);
   if (!ctx)
@@ -709,25 +637,25 @@ static void test_data_file_errors(void **state) {
   };
   for (size_t k = 0; k < COUNT(cases); k++) {
     /* start from good files each time */
-    write_file(dir, "id/entities.gaz", "PER\tBudi Santoso\n");
-    write_file(dir, "id/entities.rules", "title\tMenteri\n");
+    test_write_file(dir, "id/entities.gaz", "PER\tBudi Santoso\n");
+    test_write_file(dir, "id/entities.rules", "title\tMenteri\n");
     snprintf(path, sizeof path, "%s/nl/entities.rules", dir);
     remove(path);
     snprintf(path, sizeof path, "%s/nl/dbpedia.gaz", dir);
     remove(path);
     snprintf(path, sizeof path, "%s/common/entities.gaz", dir);
     remove(path);
-    write_file(dir, cases[k].rel, cases[k].text);
+    test_write_file(dir, cases[k].rel, cases[k].text);
     expect_ctx_fails(dir, cases[k].rel, cases[k].line, cases[k].code);
   }
   snprintf(path, sizeof path, "%s/common/entities.gaz", dir);
   remove(path);
   /* invalid UTF-8 in a gazetteer: the byte offset */
-  write_file(dir, "id/entities.gaz", "PER\tBudi\nLOC\tKota \xff Lama\n");
+  test_write_file(dir, "id/entities.gaz", "PER\tBudi\nLOC\tKota \xff Lama\n");
   expect_ctx_fails(dir, "id/entities.gaz", 18, KABAR_EUTF8);
-  write_file(dir, "id/entities.gaz", "PER\tBudi Santoso\n");
+  test_write_file(dir, "id/entities.gaz", "PER\tBudi Santoso\n");
   /* a damaged shipped model */
-  write_file(dir, "id/ner.model", "NOTAMODEL, only a few bytes of text");
+  test_write_file(dir, "id/ner.model", "NOTAMODEL, only a few bytes of text");
   expect_ctx_fails(dir, "id/ner.model", 0, KABAR_EINVAL);
   snprintf(path, sizeof path, "%s/id/ner.model", dir);
   remove(path);
@@ -737,7 +665,7 @@ static void test_data_file_errors(void **state) {
   assert_null(kabar_ctx_ner_model(ctx, "xx"));
   assert_null(kabar_ctx_ner_model(NULL, "id"));
   kabar_ctx_free(ctx);
-  rm_tree(dir);
+  test_rm_tree(dir);
   free(dir);
 }
 
@@ -785,11 +713,11 @@ static doc_fixture fx;
 
 static int doc_setup(void **state) {
   (void)state;
-  fx.dir = make_data_dir();
-  write_file(fx.dir, "id/entities.gaz", gaz_id);
-  write_file(fx.dir, "id/entities.rules", rules_id);
-  write_file(fx.dir, "nl/entities.gaz", gaz_nl);
-  write_file(fx.dir, "nl/entities.rules", rules_nl);
+  fx.dir = test_make_data_dir();
+  test_write_file(fx.dir, "id/entities.gaz", gaz_id);
+  test_write_file(fx.dir, "id/entities.rules", rules_id);
+  test_write_file(fx.dir, "nl/entities.gaz", gaz_nl);
+  test_write_file(fx.dir, "nl/entities.rules", rules_nl);
   kabar_error err;
   kabar_ctx *plain = ctx_at(fx.dir, &err);
   if (!plain)
@@ -823,7 +751,7 @@ static int doc_setup(void **state) {
 static int doc_teardown(void **state) {
   (void)state;
   kabar_ctx_free(fx.ctx);
-  rm_tree(fx.dir);
+  test_rm_tree(fx.dir);
   free(fx.dir);
   return 0;
 }
