@@ -215,6 +215,29 @@ static json_t *keywords_json(const kabar_summary *sum, const char *input) {
   return arr;
 }
 
+static json_t *entities_json(const kabar_doc *doc, const char *input) {
+  json_t *a = json_array();
+  for (size_t i = 0; i < kabar_doc_entity_count(doc); i++) {
+    kabar_entity_type type;
+    const char *name;
+    size_t nm;
+    kabar_doc_entity(doc, i, &type, &name, &nm);
+    json_t *e = json_object(), *ms = json_array();
+    json_object_set_new(e, "type", json_string(kabar_entity_type_name(type)));
+    json_object_set_new(e, "name", json_string(name));
+    for (size_t j = 0; j < nm; j++) {
+      kabar_span sp;
+      kabar_doc_entity_mention(doc, i, j, &sp);
+      json_t *m = span_object(sp);
+      json_object_set_new(m, "text", flat_string(input, sp));
+      json_array_append_new(ms, m);
+    }
+    json_object_set_new(e, "mentions", ms);
+    json_array_append_new(a, e);
+  }
+  return a;
+}
+
 static json_t *doc_json(const kabar_doc *doc, const char *file, const kabar_summary *sum,
                         const char *input) {
   size_t tlen;
@@ -228,6 +251,7 @@ static json_t *doc_json(const kabar_doc *doc, const char *file, const kabar_summ
   json_object_set_new(o, "cuts", cuts_json(doc));
   json_object_set_new(o, "sentences", sentences_json(doc));
   json_object_set_new(o, "text", json_stringn(text, tlen));
+  json_object_set_new(o, "entities", entities_json(doc, input));
   json_object_set_new(o, "summary", summary_json(sum, input));
   json_object_set_new(o, "keywords", keywords_json(sum, input));
   json_object_set_new(o, "fingerprint", fingerprint_json(doc));

@@ -1,7 +1,7 @@
 /* kabar-train-ner: trains a named-entity tagger model from CoNLL-style files.
  *
  *   kabar-train-ner -o MODEL [--lang id|nl] [--dev FILE] [--epochs N] [--seed N]
- *                   [--kabar-types] [--data-dir DIR] TRAIN...
+ *                   [--prune W] [--kabar-types] [--data-dir DIR] TRAIN...
  *
  * Prints the dev set's entity F1 after every epoch (conlleval's definition) and keeps the
  * model of the best epoch; without --dev it keeps the last. Malformed lines are reported with
@@ -19,18 +19,20 @@
 typedef struct options {
   const char *out, *lang, *dev, *data_dir;
   int epochs, kabar_types;
+  double prune;
   unsigned long seed;
 } options;
 
 static void usage(FILE *f) {
   fprintf(f,
           "usage: kabar-train-ner -o MODEL [--lang id|nl] [--dev FILE] [--epochs N] [--seed N]\n"
-          "                       [--kabar-types] [--data-dir DIR] TRAIN...\n"
+          "                       [--prune W] [--kabar-types] [--data-dir DIR] TRAIN...\n"
           "  -o MODEL        where to write the model (best dev epoch, else the last)\n"
           "  --lang L        language of the data (default id)\n"
           "  --dev FILE      CoNLL file scored after every epoch\n"
           "  --epochs N      passes over the data (default 12)\n"
           "  --seed N        shuffling seed (default 1)\n"
+          "  --prune W       drop features whose weights are all below W in absolute value\n"
           "  --kabar-types   map dataset types (PERSON, PLC, IND, EVT ...) to PER/ORG/LOC/EVENT\n"
           "  --data-dir DIR  language data (gazetteers, stemmer) instead of the default\n");
 }
@@ -127,9 +129,21 @@ static long add_file(kabar_ner_trainer *tr, const char *path, arrays *a, size_t 
   return tokens;
 }
 
+/* Gold tags in the library's types ("B-PERSON" -> "B-PER"; MISC -> "O"), as the model was
+ * trained with --kabar-types. */
+static void map_gold(const char **tags, size_t n) {
+  static const char *const names[][2] = {{"", ""},       {"B-PER", "I-PER"}, {"B-ORG", "I-ORG"},
+                                         {"B-LOC", "I-LOC"}, {"B-EVENT", "I-EVENT"}};
+  for (size_t i = 0; i < n; i++) {
+    const char *t = tags[i];
+    int type = strlen(t) > 2 && t[1] == '-' ? kabar_entity_type_parse(t + 2) : 0;
+    tags[i] = type ? names[type][t[0] == 'I'] : "O";
+  }
+}
+
 /* Tags the dev file with m and scores it. */
 static int score_dev(const kabar_ctx *ctx, const kabar_ner_model *m, const char *path,
-                     conll_score *sc) {
+                     int kabar_types, conll_score *sc) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     fprintf(stderr, "kabar-train-ner: %s: %s\n", path, strerror(errno));
@@ -168,6 +182,8 @@ static int score_dev(const kabar_ctx *ctx, const kabar_ner_model *m, const char 
               s.v[0].lineno, kabar_strerror(err.code));
       continue;
     }
+    if (kabar_types)
+      map_gold(a.tag, s.n);
     if (conll_score_add(sc, a.tag, pred, s.n) != 0)
       rc = -1;
   }
@@ -204,6 +220,8 @@ static int parse_args(int argc, char **argv, options *o, int *first) {
       o->epochs = atoi(argv[++i]);
     else if (strcmp(a, "--seed") == 0 && has_value)
       o->seed = strtoul(argv[++i], NULL, 10);
+    else if (strcmp(a, "--prune") == 0 && has_value)
+      o->prune = atof(argv[++i]);
     else if (strcmp(a, "--kabar-types") == 0)
       o->kabar_types = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -280,10 +298,16 @@ int main(int argc, char **argv) {
         break;
       }
     }
+    if (m && o.prune > 0 && kabar_ner_model_prune(m, o.prune) != KABAR_OK) {
+      fprintf(stderr, "kabar-train-ner: out of memory\n");
+      kabar_ner_model_free(m);
+      status = 1;
+      break;
+    }
     double f1 = 0;
     if (o.dev) {
       conll_score sc;
-      if (score_dev(ctx, m, o.dev, &sc) != 0) {
+      if (score_dev(ctx, m, o.dev, o.kabar_types, &sc) != 0) {
         kabar_ner_model_free(m);
         status = 1;
         break;

@@ -315,6 +315,11 @@ typedef enum kabar_entity_type {
 
 /** "PER", "ORG", "LOC", "EVENT"; "" for an unknown value. Static. */
 KABAR_API const char *kabar_entity_type_name(kabar_entity_type type);
+/**
+ * The entity type a dataset's type name stands for: PER/PERSON/PPL, ORG/ORGANISATION/
+ * ORGANIZATION/IND, LOC/PLACE/PLC/GPE, EVENT/EVT; 0 for any other (MISC, FNB).
+ */
+KABAR_API int kabar_entity_type_parse(const char *name);
 
 /** Distinct entities of the document, in order of their first mention. */
 KABAR_API size_t kabar_doc_entity_count(const kabar_doc *doc);
@@ -352,6 +357,11 @@ KABAR_API void kabar_ner_model_free(kabar_ner_model *model);
 KABAR_API const char *kabar_ner_model_lang(const kabar_ner_model *model);
 /** Number of features with weights. */
 KABAR_API size_t kabar_ner_model_feature_count(const kabar_ner_model *model);
+/**
+ * Drops the features whose weights are all smaller than @p min_weight in absolute value (a
+ * smaller file and a faster tagger for a little accuracy). Not for a shared model in use.
+ */
+KABAR_API kabar_status kabar_ner_model_prune(kabar_ner_model *model, double min_weight);
 
 /**
  * Tags already-tokenised sentences with a model. One tagger per thread (it holds a stemmer and

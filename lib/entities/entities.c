@@ -76,8 +76,14 @@ typedef struct ent_run {
   KABAR_VEC(uint8_t) tags;
   KABAR_VEC(candidate) cands;
   KABAR_VEC(struct raw_mention) raw;
+  KABAR_VEC(struct cap_token) caps; /* capitalised words outside any mention */
   kabar_buf key, names; /* names: canonical strings built here ("RSA Conference") */
 } ent_run;
+
+typedef struct cap_token {
+  uint32_t start, end;
+  uint64_t lower; /* hash of the folded word, as kabar_ner_tokinfo.lower */
+} cap_token;
 
 typedef struct raw_mention {
   uint32_t start, end; /* working-text offsets */
@@ -139,11 +145,19 @@ static uint32_t tok_end(const ent_run *run, size_t i) {
 
 static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, int pri,
                                   const char *canon, size_t canon_len, size_t canon_off) {
-  /* trailing punctuation never ends a mention */
+  /* trailing punctuation never ends a mention; outside the gazetteer ("De Telegraaf") a
+   * leading article or preposition does not start one */
   while (b > a && run->ner.info.v[b - 1].punct)
     b--;
+  while (pri != PRI_GAZ && b > a + 1 && run->ner.info.v[a].stop)
+    a++;
   if (b <= a || type < 1 || type > KABAR_NER_NTYPES)
     return KABAR_OK;
+  int content = 0;
+  for (size_t i = a; i < b && !content; i++)
+    content = !run->ner.info.v[i].punct && !run->ner.info.v[i].stop;
+  if (!content)
+    return KABAR_OK; /* "De", "Het" at the start of a sentence */
   candidate c = {(uint32_t)a, (uint32_t)b, (uint8_t)type, (uint8_t)pri, canon,
                  (uint32_t)canon_len, (uint32_t)canon_off};
   return KABAR_VEC_PUSH(run->cands, c) == 0 ? KABAR_OK : KABAR_ENOMEM;
@@ -151,12 +165,35 @@ static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, in
 
 /* Capitalised words from i on (joined by '-', '.', '&' or "'"), as in "Juniper Networks",
  * "Coca-Cola"; returns the end. */
+/* Whether token j and the '.' right after it form an abbreviation of the language ("No.",
+ * "Jl."): such a word ends a name. */
+static int abbreviation_at(const ent_run *run, size_t j, size_t n) {
+  if (j + 1 >= n || run->len.v[j + 1] != 1 || run->tok.v[j + 1][0] != '.' ||
+      run->start.v[j + 1] != tok_end(run, j) || run->len.v[j] > 14)
+    return 0;
+  char buf[16];
+  for (size_t k = 0; k < run->len.v[j]; k++) {
+    char c = run->tok.v[j][k];
+    buf[k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  buf[run->len.v[j]] = '.';
+  const kabar_lang *l = &run->doc->ctx->langs[run->ner_lang];
+  return kabar__strtab_find(&l->abbrevs, buf, run->len.v[j] + 1) != KABAR_STRTAB_NONE;
+}
+
 static size_t capital_run(const ent_run *run, size_t i, size_t n) {
   const kabar_ner_tokinfo *in = run->ner.info.v;
   size_t j = i;
   while (j < n) {
-    if (in[j].cap && in[j].alpha) {
+    if (in[j].cap && in[j].alpha && !abbreviation_at(run, j, n)) {
       j++;
+    } else if (j > i && (in[j].trig & KABAR_TRIG_PARTICLE) && !in[j].cap) {
+      size_t k = j; /* "Marieke de Groot", "Ahmad bin Salim": particles inside a name */
+      while (k < n && (in[k].trig & KABAR_TRIG_PARTICLE) && !in[k].cap)
+        k++;
+      if (k == j || k >= n || in[k].cap != 1 || !in[k].alpha)
+        break; /* "van de TU Eindhoven" is an affiliation, not a surname */
+      j = k;
     } else if (j > i && j + 1 < n && in[j].punct && run->len.v[j] == 1 &&
                strchr("-.&'", run->tok.v[j][0]) && in[j + 1].cap &&
                run->start.v[j] == tok_end(run, j - 1) && run->start.v[j + 1] == tok_end(run, j)) {
@@ -219,10 +256,11 @@ static kabar_status gazetteer_candidates(ent_run *run, size_t n, int lower_sente
       continue;
     size_t end = i;
     const kabar_gaz_entry *e = curated_at(run, i, n, &end);
-    if (!e)
-      continue;
-    uint32_t cl;
-    const char *canon = gaz_canonical(g, e, &cl);
+    if (!e || (e->acronym && run->ner.info.v[i].cap != 2))
+      continue; /* "OM" the prosecution service, not "om" */
+    /* only an explicit canonical name: otherwise the text's own spelling names it */
+    uint32_t cl = 0;
+    const char *canon = e->canonical != KABAR_STRTAB_NONE ? gaz_canonical(g, e, &cl) : NULL;
     kabar_status rc = add_candidate(run, i, end, first_type(e->types), PRI_GAZ, canon, cl, 0);
     if (rc != KABAR_OK)
       return rc;
@@ -266,11 +304,32 @@ static int is_year(const ent_run *run, size_t i) {
   return (s[0] == '1' && s[1] >= '8') || (s[0] == '2' && s[1] == '0');
 }
 
-/* Builds "<name tokens> <head>" (e.g. "RSA Conference") in run->names; returns its offset. */
-static kabar_status event_name(ent_run *run, size_t a, size_t b, const kabar_trigger *tr,
-                               size_t *off, size_t *len) {
+/* The curated event whose name is exactly tokens [a, b), or NULL. */
+static const kabar_gaz_entry *curated_event(ent_run *run, size_t a, size_t b) {
+  size_t end = 0;
+  const kabar_gaz_entry *e = curated_at(run, a, b, &end);
+  return e && end == b && (e->types >> (KABAR_ENTITY_EVENT - 1) & 1u) ? e : NULL;
+}
+
+/* The event's canonical name into run->names: the gazetteer's when it knows the whole span
+ * ("Konvensi Jenewa" -> "Geneva Conventions"), else "<name tokens> <head>" ("RSA
+ * Conference"). Returns its offset and length. */
+static kabar_status event_name(ent_run *run, size_t span_a, size_t span_b, size_t a, size_t b,
+                               const kabar_trigger *tr, size_t *off, size_t *len) {
   const kabar_triggers *t = &run->ner.nl->trig;
   size_t at = run->names.len;
+  const kabar_gaz_entry *known = curated_event(run, span_a, span_b);
+  if (!known && span_b > span_a + 1 && is_year(run, span_b - 1))
+    known = curated_event(run, span_a, span_b - 1);
+  if (known) {
+    uint32_t cl;
+    const char *c = gaz_canonical(&run->ner.nl->gaz, known, &cl);
+    if (kabar__buf_put(&run->names, c, cl) != 0 || kabar__buf_putc(&run->names, '\0') != 0)
+      return KABAR_ENOMEM;
+    *off = at;
+    *len = cl;
+    return KABAR_OK;
+  }
   for (size_t i = a; i < b; i++) {
     if (i > a && run->start.v[i] > tok_end(run, i - 1) && kabar__buf_putc(&run->names, ' ') != 0)
       return KABAR_ENOMEM;
@@ -312,15 +371,30 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
         j++;
       }
       after = j;
+      if (after < n && run->len.v[after] == 1 && run->tok.v[after][0] == '.' &&
+          run->start.v[after] == tok_end(run, after - 1))
+        after++; /* "Jl. Sudirman", "Dr. Ratna" */
     }
     if (tr->actions & KABAR_TRIG_TITLE) {
       size_t j = after, end;
       if (j < n && run->len.v[j] == 1 && run->tok.v[j][0] == '-' && j + 1 < n)
         j++;
-      const kabar_gaz_entry *e;
-      while (j < n && (e = curated_at(run, j, n, &end)) != NULL && !(e->types & 1u))
-        j = end; /* "Presiden Microsoft Brad Smith": skip the organisation */
+      /* "Presiden Microsoft Brad Smith", "Ketua RT Sumarno": skip the organisation */
+      while (j < n) {
+        const kabar_gaz_entry *e = curated_at(run, j, n, &end);
+        if (e && !(e->types & 1u))
+          j = end;
+        else if (run->ner.info.v[j].cap == 2)
+          j++;
+        else
+          break;
+      }
       size_t k = capital_run(run, j, n);
+      for (size_t q = j; q < k; q++)
+        if (run->ner.info.v[q].cap == 2) {
+          k = q; /* acronyms are not part of a person's name */
+          break;
+        }
       if (k > j && k - j <= 4)
         rc = add_candidate(run, j, k, KABAR_ENTITY_PER, PRI_RULE, NULL, 0, 0);
     }
@@ -339,10 +413,12 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       if (k > after)
         rc = add_candidate(run, i, k, KABAR_ENTITY_LOC, PRI_RULE, NULL, 0, 0);
     }
-    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_ORG_SUFFIX) && i > 0) {
+    if (rc == KABAR_OK && (tr->actions & KABAR_TRIG_ORG_SUFFIX) && i > 0 && in[i].cap) {
       size_t a = i;
       while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
         a--;
+      while (a < i && in[a].stop)
+        a++; /* "Het Rijksmuseum": the article is not part of the name */
       if (a < i)
         rc = add_candidate(run, a, after, KABAR_ENTITY_ORG, PRI_RULE, NULL, 0, 0);
     }
@@ -364,7 +440,7 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       if (k > j) {
         size_t off = 0, len = 0;
         if (name_b > name_a)
-          rc = event_name(run, name_a, name_b, tr, &off, &len);
+          rc = event_name(run, i, k, name_a, name_b, tr, &off, &len);
         if (rc == KABAR_OK)
           rc = add_candidate(run, i, k, KABAR_ENTITY_EVENT, PRI_EVENT, NULL, len,
                              name_b > name_a ? off + 1 : 0);
@@ -377,15 +453,28 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       size_t name_b = a;
       while (a > 0 && in[a - 1].cap && in[a - 1].alpha)
         a--;
+      while (a < name_b && in[a].stop)
+        a++; /* "Het akkoord" names nothing */
       if (a < name_b) {
         size_t off = 0, len = 0;
-        rc = event_name(run, a, name_b, tr, &off, &len);
+        rc = event_name(run, a, after, a, name_b, tr, &off, &len);
         if (rc == KABAR_OK)
           rc = add_candidate(run, a, after, KABAR_ENTITY_EVENT, PRI_EVENT, NULL, len, off + 1);
       }
     }
   }
   return rc;
+}
+
+/* Headlines capitalise every word, so capitalisation says nothing about names there. */
+static int titlecase_sentence(const kabar_ner_tokinfo *in, size_t n) {
+  size_t alpha = 0, cap = 0;
+  for (size_t i = 0; i < n; i++)
+    if (in[i].alpha) {
+      alpha++;
+      cap += in[i].cap != 0;
+    }
+  return alpha >= 4 && cap * 10 >= alpha * 7;
 }
 
 static int lowercase_sentence(const kabar_ner_tokinfo *in, size_t n) {
@@ -411,7 +500,25 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     size_t j = i + 1;
     while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[t])
       j++;
-    rc = add_candidate(run, i, j, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
+    size_t b = j;
+    while (b > i + 1 && abbreviation_at(run, b - 1, n))
+      b--; /* "Sudirman No." */
+    /* "Sanne de Wit" tagged as two people: one name across the particles */
+    size_t k = j;
+    while (k < n && (run->ner.info.v[k].trig & KABAR_TRIG_PARTICLE) && !run->ner.info.v[k].cap)
+      k++;
+    if (m->tag_type[t] == KABAR_ENTITY_PER && k > j && k < n && run->ner.info.v[k].cap == 1 &&
+        m->tag_type[run->tags.v[k]] == KABAR_ENTITY_PER && !m->tag_inside[run->tags.v[k]]) {
+      j = k + 1;
+      while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[run->tags.v[k]])
+        j++;
+      b = j;
+    }
+    int capital = 0;
+    for (size_t q = i; q < b; q++)
+      capital |= run->ner.info.v[q].cap != 0;
+    if (capital || lowercase_sentence(run->ner.info.v, n))
+      rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
     i = j;
   }
   return rc;
@@ -423,17 +530,36 @@ static int contains(const candidate *a, const candidate *b) {
 }
 
 /* A model span that holds a curated name but is more than it ("Bank Indonesia" around
- * "Indonesia") outranks the gazetteer, unless it is a person span running into an
- * organisation or place ("Microsoft Brad Smith"). */
+ * "Indonesia") outranks the gazetteer, unless a curated name of another type sits at its
+ * edge ("Microsoft Brad Smith": an organisation before a person), which splits it.
+ * Organisations named after places keep the place inside. */
 static void rank_model_spans(ent_run *run) {
   candidate *c = run->cands.v;
   for (size_t i = 0; i < run->cands.n; i++) {
     if (c[i].pri != PRI_MODEL)
       continue;
+    int strong = 0, split = 0;
+    for (size_t j = 0; j < run->cands.n; j++) {
+      if (c[j].pri != PRI_GAZ || !contains(&c[i], &c[j]))
+        continue;
+      int edge = c[j].a == c[i].a || c[j].b == c[i].b;
+      if (c[j].type != c[i].type && edge &&
+          !(c[i].type == KABAR_ENTITY_ORG && c[j].type == KABAR_ENTITY_LOC) &&
+          c[i].type != KABAR_ENTITY_EVENT)
+        split = 1;
+      else
+        strong = 1;
+    }
+    if (strong && !split)
+      c[i].pri = PRI_MODEL_STRONG;
+  }
+  /* a rule span around a model span adds the trigger's evidence: "Jl. Sudirman" is a place */
+  for (size_t i = 0; i < run->cands.n; i++) {
+    if (c[i].pri != PRI_RULE)
+      continue;
     for (size_t j = 0; j < run->cands.n; j++)
-      if (c[j].pri == PRI_GAZ && contains(&c[i], &c[j]) &&
-          !(c[i].type == KABAR_ENTITY_PER && c[j].type != KABAR_ENTITY_PER))
-        c[i].pri = PRI_MODEL_STRONG;
+      if (c[j].pri == PRI_MODEL && contains(&c[i], &c[j]))
+        c[i].pri = PRI_GAZ;
   }
 }
 
@@ -501,6 +627,22 @@ static kabar_status choose_mentions(ent_run *run, size_t n) {
   return KABAR_OK;
 }
 
+/* Capitalised words no mention covers, for the document-wide second look. */
+static kabar_status remember_capitals(ent_run *run, size_t n) {
+  const kabar_ner_tokinfo *in = run->ner.info.v;
+  for (size_t i = 0; i < n; i++) {
+    if (!in[i].cap || !in[i].alpha || in[i].stop)
+      continue;
+    int covered = 0;
+    for (size_t k = 0; k < run->cands.n && !covered; k++)
+      covered = run->cands.v[k].a <= i && i < run->cands.v[k].b;
+    cap_token c = {run->start.v[i], tok_end(run, i), in[i].lower};
+    if (!covered && KABAR_VEC_PUSH(run->caps, c) != 0)
+      return KABAR_ENOMEM;
+  }
+  return KABAR_OK;
+}
+
 static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, size_t *tok_at) {
   kabar_doc *doc = run->doc;
   uint8_t lang = doc->blocks.v[s->block].lang;
@@ -530,8 +672,11 @@ static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, siz
   run->cands.n = 0;
   int lower = lowercase_sentence(run->ner.info.v, n);
   if ((rc = model_candidates(run, n)) == KABAR_OK &&
-      (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK && (rc = rule_candidates(run, n)) == KABAR_OK)
+      (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK &&
+      (titlecase_sentence(run->ner.info.v, n) || (rc = rule_candidates(run, n)) == KABAR_OK))
     rc = choose_mentions(run, n);
+  if (rc == KABAR_OK && !lower)
+    rc = remember_capitals(run, n);
   return rc;
 }
 
@@ -622,10 +767,14 @@ static kabar_status group_mentions(ent_run *run) {
     g[i].words = count_words(k);
     g[i].canon = raw_canon(run, &m[i]);
     if (!g[i].canon) {
+      /* an explicit canonical name for the exact key, else the entry a misspelling is near */
       const kabar_gaz_entry *e = kabar__gaz_find(gz, k, strlen(k));
-      if (!e || !e->full || !(e->sources & KABAR_GAZ_CURATED))
+      int exact = e && e->full && (e->sources & KABAR_GAZ_CURATED);
+      /* one-word person names differ by a letter too often (Sumarno, Sukarno) */
+      if (!exact && !(m[i].type == KABAR_ENTITY_PER && g[i].words == 1))
         e = kabar__gaz_fuzzy(gz, k, strlen(k));
-      if (e && e->full && (e->types >> (m[i].type - 1) & 1u)) {
+      if (e && e->full && (e->types >> (m[i].type - 1) & 1u) &&
+          (!exact || e->canonical != KABAR_STRTAB_NONE)) {
         uint32_t cl;
         g[i].canon = gaz_canonical(gz, e, &cl);
       }
@@ -642,22 +791,41 @@ static kabar_status group_mentions(ent_run *run) {
         break;
       }
     }
-  /* 2. a one-word mention that is the surname of exactly one longer person name */
-  for (size_t i = 0; i < nm; i++) {
-    if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
-      continue;
-    uint32_t target = UINT32_MAX;
-    int many = 0;
-    for (size_t j = 0; j < nm; j++) {
-      if (find_root(g, (uint32_t)j) != j || j == i || g[j].type != KABAR_ENTITY_PER ||
-          g[j].words < 2 || strcmp(last_word(g[j].key), g[i].key) != 0)
+  /* 1b. the same name tagged with different types is one entity */
+  for (size_t i = 0; i < nm; i++)
+    for (size_t j = 0; j < i; j++) {
+      if (find_root(g, (uint32_t)i) != i || find_root(g, (uint32_t)j) != j ||
+          g[j].type == g[i].type)
         continue;
-      many |= target != UINT32_MAX && target != j;
-      target = (uint32_t)j;
+      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
+      if (strcmp(a, b) == 0 || strcmp(g[i].key, g[j].key) == 0)
+        g[i].parent = (uint32_t)j;
     }
-    if (target != UINT32_MAX && !many)
-      g[i].parent = target;
-  }
+  /* 2. a one-word mention that is the surname of exactly one longer person name, or failing
+   * that a person's given name ("Hendra" after "Hendra Kusumawardana") */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < nm; i++) {
+      if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon ||
+          (pass == 1 && g[i].type != KABAR_ENTITY_PER))
+        continue;
+      uint32_t target = UINT32_MAX;
+      int many = 0;
+      for (size_t j = 0; j < nm; j++) {
+        if (find_root(g, (uint32_t)j) != j || j == i || g[j].type != KABAR_ENTITY_PER ||
+            g[j].words < 2)
+          continue;
+        const char *k = g[j].key, *sp = strchr(k, ' ');
+        int hit = pass == 0 ? strcmp(last_word(k), g[i].key) == 0
+                            : (size_t)(sp - k) == strlen(g[i].key) &&
+                                  memcmp(k, g[i].key, (size_t)(sp - k)) == 0;
+        if (!hit)
+          continue;
+        many |= target != UINT32_MAX && target != j;
+        target = (uint32_t)j;
+      }
+      if (target != UINT32_MAX && !many)
+        g[i].parent = target;
+    }
   /* 3. acronyms: "Bank Indonesia (BI)" and later "BI"; or initials of a longer name */
   for (size_t i = 0; i < nm; i++) {
     if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
@@ -676,7 +844,25 @@ static kabar_status group_mentions(ent_run *run) {
       }
     }
   }
-  /* 4. the display name: the gazetteer's, else the mention with the most words */
+  /* 4. the type most mentions have (the earliest mention's on a tie) */
+  {
+    uint32_t (*votes)[KABAR_NER_NTYPES + 1] = kabar__calloc(nm, sizeof *votes);
+    if (!votes) {
+      kabar__free(g);
+      return KABAR_ENOMEM;
+    }
+    for (size_t i = 0; i < nm; i++)
+      votes[find_root(g, (uint32_t)i)][m[i].type]++;
+    for (size_t i = 0; i < nm; i++) {
+      if (find_root(g, (uint32_t)i) != i)
+        continue;
+      for (int t = 1; t <= KABAR_NER_NTYPES; t++)
+        if (votes[i][t] > votes[i][g[i].type])
+          g[i].type = (uint8_t)t;
+    }
+    kabar__free(votes);
+  }
+  /* 5. the display name: the gazetteer's, else the mention with the most words */
   for (size_t i = 0; i < nm; i++) {
     uint32_t r = find_root(g, (uint32_t)i);
     if (!g[r].canon && g[i].canon)
@@ -752,6 +938,63 @@ static kabar_status group_mentions(ent_run *run) {
   return rc;
 }
 
+typedef struct name_word {
+  uint64_t lower;
+  uint8_t type; /* 0 = two types claim the word */
+} name_word;
+
+static int by_lower(const void *pa, const void *pb) {
+  const name_word *a = pa, *b = pb;
+  return a->lower < b->lower ? -1 : a->lower > b->lower;
+}
+
+/* A word the tagger left alone elsewhere in the article is still a mention when it is a
+ * one-word name found in the article or the surname of a person found there ("Smith" at the
+ * start of a sentence after "Brad Smith"). */
+static kabar_status second_look(ent_run *run) {
+  size_t nm = run->raw.n;
+  if (nm == 0 || run->caps.n == 0)
+    return KABAR_OK;
+  name_word *w = kabar__malloc(nm * sizeof *w);
+  if (!w)
+    return KABAR_ENOMEM;
+  size_t nw = 0;
+  for (size_t i = 0; i < nm; i++) {
+    const char *k = raw_key(run, &run->raw.v[i]);
+    uint32_t words = count_words(k);
+    if (words == 1 || (words > 1 && run->raw.v[i].type == KABAR_ENTITY_PER)) {
+      const char *lw = last_word(k);
+      name_word x = {kabar__hash(lw, strlen(lw), 4), run->raw.v[i].type};
+      w[nw++] = x;
+    }
+  }
+  qsort(w, nw, sizeof *w, by_lower);
+  size_t u = 0;
+  for (size_t i = 0; i < nw; i++) {
+    if (u > 0 && w[u - 1].lower == w[i].lower) {
+      if (w[u - 1].type != w[i].type)
+        w[u - 1].type = 0;
+      continue;
+    }
+    w[u++] = w[i];
+  }
+  kabar_status rc = KABAR_OK;
+  for (size_t i = 0; i < run->caps.n && rc == KABAR_OK; i++) {
+    name_word key = {run->caps.v[i].lower, 0};
+    const name_word *hit = bsearch(&key, w, u, sizeof *w, by_lower);
+    if (!hit || !hit->type)
+      continue;
+    raw_mention m = {run->caps.v[i].start, run->caps.v[i].end, hit->type, 0, 0, 0};
+    m.key = (uint32_t)run->names.len;
+    if (kabar__ner_key_append(run->doc->ctx, &run->names, run->doc->text + m.start,
+                              m.end - m.start) < 0 ||
+        kabar__buf_putc(&run->names, '\0') != 0 || KABAR_VEC_PUSH(run->raw, m) != 0)
+      rc = KABAR_ENOMEM;
+  }
+  kabar__free(w);
+  return rc;
+}
+
 static int by_start(const void *pa, const void *pb) {
   const raw_mention *a = pa, *b = pb;
   return a->start < b->start ? -1 : a->start > b->start;
@@ -770,6 +1013,8 @@ kabar_status kabar__entities(kabar_doc *doc) {
       continue;
     rc = sentence_entities(&run, s, &tok_at);
   }
+  if (rc == KABAR_OK)
+    rc = second_look(&run);
   if (rc == KABAR_OK) {
     qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
     rc = group_mentions(&run);
@@ -782,6 +1027,7 @@ kabar_status kabar__entities(kabar_doc *doc) {
   KABAR_VEC_FREE(run.tags);
   KABAR_VEC_FREE(run.cands);
   KABAR_VEC_FREE(run.raw);
+  KABAR_VEC_FREE(run.caps);
   kabar__buf_free(&run.key);
   kabar__buf_free(&run.names);
   return rc;
@@ -792,6 +1038,10 @@ kabar_status kabar__entities(kabar_doc *doc) {
 const char *kabar_entity_type_name(kabar_entity_type type) {
   static const char *const names[] = {"", "PER", "ORG", "LOC", "EVENT"};
   return (unsigned)type <= KABAR_NER_NTYPES ? names[type] : "";
+}
+
+int kabar_entity_type_parse(const char *name) {
+  return name ? kabar__ner_type_of(name, strlen(name)) : 0;
 }
 
 size_t kabar_doc_entity_count(const kabar_doc *doc) { return doc ? doc->entities.n : 0; }

@@ -25,6 +25,7 @@ typedef struct kabar_gaz_entry {
   uint8_t sources;    /* KABAR_GAZ_* */
   uint8_t prefix;     /* a longer entry starts with this key */
   uint8_t full;       /* the key is an entry (not only a prefix) */
+  uint8_t acronym;    /* every name with this key is a short all-capitals word ("OM", "BI") */
   uint32_t canonical; /* id in kabar_gazetteer.names, KABAR_STRTAB_NONE = the entry's own name */
   uint32_t name;      /* id in names: the entry as written in the list */
 } kabar_gaz_entry;
@@ -49,7 +50,8 @@ enum {
   KABAR_TRIG_ORG_SUFFIX = 1u << 3,
   KABAR_TRIG_LOC_PREFIX = 1u << 4,
   KABAR_TRIG_EVENT_PREFIX = 1u << 5,
-  KABAR_TRIG_EVENT_SUFFIX = 1u << 6
+  KABAR_TRIG_EVENT_SUFFIX = 1u << 6,
+  KABAR_TRIG_PARTICLE = 1u << 7 /* lower-case word inside a person's name: de, van, bin */
 };
 typedef struct kabar_trigger {
   uint8_t actions;
@@ -140,6 +142,7 @@ typedef struct kabar_ner_tokinfo {
   uint8_t cap;      /* 1 first letter upper case, 2 all letters upper case */
   uint8_t alpha;    /* has a letter */
   uint8_t punct;    /* no alphanumeric at all */
+  uint8_t stop;     /* a stopword of the language */
 } kabar_ner_tokinfo;
 
 kabar_status kabar__ner_run_init(kabar_ner_run *run, const kabar_ctx *ctx, uint8_t lang);

@@ -110,6 +110,8 @@ static kabar_status token_info(kabar_ner_run *run, const char *s, size_t n, kaba
   const char *low = run->scratch.p ? run->scratch.p : "";
   size_t nl = run->scratch.len;
   ti->lower = kabar__hash(low, nl, 4);
+  if (run->lang < run->ctx->nlangs)
+    ti->stop = kabar__strtab_find(&run->ctx->langs[run->lang].stopwords, low, nl) != KABAR_STRTAB_NONE;
   /* affixes by code points: bounds[k] is the byte offset of code point k */
   size_t bounds[66], ncp = 0;
   for (size_t i = 0; i < nl && ncp < 65; ncp++) {
@@ -301,6 +303,8 @@ kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, con
     f[k++] = feat(41, pair(n1->lower, cap));
     f[k++] = feat(42, pair(p1->gaz, c->gaz));
     f[k++] = feat(43, pair(c->trig, p1->trig) * 4 + cap);
+    f[k++] = feat(44, (uint64_t)c->stop * 16 + pos * 4 + cap);
+    f[k++] = feat(45, (uint64_t)p1->stop * 4 + cap);
     while (k < KABAR_NER_FEATS)
       f[k++] = 0;
   }

@@ -132,7 +132,7 @@ static kabar_gaz_entry *gaz_slot(kabar_gazetteer *g, const char *key, size_t n) 
   if (id == KABAR_STRTAB_NONE)
     return NULL;
   if (id == before) {
-    kabar_gaz_entry e = {0, 0, 0, 0, KABAR_STRTAB_NONE, KABAR_STRTAB_NONE};
+    kabar_gaz_entry e = {0, 0, 0, 0, 0, KABAR_STRTAB_NONE, KABAR_STRTAB_NONE};
     if (KABAR_VEC_PUSH(g->entries, e) != 0)
       return NULL;
   }
@@ -174,6 +174,10 @@ static kabar_status gaz_line(void *ud, const char **f, const size_t *fl, size_t 
     return KABAR_ENOMEM;
   uint32_t id = (uint32_t)(e - gl->g->entries.v);
   int fresh = !e->full;
+  int acronym = words == 1 && fl[1] >= 2 && fl[1] <= 5;
+  for (size_t i = 0; i < fl[1] && acronym; i++)
+    acronym = (f[1][i] >= 'A' && f[1][i] <= 'Z') || (i > 0 && f[1][i] >= '0' && f[1][i] <= '9');
+  e->acronym = (uint8_t)(fresh ? acronym : e->acronym && acronym);
   e->full = 1;
   e->types |= (uint8_t)(1u << (type - 1));
   e->sources |= gl->source;
@@ -270,6 +274,7 @@ static const struct {
     {"loc-prefix", KABAR_TRIG_LOC_PREFIX},
     {"event-prefix", KABAR_TRIG_EVENT_PREFIX},
     {"event-suffix", KABAR_TRIG_EVENT_SUFFIX},
+    {"particle", KABAR_TRIG_PARTICLE},
 };
 
 typedef struct trig_load {

@@ -133,6 +133,32 @@ size_t kabar_ner_model_feature_count(const kabar_ner_model *model) {
   return model ? model->weights.count : 0;
 }
 
+kabar_status kabar_ner_model_prune(kabar_ner_model *m, double min_weight) {
+  if (!m || !(min_weight >= 0))
+    return KABAR_EINVAL;
+  size_t T = m->ntags;
+  kabar_ner_weights kept = {0};
+  for (size_t s = 0; s < m->weights.nslots; s++) {
+    if (!m->weights.keys[s])
+      continue;
+    const float *row = m->weights.w + (size_t)m->weights.rows[s] * T;
+    int big = 0;
+    for (size_t t = 0; t < T && !big; t++)
+      big = fabsf(row[t]) >= min_weight;
+    if (!big)
+      continue;
+    float *dst = kabar__ner_weights_add(&kept, T, m->weights.keys[s]);
+    if (!dst) {
+      kabar__ner_weights_free(&kept);
+      return KABAR_ENOMEM;
+    }
+    memcpy(dst, row, T * sizeof *dst);
+  }
+  kabar__ner_weights_free(&m->weights);
+  m->weights = kept;
+  return KABAR_OK;
+}
+
 /* ---- reading and writing ------------------------------------------------------------------ */
 
 static void put_u32(kabar_buf *b, uint32_t v, int *ok) {

@@ -377,6 +377,77 @@ static int has_letter(const char *s, uint32_t a, uint32_t b) {
   return 0;
 }
 
+/* First token at or after working offset pos (tokens are in text order). */
+static size_t token_at(const kabar_doc *doc, uint32_t pos) {
+  size_t lo = 0, hi = doc->tokens.n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (doc->tokens.v[mid].start < pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Names of two words or more from the entity stage ("Nieuwe Maas", "Brad Smith") replace
+ * their words among the keywords: each scores the mean of its words' scores, raised a tenth
+ * for every further mention (up to five), and is shown as its first mention. */
+static kabar_status entity_keywords(const kabar_doc *doc, const double *score, double max,
+                                    struct kabar_summary_kw **all, size_t *n) {
+  size_t ne = doc->entities.n;
+  if (ne == 0)
+    return KABAR_OK;
+  uint8_t *absorbed = kabar__calloc(doc->terms.count, 1);
+  struct kabar_summary_kw *v = kabar__realloc(*all, (*n + ne) * sizeof *v);
+  if (!absorbed || !v) {
+    kabar__free(absorbed);
+    if (v)
+      *all = v;
+    return KABAR_ENOMEM;
+  }
+  *all = v;
+  size_t m = *n;
+  for (size_t e = 0; e < ne; e++) {
+    const kabar_entity *ent = &doc->entities.v[e];
+    const kabar_mention *first = &doc->mentions.v[ent->first];
+    double sum = 0;
+    size_t words = 0;
+    uint32_t head = UINT32_MAX;
+    for (size_t t = token_at(doc, first->start);
+         t < doc->tokens.n && doc->tokens.v[t].end <= first->end; t++) {
+      const kabar_token *tok = &doc->tokens.v[t];
+      if (tok->flags & KABAR_TOK_STOP)
+        continue;
+      sum += score[tok->term] / max;
+      words++;
+      head = tok->term;
+    }
+    if (words < 2 || sum <= 0)
+      continue;
+    for (size_t t = token_at(doc, first->start);
+         t < doc->tokens.n && doc->tokens.v[t].end <= first->end; t++)
+      absorbed[doc->tokens.v[t].term] = 1;
+    size_t extra = ent->nmentions > 6 ? 5 : ent->nmentions - 1;
+    v[m].term = head;
+    v[m].score = sum / (double)words * (1.0 + 0.1 * (double)extra);
+    v[m].span = orig_span(doc, first->start, first->end);
+    m++;
+  }
+  size_t out = 0;
+  double top = 0;
+  for (size_t i = 0; i < m; i++)
+    if (i >= *n || !absorbed[v[i].term]) {
+      v[out++] = v[i];
+      top = v[i].score > top ? v[i].score : top;
+    }
+  for (size_t i = 0; i < out && top > 1; i++)
+    v[i].score /= top; /* scores stay in (0, 1] */
+  *n = out;
+  kabar__free(absorbed);
+  return KABAR_OK;
+}
+
 /* Stems scored by their occurrences in the title and the candidate sentences: 1 each, +2 in
  * the title, +0.5 in the first three candidates, +0.5 when capitalised inside a sentence. The
  * surface form is the stem's most frequent case-folded form, shown where it first occurs
@@ -448,6 +519,11 @@ static kabar_status keywords(kabar_summary *sum, scratch *sc, size_t k) {
     all[n].score = score[t] / max;
     all[n].span = orig_span(doc, doc->tokens.v[tok].start, doc->tokens.v[tok].end);
     n++;
+  }
+  rc = entity_keywords(doc, score, max, &all, &n);
+  if (rc != KABAR_OK) {
+    kabar__free(all);
+    goto done;
   }
   qsort(all, n, sizeof *all, cmp_kw);
   sum->kws = all;

@@ -332,7 +332,8 @@ static void test_keywords(void **state) {
       assert_true(sp.start < sp.end && sp.end <= a.len);
       assert_true(score > 0 && score <= 1 && score <= prev);
       prev = score;
-      /* the span is one token of the article, whose stem is the keyword's */
+      /* the span is one token of the article, whose stem is the keyword's, or the first
+       * mention of a name of several words */
       int found = 0;
       for (size_t t = 0; t < kabar_doc_token_count(a.doc) && !found; t++) {
         kabar_span ts;
@@ -340,6 +341,11 @@ static void test_keywords(void **state) {
         int stop;
         kabar_doc_token(a.doc, t, &ts, &tstem, &stop);
         found = ts.start == sp.start && ts.end == sp.end && strcmp(tstem, stem) == 0 && !stop;
+      }
+      for (size_t e = 0; e < kabar_doc_entity_count(a.doc) && !found; e++) {
+        kabar_span ms;
+        kabar_doc_entity_mention(a.doc, e, 0, &ms);
+        found = ms.start == sp.start && ms.end == sp.end && memchr(a.text + sp.start, ' ', sp.end - sp.start);
       }
       assert_true(found);
     }
