@@ -703,7 +703,21 @@ typedef struct group {
   uint32_t words; /* of best's key */
   const char *canon;
   const char *key;
+  const char *ckey; /* canon's key (folded like key), used only while grouping by name */
 } group;
+
+/* Whether two groups name the same thing: equal canonical names, or equal keys, or (when only
+ * one has a canonical name) the canonical name's key equal to the other's key, so that a
+ * misspelling mapped to "San Francisco" joins a mention written "San Francisco". */
+static int same_name(const group *x, const group *y) {
+  if (strcmp(x->key, y->key) == 0)
+    return 1;
+  if (x->canon && y->canon)
+    return strcmp(x->canon, y->canon) == 0;
+  if (!x->canon && !y->canon)
+    return 0;
+  return strcmp(x->canon ? x->ckey : x->key, y->canon ? y->ckey : y->key) == 0;
+}
 
 static uint32_t find_root(group *g, uint32_t i) {
   while (g[i].parent != i)
@@ -780,13 +794,32 @@ static kabar_status group_mentions(ent_run *run) {
       }
     }
   }
+  /* keys of the canonical names, for same_name() */
+  kabar_buf ckeys = {0};
+  size_t *ckey_at = kabar__malloc(nm * sizeof *ckey_at);
+  if (!ckey_at) {
+    kabar__free(g);
+    return KABAR_ENOMEM;
+  }
+  for (size_t i = 0; i < nm; i++) {
+    ckey_at[i] = ckeys.len;
+    if (g[i].canon && (kabar__ner_key_append(doc->ctx, &ckeys, g[i].canon, strlen(g[i].canon)) < 0 ||
+                       kabar__buf_putc(&ckeys, '\0') != 0)) {
+      kabar__buf_free(&ckeys);
+      kabar__free(ckey_at);
+      kabar__free(g);
+      return KABAR_ENOMEM;
+    }
+  }
+  for (size_t i = 0; i < nm; i++) {
+    const char *ck = g[i].canon && ckeys.p ? ckeys.p + ckey_at[i] : "";
+    g[i].ckey = *ck == ' ' ? ck + 1 : ck;
+  }
   for (size_t i = 0; i < nm; i++)
     for (size_t j = 0; j < i; j++) {
       if (find_root(g, (uint32_t)j) != j || g[j].type != g[i].type)
         continue;
-      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
-      if ((g[i].canon != NULL) == (g[j].canon != NULL) ? strcmp(a, b) == 0
-                                                       : strcmp(g[i].key, g[j].key) == 0) {
+      if (same_name(&g[i], &g[j])) {
         g[i].parent = (uint32_t)j;
         break;
       }
@@ -797,10 +830,13 @@ static kabar_status group_mentions(ent_run *run) {
       if (find_root(g, (uint32_t)i) != i || find_root(g, (uint32_t)j) != j ||
           g[j].type == g[i].type)
         continue;
-      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
-      if (strcmp(a, b) == 0 || strcmp(g[i].key, g[j].key) == 0)
+      if (same_name(&g[i], &g[j]))
         g[i].parent = (uint32_t)j;
     }
+  for (size_t i = 0; i < nm; i++)
+    g[i].ckey = NULL;
+  kabar__buf_free(&ckeys);
+  kabar__free(ckey_at);
   /* 2. a one-word mention that is the surname of exactly one longer person name, or failing
    * that a person's given name ("Hendra" after "Hendra Kusumawardana") */
   for (int pass = 0; pass < 2; pass++)
