@@ -1,7 +1,8 @@
 /* bench_analyse: library throughput on one core, without the tool's JSON in and out.
- * Usage: bench_analyse RUNS FILE.jsonl...
+ * Usage: bench_analyse [--no-entities] RUNS FILE.jsonl...
  * Loads every record's "text" first, then analyses all of them RUNS times with
- * kabar_doc_new and prints, per run and as the median: seconds, MB/s and articles/s. */
+ * kabar_doc_new and prints, per run and as the median: seconds, MB/s and articles/s.
+ * --no-entities analyses with KABAR_DOC_NO_ENTITIES (what a dedup-only run needs). */
 #define _POSIX_C_SOURCE 200809L
 #include <kabar.h>
 
@@ -19,8 +20,14 @@ typedef struct article {
 } article;
 
 int main(int argc, char **argv) {
+  uint32_t flags = KABAR_DOC_BORROW;
+  if (argc > 1 && strcmp(argv[1], "--no-entities") == 0) {
+    flags |= KABAR_DOC_NO_ENTITIES;
+    argv++;
+    argc--;
+  }
   if (argc < 3) {
-    fprintf(stderr, "usage: bench_analyse RUNS FILE.jsonl...\n");
+    fprintf(stderr, "usage: bench_analyse [--no-entities] RUNS FILE.jsonl...\n");
     return 2;
   }
   int runs = atoi(argv[1]);
@@ -69,7 +76,7 @@ int main(int argc, char **argv) {
   for (int r = 0; r < runs; r++) {
     double s = bench_now();
     for (size_t i = 0; i < n; i++) {
-      kabar_doc *doc = kabar_doc_new(ctx, v[i].p, v[i].n, KABAR_DOC_BORROW, &err);
+      kabar_doc *doc = kabar_doc_new(ctx, v[i].p, v[i].n, flags, &err);
       failed += doc == NULL;
       kabar_doc_free(doc);
     }

@@ -44,6 +44,8 @@ kabar_status kabar__ner_lang_load(const kabar_ctx *ctx, const char *data_dir, co
     }
     kabar__free(path);
   }
+  if (rc == KABAR_OK)
+    kabar__gaz_index(&nl->gaz);
   return rc;
 }
 
@@ -211,7 +213,7 @@ static const kabar_gaz_entry *curated_at(ent_run *run, size_t i, size_t n, size_
   const kabar_gaz_entry *best = NULL;
   run->key.len = 0;
   for (size_t j = i; j < n && j < i + 2 * KABAR_GAZ_MAX_TOKENS; j++) {
-    int r = kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[j], run->len.v[j]);
+    int r = kabar__ner_token_key(&run->ner, &run->key, j);
     if (r < 0)
       return NULL;
     if (r == 0) {
@@ -254,6 +256,8 @@ static kabar_status gazetteer_candidates(ent_run *run, size_t n, int lower_sente
       continue;
     if (!run->ner.info.v[i].cap && !lower_sentence)
       continue;
+    if (!(run->ner.info.v[i].gaz & 0x55u))
+      continue; /* no curated name starts here (kabar__ner_features looked) */
     size_t end = i;
     const kabar_gaz_entry *e = curated_at(run, i, n, &end);
     if (!e || (e->acronym && run->ner.info.v[i].cap != 2))
@@ -275,7 +279,7 @@ static const kabar_trigger *trigger_at(ent_run *run, size_t i, size_t n) {
   const kabar_trigger *best = NULL;
   run->key.len = 0;
   for (size_t j = i, words = 0; j < n && words < 4; j++) {
-    int r = kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[j], run->len.v[j]);
+    int r = kabar__ner_token_key(&run->ner, &run->key, j);
     if (r <= 0)
       break;
     words += (size_t)r;
@@ -289,7 +293,7 @@ static const kabar_trigger *trigger_at(ent_run *run, size_t i, size_t n) {
 static int is_stopword(ent_run *run, size_t i) {
   const kabar_lang *l = &run->doc->ctx->langs[run->ner_lang];
   run->key.len = 0;
-  if (kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[i], run->len.v[i]) <= 0)
+  if (kabar__ner_token_key(&run->ner, &run->key, i) <= 0)
     return 1;
   return kabar__strtab_find(&l->stopwords, run->key.p, run->key.len) != KABAR_STRTAB_NONE;
 }
@@ -355,10 +359,10 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
   const kabar_ner_tokinfo *in = run->ner.info.v;
   kabar_status rc = KABAR_OK;
   for (size_t i = 0; i < n && rc == KABAR_OK; i++) {
-    if (in[i].punct)
+    if (in[i].punct || !in[i].trig_start)
       continue;
     const kabar_trigger *tr = trigger_at(run, i, n);
-    if (!tr)
+    if (!tr || !tr->actions)
       continue;
     size_t after = i + tr->ntokens;
     /* multi-word triggers span tokens; find the token after the last word */
@@ -366,7 +370,7 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
       size_t words = 0, j = i;
       run->key.len = 0;
       while (j < n && words < tr->ntokens) {
-        int r = kabar__ner_key_append(run->doc->ctx, &run->key, run->tok.v[j], run->len.v[j]);
+        int r = kabar__ner_token_key(&run->ner, &run->key, j);
         words += r > 0 ? (size_t)r : 0;
         j++;
       }
@@ -576,7 +580,7 @@ static int by_rank(const void *pa, const void *pb) {
 static kabar_status surface_key(ent_run *run, size_t a, size_t b, uint32_t *off) {
   size_t at = run->names.len;
   for (size_t i = a; i < b; i++)
-    if (kabar__ner_key_append(run->doc->ctx, &run->names, run->tok.v[i], run->len.v[i]) < 0)
+    if (kabar__ner_token_key(&run->ner, &run->names, i) < 0)
       return KABAR_ENOMEM;
   if (kabar__buf_putc(&run->names, '\0') != 0)
     return KABAR_ENOMEM;
@@ -661,6 +665,7 @@ static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, siz
     }
     run->ner_ready = 1;
     run->ner_lang = lang;
+    run->ner.documents = 1;
   }
   kabar_status rc = sentence_tokens(run, s, tok_at);
   size_t n = run->tok.n;
@@ -780,7 +785,13 @@ static kabar_status group_mentions(ent_run *run) {
     g[i].key = k;
     g[i].words = count_words(k);
     g[i].canon = raw_canon(run, &m[i]);
-    if (!g[i].canon) {
+    int seen = 0;
+    for (size_t j = i; j-- > 0 && !g[i].canon && !seen;)
+      if (m[j].type == m[i].type && !m[j].canon && strcmp(g[j].key, k) == 0) {
+        g[i].canon = g[j].canon; /* the same name looked up already */
+        seen = 1;
+      }
+    if (!g[i].canon && !seen) {
       /* an explicit canonical name for the exact key, else the entry a misspelling is near */
       const kabar_gaz_entry *e = kabar__gaz_find(gz, k, strlen(k));
       int exact = e && e->full && (e->sources & KABAR_GAZ_CURATED);

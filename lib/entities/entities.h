@@ -36,7 +36,7 @@ typedef struct kabar_gazetteer {
   kabar_strtab keys;
   KABAR_VEC(kabar_gaz_entry) entries; /* parallel to keys */
   kabar_strtab names;                 /* display and canonical names */
-  /* curated keys by length bucket for fuzzy lookup of misspellings */
+  /* curated keys sorted by first byte and length, for fuzzy lookup of misspellings */
   KABAR_VEC(uint32_t) curated;
 } kabar_gazetteer;
 
@@ -82,6 +82,8 @@ kabar_status kabar__gaz_load(const kabar_ctx *ctx, const char *path, uint8_t sou
                              kabar_gazetteer *g, kabar_error *err);
 void kabar__gaz_free(kabar_gazetteer *g);
 const kabar_gaz_entry *kabar__gaz_find(const kabar_gazetteer *g, const char *key, size_t n);
+/* Sorts the curated keys by first byte and length for kabar__gaz_fuzzy; after loading. */
+void kabar__gaz_index(kabar_gazetteer *g);
 /* The curated entry whose key is within a small edit distance of key, or NULL. */
 const kabar_gaz_entry *kabar__gaz_fuzzy(const kabar_gazetteer *g, const char *key, size_t n);
 kabar_status kabar__triggers_load(const kabar_ctx *ctx, const char *path, kabar_triggers *t,
@@ -93,6 +95,8 @@ const kabar_trigger *kabar__trigger_find(const kabar_triggers *t, const char *ke
  * by a space when out is not empty. Returns the number of runs added (0 for punctuation), or
  * -1 when out of memory. */
 int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, const char *s, size_t n);
+/* The same for s already case-folded. */
+int kabar__ner_runs_append(kabar_buf *out, const char *s, size_t n);
 
 /* ---- the tagger ---------------------------------------------------------------------------- */
 
@@ -105,6 +109,8 @@ typedef struct kabar_ner_weights {
   size_t nslots, count;
   float *w; /* count rows of ntags */
   size_t wcap;
+  float *ws; /* frozen models: the rows again in slot order (nslots x ntags), so that a lookup
+                touches the key and its weights at addresses known at once */
 } kabar_ner_weights;
 
 struct kabar_ner_model {
@@ -114,6 +120,8 @@ struct kabar_ner_model {
   uint8_t tag_type[KABAR_NER_MAX_TAGS];  /* kabar_entity_type, 0 = none */
   uint8_t tag_inside[KABAR_NER_MAX_TAGS];/* 1 for I- tags */
   uint8_t tag_class[KABAR_NER_MAX_TAGS]; /* index of the raw type, for the IOB2 constraint */
+  uint8_t allowed[(KABAR_NER_MAX_TAGS + 1) * KABAR_NER_MAX_TAGS]; /* [prev * T + tag], IOB2 */
+  uint8_t o_tag;                          /* index of "O" */
   float trans[(KABAR_NER_MAX_TAGS + 1) * KABAR_NER_MAX_TAGS]; /* row ntags = start */
   kabar_ner_weights weights;
 };
@@ -121,10 +129,12 @@ struct kabar_ner_model {
 /* Per-thread state: a stemmer, a case mapper and scratch arrays. */
 typedef struct kabar_ner_run {
   const kabar_ctx *ctx;
+  int documents; /* running for the document stage (see kabar_ner_tokinfo.force_o) */
   const kabar_ner_lang *nl;
   uint8_t lang;
   struct sb_stemmer *stemmer;
   kabar_buf scratch, key;
+  kabar_buf keys; /* every token's key, for gazetteer and trigger lookups */
   KABAR_VEC(struct kabar_ner_tokinfo) info;
   KABAR_VEC(uint64_t) feats;  /* all tokens' features, KABAR_NER_FEATS per token */
   KABAR_VEC(float) score;     /* n x ntags emissions */
@@ -143,10 +153,17 @@ typedef struct kabar_ner_tokinfo {
   uint8_t alpha;    /* has a letter */
   uint8_t punct;    /* no alphanumeric at all */
   uint8_t stop;     /* a stopword of the language */
+  uint8_t trig_start; /* a trigger word, or the first word of a trigger of several */
+  int8_t key_runs;  /* alphanumeric runs in its key (see kabar__ner_key_append) */
+  uint32_t key_off, key_len; /* its key in kabar_ner_run.keys */
+  uint8_t force_o;  /* in documents: a lower-case content word of a mixed-case sentence, which
+                       no entity holds; the decoder tags it O without scoring it */
 } kabar_ner_tokinfo;
 
 kabar_status kabar__ner_run_init(kabar_ner_run *run, const kabar_ctx *ctx, uint8_t lang);
 void kabar__ner_run_free(kabar_ner_run *run);
+/* Appends token i's key (computed by kabar__ner_features) to out like kabar__ner_key_append. */
+int kabar__ner_token_key(const kabar_ner_run *run, kabar_buf *out, size_t i);
 /* Features of a sentence of n tokens into run->feats (n * KABAR_NER_FEATS). */
 kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, const size_t *len,
                                  size_t n);
@@ -161,11 +178,44 @@ kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **ou
 kabar_status kabar__ner_model_parse(const void *buf, size_t len, struct kabar_ner_model **out,
                                     kabar_error *err);
 void kabar__ner_model_destroy(struct kabar_ner_model *m);
+static inline size_t kabar__ner_slot(uint64_t key, size_t nslots) {
+  return (size_t)(key * 0x9e3779b97f4a7c15ULL >> 17) & (nslots - 1);
+}
 /* Row of feature key, or NULL. */
-const float *kabar__ner_weights_row(const kabar_ner_weights *w, size_t ntags, uint64_t key);
+static inline const float *kabar__ner_weights_row(const kabar_ner_weights *w, size_t ntags,
+                                                  uint64_t key) {
+  if (!w->nslots)
+    return NULL;
+  for (size_t s = kabar__ner_slot(key, w->nslots);; s = (s + 1) & (w->nslots - 1)) {
+    if (w->keys[s] == key)
+      return w->ws ? w->ws + s * ntags : w->w + (size_t)w->rows[s] * ntags;
+    if (!w->keys[s])
+      return NULL;
+  }
+}
+/* Asks the CPU to start loading key's slot: a sentence's lookups are independent, and the
+ * table is larger than the caches. */
+static inline void kabar__ner_weights_prefetch(const kabar_ner_weights *w, size_t ntags,
+                                               uint64_t key) {
+#if defined(__GNUC__)
+  if (w->ws) {
+    size_t s = kabar__ner_slot(key, w->nslots);
+    __builtin_prefetch(&w->keys[s]);
+    __builtin_prefetch(w->ws + s * ntags);
+    __builtin_prefetch(w->ws + s * ntags + ntags - 1);
+  }
+#else
+  (void)w;
+  (void)ntags;
+  (void)key;
+#endif
+}
 /* Row of key, added (zeroed) if new; NULL when out of memory. */
 float *kabar__ner_weights_add(kabar_ner_weights *w, size_t ntags, uint64_t key);
 void kabar__ner_weights_free(kabar_ner_weights *w);
+/* Builds w->ws for a model that will not change any more. KABAR_ENOMEM leaves it unbuilt
+ * (lookups still work, more slowly). */
+kabar_status kabar__ner_weights_freeze(kabar_ner_weights *w, size_t ntags);
 /* Sets the derived tag tables (type, inside, class) from tag_names. */
 kabar_status kabar__ner_model_index_tags(struct kabar_ner_model *m);
 /* Maps a raw type name (PERSON, PLC, IND, EVT, ...) to kabar_entity_type or 0. */

@@ -23,11 +23,22 @@ void kabar__ner_run_free(kabar_ner_run *run) {
     sb_stemmer_delete(run->stemmer);
   kabar__buf_free(&run->scratch);
   kabar__buf_free(&run->key);
+  kabar__buf_free(&run->keys);
   KABAR_VEC_FREE(run->info);
   KABAR_VEC_FREE(run->feats);
   KABAR_VEC_FREE(run->score);
   KABAR_VEC_FREE(run->vit);
   KABAR_VEC_FREE(run->back);
+}
+
+int kabar__ner_token_key(const kabar_ner_run *run, kabar_buf *out, size_t i) {
+  const kabar_ner_tokinfo *ti = &run->info.v[i];
+  if (ti->key_runs <= 0)
+    return 0;
+  if ((out->len > 0 && kabar__buf_putc(out, ' ') != 0) ||
+      kabar__buf_put(out, run->keys.p + ti->key_off, ti->key_len) != 0)
+    return -1;
+  return ti->key_runs;
 }
 
 static uint64_t feat(uint32_t tmpl, uint64_t value) {
@@ -110,6 +121,15 @@ static kabar_status token_info(kabar_ner_run *run, const char *s, size_t n, kaba
   const char *low = run->scratch.p ? run->scratch.p : "";
   size_t nl = run->scratch.len;
   ti->lower = kabar__hash(low, nl, 4);
+  /* the key: the folded form's alphanumeric runs, kept apart in run->keys */
+  size_t before = run->keys.len;
+  int runs = kabar__ner_runs_append(&run->keys, low, nl);
+  if (runs < 0)
+    return KABAR_ENOMEM;
+  size_t sp = runs > 0 && before > 0; /* the space put before the first run */
+  ti->key_off = (uint32_t)(before + sp);
+  ti->key_len = (uint32_t)(run->keys.len - before - sp);
+  ti->key_runs = (int8_t)(runs > 100 ? 100 : runs);
   if (run->lang < run->ctx->nlangs)
     ti->stop = kabar__strtab_find(&run->ctx->langs[run->lang].stopwords, low, nl) != KABAR_STRTAB_NONE;
   /* affixes by code points: bounds[k] is the byte offset of code point k */
@@ -148,10 +168,11 @@ static kabar_status mark_gazetteer(kabar_ner_run *run, const char *const *tok, c
     if (info[i].punct)
       continue;
     run->key.len = 0;
-    const kabar_gaz_entry *best = NULL;
-    size_t best_end = i;
+    /* the longest entry of each source: a curated name inside a longer listed one counts */
+    const kabar_gaz_entry *best[2] = {NULL, NULL};
+    size_t best_end[2] = {i, i};
     for (size_t j = i; j < n && j < i + 2 * KABAR_GAZ_MAX_TOKENS; j++) {
-      int r = kabar__ner_key_append(run->ctx, &run->key, tok[j], len[j]);
+      int r = kabar__ner_token_key(run, &run->key, j);
       if (r < 0)
         return KABAR_ENOMEM;
       if (r == 0) {
@@ -162,24 +183,23 @@ static kabar_status mark_gazetteer(kabar_ner_run *run, const char *const *tok, c
       const kabar_gaz_entry *e = kabar__gaz_find(g, run->key.p, run->key.len);
       if (!e)
         break;
-      if (e->full) {
-        best = e;
-        best_end = j;
-      }
+      for (int src = 0; src < 2 && e->full; src++)
+        if (e->sources >> src & 1u) {
+          best[src] = e;
+          best_end[src] = j;
+        }
       if (!e->prefix)
         break;
     }
-    if (!best)
-      continue;
-    for (int t = 0; t < KABAR_NER_NTYPES; t++) {
-      if (!(best->types >> t & 1u))
+    for (int src = 0; src < 2; src++) {
+      if (!best[src])
         continue;
-      for (int src = 0; src < 2; src++) {
-        if (!(best->sources >> src & 1u))
+      for (int t = 0; t < KABAR_NER_NTYPES; t++) {
+        if (!(best[src]->types >> t & 1u))
           continue;
         unsigned base = (unsigned)(src * 8 + t * 2);
         info[i].gaz |= (uint16_t)(1u << base);
-        for (size_t k = i + 1; k <= best_end; k++)
+        for (size_t k = i + 1; k <= best_end[src]; k++)
           info[k].gaz |= (uint16_t)(1u << (base + 1));
       }
     }
@@ -197,12 +217,14 @@ static kabar_status mark_triggers(kabar_ner_run *run, const char *const *tok, co
     if (run->info.v[i].punct)
       continue;
     run->key.len = 0;
-    if (kabar__ner_key_append(run->ctx, &run->key, tok[i], len[i]) < 0)
+    if (kabar__ner_token_key(run, &run->key, i) < 0)
       return KABAR_ENOMEM;
     const kabar_trigger *tr = kabar__trigger_find(t, run->key.p, run->key.len);
+    if (tr)
+      run->info.v[i].trig_start = 1; /* a trigger, or the first word of a longer one */
     if (tr && tr->ntokens == 1)
       run->info.v[i].trig |= tr->actions;
-    if (i + 1 < n && kabar__ner_key_append(run->ctx, &run->key, tok[i + 1], len[i + 1]) > 0 &&
+    if (i + 1 < n && kabar__ner_token_key(run, &run->key, i + 1) > 0 &&
         (tr = kabar__trigger_find(t, run->key.p, run->key.len)) != NULL && tr->ntokens == 2) {
       run->info.v[i].trig |= tr->actions;
       run->info.v[i + 1].trig |= tr->actions;
@@ -234,6 +256,7 @@ static uint64_t len_bucket(size_t n) {
 kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, const size_t *len,
                                  size_t n) {
   run->info.n = run->feats.n = 0;
+  run->keys.len = 0;
   if (kabar__grow((void **)&run->info.v, &run->info.cap, n + 1, sizeof *run->info.v) != 0 ||
       kabar__grow((void **)&run->feats.v, &run->feats.cap, n * KABAR_NER_FEATS + 1,
                   sizeof *run->feats.v) != 0)
@@ -255,6 +278,17 @@ kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, con
   const kabar_ner_tokinfo none = {0};
   uint64_t sc = (uint64_t)sentence_case(in, n);
   for (size_t i = 0; i < n; i++) {
+    kabar_ner_tokinfo *ti = &run->info.v[i];
+    /* names are capitalised words, with a particle, trigger or number beside them: a token
+     * with none of those within one place is outside every name */
+    int near = 0;
+    for (size_t q = i ? i - 1 : 0; q <= i + 1 && q < n && !near; q++)
+      near = in[q].cap || in[q].trig || in[q].trig_start || (in[q].gaz & 0xffu);
+    ti->force_o = run->documents && sc == SENT_MIXED && !near;
+    if (ti->force_o) {
+      memset(run->feats.v + i * KABAR_NER_FEATS, 0, KABAR_NER_FEATS * sizeof(uint64_t));
+      continue;
+    }
     const kabar_ner_tokinfo *c = &in[i];
     const kabar_ner_tokinfo *p1 = i > 0 ? &in[i - 1] : &none, *p2 = i > 1 ? &in[i - 2] : &none;
     const kabar_ner_tokinfo *n1 = i + 1 < n ? &in[i + 1] : &none;
@@ -314,13 +348,6 @@ kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, con
 
 /* ---- decoding -------------------------------------------------------------------------- */
 
-/* Whether tag t may follow tag p (p == ntags: sentence start) under IOB2. */
-static int allowed(const struct kabar_ner_model *m, size_t p, size_t t) {
-  if (!m->tag_inside[t])
-    return 1;
-  return p < m->ntags && m->tag_names[p][0] != 'O' && m->tag_class[p] == m->tag_class[t];
-}
-
 kabar_status kabar__ner_decode(kabar_ner_run *run, const struct kabar_ner_model *m,
                                const uint64_t *feats, size_t n, uint8_t *tags) {
   size_t T = m->ntags;
@@ -333,9 +360,26 @@ kabar_status kabar__ner_decode(kabar_ner_run *run, const struct kabar_ner_model 
   float *score = run->score.v, *vit = run->vit.v;
   uint8_t *back = run->back.v;
   memset(score, 0, n * T * sizeof *score);
+  const float NEG = -1e30f;
+  enum { AHEAD = 2 }; /* tokens whose slots are being fetched while one is summed */
+  for (size_t i = 0; i < n && i < AHEAD; i++)
+    for (size_t k = 0; k < KABAR_NER_FEATS; k++)
+      if (feats[i * KABAR_NER_FEATS + k])
+        kabar__ner_weights_prefetch(&m->weights, T, feats[i * KABAR_NER_FEATS + k]);
   for (size_t i = 0; i < n; i++) {
     const uint64_t *f = feats + i * KABAR_NER_FEATS;
     float *s = score + i * T;
+    if (i + AHEAD < n) {
+      const uint64_t *ahead = feats + (i + AHEAD) * KABAR_NER_FEATS;
+      for (size_t k = 0; k < KABAR_NER_FEATS; k++)
+        if (ahead[k])
+          kabar__ner_weights_prefetch(&m->weights, T, ahead[k]);
+    }
+    if (run->documents && i < run->info.n && run->info.v[i].force_o) {
+      for (size_t t = 0; t < T; t++)
+        s[t] = t == m->o_tag ? 0.0f : NEG;
+      continue;
+    }
     for (size_t k = 0; k < KABAR_NER_FEATS; k++) {
       if (!f[k])
         continue;
@@ -345,22 +389,23 @@ kabar_status kabar__ner_decode(kabar_ner_run *run, const struct kabar_ner_model 
           s[t] += row[t];
     }
   }
-  const float NEG = -1e30f;
   for (size_t t = 0; t < T; t++)
-    vit[t] = allowed(m, T, t) ? score[t] + m->trans[T * T + t] : NEG;
+    vit[t] = m->allowed[T * T + t] ? score[t] + m->trans[T * T + t] : NEG;
   for (size_t i = 1; i < n; i++) {
+    const float *prev = vit + (i - 1) * T;
     for (size_t t = 0; t < T; t++) {
       float best = NEG;
       size_t arg = 0;
-      for (size_t p = 0; p < T; p++) {
-        if (!allowed(m, p, t) || vit[(i - 1) * T + p] <= NEG)
-          continue;
-        float v = vit[(i - 1) * T + p] + m->trans[p * T + t];
-        if (v > best) {
-          best = v;
-          arg = p;
+      if (score[i * T + t] > NEG) /* forced-O tokens leave one tag to consider */
+        for (size_t p = 0; p < T; p++) {
+          if (prev[p] <= NEG || !m->allowed[p * T + t])
+            continue;
+          float v = prev[p] + m->trans[p * T + t];
+          if (v > best) {
+            best = v;
+            arg = p;
+          }
         }
-      }
       vit[i * T + t] = best <= NEG ? NEG : best + score[i * T + t];
       back[i * T + t] = (uint8_t)arg;
     }

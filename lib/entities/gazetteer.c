@@ -14,26 +14,32 @@ static int is_word_cp(int32_t cp) {
 }
 
 /* Appends the alphanumeric runs of already case-folded s to out. */
-static int append_runs(kabar_buf *out, const char *s, size_t n) {
+int kabar__ner_runs_append(kabar_buf *out, const char *s, size_t n) {
+  if (kabar__buf_reserve(out, n + n / 2 + 2) != 0)
+    return -1; /* each run adds at most one space before it */
+  char *o = out->p + out->len;
   int runs = 0, in_run = 0;
   for (size_t i = 0; i < n;) {
     size_t cl = 1;
     unsigned char c = (unsigned char)s[i];
-    int32_t cp = c < 0x80 ? c : kabar__utf8_decode((const unsigned char *)s + i, n - i, &cl);
-    if (is_word_cp(cp)) {
+    int word = c < 0x80 ? (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')
+                        : is_word_cp(kabar__utf8_decode((const unsigned char *)s + i, n - i, &cl));
+    if (word) {
       if (!in_run) {
-        if (out->len > 0 && kabar__buf_putc(out, ' ') != 0)
-          return -1;
+        if (o > out->p)
+          *o++ = ' ';
         in_run = 1;
         runs++;
       }
-      if (kabar__buf_put(out, s + i, cl) != 0)
-        return -1;
+      memcpy(o, s + i, cl);
+      o += cl;
     } else {
       in_run = 0;
     }
     i += cl;
   }
+  out->len = (size_t)(o - out->p);
+  out->p[out->len] = '\0';
   return runs;
 }
 
@@ -48,11 +54,11 @@ int kabar__ner_key_append(const kabar_ctx *ctx, kabar_buf *out, const char *s, s
       small[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
   }
   if (ascii)
-    return append_runs(out, small, n);
+    return kabar__ner_runs_append(out, small, n);
   kabar_buf folded = {0};
   int runs = -1;
   if (kabar__normalize(ctx, s, n, &folded, NULL, 0) == KABAR_OK)
-    runs = append_runs(out, folded.p ? folded.p : "", folded.len);
+    runs = kabar__ner_runs_append(out, folded.p ? folded.p : "", folded.len);
   kabar__buf_free(&folded);
   return runs;
 }
@@ -238,18 +244,53 @@ static size_t bounded_distance(const char *a, size_t na, const char *b, size_t n
   return prev[nb];
 }
 
+static int by_u64(const void *pa, const void *pb) {
+  uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+  return (a > b) - (a < b);
+}
+
+/* Curated keys in order of first byte, then length: each packed as byte << 56 | length << 32
+ * | id and sorted as numbers. Without memory to sort, the order stays as loaded and fuzzy
+ * lookups only see part of the list. */
+void kabar__gaz_index(kabar_gazetteer *g) {
+  uint64_t *v = kabar__malloc((g->curated.n + 1) * sizeof *v);
+  if (!v)
+    return;
+  for (size_t i = 0; i < g->curated.n; i++) {
+    uint32_t id = g->curated.v[i];
+    uint64_t len = kabar__strtab_len(&g->keys, id) & 0xffffffu;
+    v[i] = (uint64_t)(unsigned char)kabar__strtab_str(&g->keys, id)[0] << 56 | len << 32 | id;
+  }
+  qsort(v, g->curated.n, sizeof *v, by_u64);
+  for (size_t i = 0; i < g->curated.n; i++)
+    g->curated.v[i] = (uint32_t)v[i];
+  kabar__free(v);
+}
+
 const kabar_gaz_entry *kabar__gaz_fuzzy(const kabar_gazetteer *g, const char *key, size_t n) {
   if (n < 6)
     return NULL; /* short names and acronyms are too easily confused */
   size_t max = n >= 12 ? 2 : 1;
   const kabar_gaz_entry *best = NULL;
   size_t best_d = max + 1;
-  for (size_t i = 0; i < g->curated.n; i++) {
+  /* the first curated key with the same first byte and a length of at least n - max */
+  size_t lo = 0, hi = g->curated.n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    uint32_t id = g->curated.v[mid];
+    unsigned char c = (unsigned char)kabar__strtab_str(&g->keys, id)[0];
+    size_t m = kabar__strtab_len(&g->keys, id);
+    if (c < (unsigned char)key[0] || (c == (unsigned char)key[0] && m + max < n))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (size_t i = lo; i < g->curated.n; i++) {
     uint32_t id = g->curated.v[i];
     size_t m = kabar__strtab_len(&g->keys, id);
     const char *s = kabar__strtab_str(&g->keys, id);
-    if (m + max < n || n + max < m || s[0] != key[0])
-      continue;
+    if (s[0] != key[0] || m > n + max)
+      break;
     size_t d = bounded_distance(key, n, s, m, best_d - 1 < max ? best_d - 1 : max);
     if (d < best_d) {
       best_d = d;
@@ -299,6 +340,20 @@ static kabar_status trigger_line(void *ud, const char **f, const size_t *fl, siz
     return KABAR_ENOMEM;
   if (words == 0 || words > 4)
     return KABAR_OK;
+  /* the first word of a longer trigger gets an entry without actions, so the tagger can tell
+   * where a trigger may start from one lookup */
+  const char *sp = memchr(tl->key.p, ' ', tl->key.len);
+  if (sp) {
+    size_t fb = tl->t->keys.count;
+    uint32_t fid = kabar__strtab_intern(&tl->t->keys, tl->key.p, (size_t)(sp - tl->key.p));
+    if (fid == KABAR_STRTAB_NONE)
+      return KABAR_ENOMEM;
+    if (fid == fb) {
+      kabar_trigger z = {0, 1, KABAR_STRTAB_NONE};
+      if (KABAR_VEC_PUSH(tl->t->v, z) != 0)
+        return KABAR_ENOMEM;
+    }
+  }
   size_t before = tl->t->keys.count;
   uint32_t id = kabar__strtab_intern(&tl->t->keys, tl->key.p, tl->key.len);
   if (id == KABAR_STRTAB_NONE)
@@ -310,6 +365,7 @@ static kabar_status trigger_line(void *ud, const char **f, const size_t *fl, siz
   }
   kabar_trigger *tr = &tl->t->v.v[id];
   tr->actions |= action;
+  tr->ntokens = (uint8_t)words;
   if (nf > 2 && fl[2] > 0 && tr->head == KABAR_STRTAB_NONE &&
       (tr->head = kabar__strtab_intern(&tl->t->heads, f[2], fl[2])) == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;

@@ -19,19 +19,6 @@
 
 /* ---- weight map ----------------------------------------------------------------------- */
 
-static size_t slot_of(uint64_t key, size_t nslots) { return (size_t)(key * 0x9e3779b97f4a7c15ULL >> 17) & (nslots - 1); }
-
-const float *kabar__ner_weights_row(const kabar_ner_weights *w, size_t ntags, uint64_t key) {
-  if (!w->nslots)
-    return NULL;
-  for (size_t s = slot_of(key, w->nslots);; s = (s + 1) & (w->nslots - 1)) {
-    if (w->keys[s] == key)
-      return w->w + (size_t)w->rows[s] * ntags;
-    if (!w->keys[s])
-      return NULL;
-  }
-}
-
 static int weights_rehash(kabar_ner_weights *w, size_t nslots) {
   uint64_t *keys = kabar__calloc(nslots, sizeof *keys);
   uint32_t *rows = kabar__malloc(nslots * sizeof *rows);
@@ -43,7 +30,7 @@ static int weights_rehash(kabar_ner_weights *w, size_t nslots) {
   for (size_t i = 0; i < w->nslots; i++) {
     if (!w->keys[i])
       continue;
-    size_t s = slot_of(w->keys[i], nslots);
+    size_t s = kabar__ner_slot(w->keys[i], nslots);
     while (keys[s])
       s = (s + 1) & (nslots - 1);
     keys[s] = w->keys[i];
@@ -58,9 +45,13 @@ static int weights_rehash(kabar_ner_weights *w, size_t nslots) {
 }
 
 float *kabar__ner_weights_add(kabar_ner_weights *w, size_t ntags, uint64_t key) {
+  if (w->ws) {
+    kabar__free(w->ws); /* the frozen copy would go stale */
+    w->ws = NULL;
+  }
   if ((w->count + 1) * 2 > w->nslots && weights_rehash(w, w->nslots ? w->nslots * 2 : 1024) != 0)
     return NULL;
-  size_t s = slot_of(key, w->nslots);
+  size_t s = kabar__ner_slot(key, w->nslots);
   for (; w->keys[s]; s = (s + 1) & (w->nslots - 1))
     if (w->keys[s] == key)
       return w->w + (size_t)w->rows[s] * ntags;
@@ -75,7 +66,23 @@ float *kabar__ner_weights_add(kabar_ner_weights *w, size_t ntags, uint64_t key) 
   return row;
 }
 
+kabar_status kabar__ner_weights_freeze(kabar_ner_weights *w, size_t ntags) {
+  kabar__free(w->ws);
+  w->ws = NULL;
+  if (!w->nslots)
+    return KABAR_OK;
+  float *ws = kabar__calloc(w->nslots * ntags, sizeof *ws);
+  if (!ws)
+    return KABAR_ENOMEM;
+  for (size_t s = 0; s < w->nslots; s++)
+    if (w->keys[s])
+      memcpy(ws + s * ntags, w->w + (size_t)w->rows[s] * ntags, ntags * sizeof *ws);
+  w->ws = ws;
+  return KABAR_OK;
+}
+
 void kabar__ner_weights_free(kabar_ner_weights *w) {
+  kabar__free(w->ws);
   kabar__free(w->keys);
   kabar__free(w->rows);
   kabar__free(w->w);
@@ -115,6 +122,17 @@ kabar_status kabar__ner_model_index_tags(struct kabar_ner_model *m) {
       if (m->tag_names[u][0] == 'B' && strcmp(m->tag_names[u] + 1, s + 1) == 0)
         m->tag_class[t] = (uint8_t)u;
   }
+  size_t T = m->ntags;
+  m->o_tag = 0;
+  for (size_t t = 0; t < T; t++)
+    if (strcmp(m->tag_names[t], "O") == 0)
+      m->o_tag = (uint8_t)t;
+  /* IOB2: I-X only after B-X or I-X; p == T is the sentence start */
+  for (size_t p = 0; p <= T; p++)
+    for (size_t t = 0; t < T; t++)
+      m->allowed[p * T + t] = !m->tag_inside[t] ||
+                              (p < T && strcmp(m->tag_names[p], "O") != 0 &&
+                               m->tag_class[p] == m->tag_class[t]);
   return KABAR_OK;
 }
 
@@ -156,7 +174,7 @@ kabar_status kabar_ner_model_prune(kabar_ner_model *m, double min_weight) {
   }
   kabar__ner_weights_free(&m->weights);
   m->weights = kept;
-  return KABAR_OK;
+  return kabar__ner_weights_freeze(&m->weights, T);
 }
 
 /* ---- reading and writing ------------------------------------------------------------------ */
@@ -338,6 +356,8 @@ static kabar_status parse_model(reader *r, struct kabar_ner_model *m, kabar_erro
   uint64_t sum = get_u64(r);
   if (!r->ok || r->at != r->n || sum != kabar__hash(r->p, body, 0x6b6e6572))
     return kabar__fail(err, KABAR_EINVAL, body, 0);
+  if (kabar__ner_weights_freeze(&m->weights, T) != KABAR_OK)
+    return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   return KABAR_OK;
 }
 

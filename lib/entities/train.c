@@ -275,6 +275,8 @@ kabar_ner_model *kabar_ner_trainer_model(const kabar_ner_trainer *tr, kabar_erro
       goto oom;
     memcpy(row, avg, T * sizeof *row);
   }
+  if (kabar__ner_weights_freeze(&m->weights, T) != KABAR_OK)
+    goto oom;
   return m;
 oom:
   kabar__ner_model_destroy(m);

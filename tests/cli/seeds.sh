@@ -59,5 +59,35 @@ while IFS= read -r kw; do
 done < <(jq -r '.keywords[]' <<<"$jnl")
 check "001 keywords occur in the article" "10 0" "$(jq '.keywords | length' <<<"$jnl") $missing"
 
+# Entities (issue 3): the same companies, person, place and event in both seeds, under the
+# same canonical names; every "Smith" grouped under Brad Smith, "San Fransisco" under San
+# Francisco; mention spans cover text that reads as the mention says.
+ent() { # ent JSON TYPE NAME -> number of mentions of that entity (0 if absent)
+  jq -r --arg t "$2" --arg n "$3" \
+    '[.entities[] | select(.type == $t and .name == $n) | .mentions | length] | add // 0' <<<"$1"
+}
+for seed in 000 001; do
+  j=$jid
+  [ "$seed" == 001 ] && j=$jnl
+  for org in Microsoft Facebook Cisco SAP; do
+    check "$seed ORG $org" "yes" "$([ "$(ent "$j" ORG "$org")" -gt 0 ] && echo yes || echo no)"
+  done
+  check "$seed PER Brad Smith" "yes" "$([ "$(ent "$j" PER "Brad Smith")" -gt 0 ] && echo yes || echo no)"
+  check "$seed LOC San Francisco" "yes" "$([ "$(ent "$j" LOC "San Francisco")" -gt 0 ] && echo yes || echo no)"
+  check "$seed EVENT RSA Conference" "yes" "$([ "$(ent "$j" EVENT "RSA Conference")" -gt 0 ] && echo yes || echo no)"
+  check "$seed no Smith outside Brad Smith" "0" \
+    "$(jq '[.entities[] | select(.name != "Brad Smith") | .mentions[] | select(.text | test("Smith"))] | length' <<<"$j")"
+done
+for org in Symantec FireEye "Trend Micro"; do
+  check "000 ORG $org" "yes" "$([ "$(ent "$jid" ORG "$org")" -gt 0 ] && echo yes || echo no)"
+done
+check "000 Smith mentions under Brad Smith" "4" "$(ent "$jid" PER "Brad Smith")"
+check "001 Smith mentions under Brad Smith" "2" "$(ent "$jnl" PER "Brad Smith")"
+check "000 San Fransisco under San Francisco" "San Fransisco" \
+  "$(jq -r '.entities[] | select(.name == "San Francisco") | .mentions[0].text' <<<"$jid")"
+check "000 mention spans read as their text" "0" \
+  "$(jq -r '.entities[].mentions[] | "\(.start) \(.end) \(.text)"' <<<"$jid" |
+     while read -r a b t; do [ "$(tail -c +$((a + 1)) "$id" | head -c $((b - a)))" == "$t" ] || echo bad; done | wc -l)"
+
 echo "seeds: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
