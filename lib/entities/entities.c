@@ -592,7 +592,8 @@ static kabar_status surface_key(ent_run *run, size_t a, size_t b, uint32_t *off)
 static kabar_status choose_mentions(ent_run *run, size_t n) {
   (void)n;
   rank_model_spans(run);
-  qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
+  if (run->cands.n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+    qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
   size_t kept = 0;
   for (size_t i = 0; i < run->cands.n; i++) {
     int clash = 0;
@@ -1063,7 +1064,8 @@ kabar_status kabar__entities(kabar_doc *doc) {
   if (rc == KABAR_OK)
     rc = second_look(&run);
   if (rc == KABAR_OK) {
-    qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
+    if (run.raw.n > 1)
+      qsort(run.raw.v, run.raw.n, sizeof *run.raw.v, by_start);
     rc = group_mentions(&run);
   }
   if (run.ner_ready)
