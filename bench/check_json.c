@@ -1,7 +1,8 @@
 /* check_json: verifies dedup's JSON against the articles it came from.
  * Usage: check_json LANG INPUT.jsonl OUTPUT.jsonl
  * INPUT holds article records ({"text": ...}); OUTPUT is `dedup --jsonl --json INPUT`. Every
- * output line must parse, every span (blocks, cuts, sentences) must lie inside its record's
+ * output line must parse, every span (blocks, cuts, sentences, summary sentences, entity
+ * mentions) must lie inside its record's
  * text on UTF-8 boundaries, duplicate_of must point backwards, and the language is compared
  * with LANG (records without any text have no language and are counted apart). Prints one
  * summary line; exit 1 if any record fails a check. */
@@ -85,6 +86,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   size_t records = 0, bad = 0, right = 0, other = 0, wrong = 0, empty = 0, lcap = 0;
+  size_t entities = 0, mentions = 0;
   char *line = NULL;
   ssize_t len;
   while ((len = getline(&line, &lcap, out)) >= 0) {
@@ -104,7 +106,15 @@ int main(int argc, char **argv) {
       const text *t = &inputs[in_line - 1];
       int ok = check_spans(t, json_object_get(o, "blocks"), "block", in_line) &&
                check_spans(t, json_object_get(o, "cuts"), "cut", in_line) &&
-               check_spans(t, json_object_get(o, "sentences"), "sentence", in_line);
+               check_spans(t, json_object_get(o, "sentences"), "sentence", in_line) &&
+               check_spans(t, json_object_get(o, "summary"), "summary sentence", in_line);
+      size_t ei;
+      json_t *ent;
+      json_array_foreach(json_object_get(o, "entities"), ei, ent) {
+        ok = ok && check_spans(t, json_object_get(ent, "mentions"), "entity mention", in_line);
+        entities++;
+        mentions += json_array_size(json_object_get(ent, "mentions"));
+      }
       bad += !ok;
       const char *lang = json_string_value(json_object_get(o, "lang"));
       if (json_array_size(json_object_get(o, "blocks")) == 0)
@@ -122,9 +132,9 @@ int main(int argc, char **argv) {
   fclose(out);
   size_t with_text = records - empty;
   printf("%s: %zu records, %zu with bad spans or JSON, %zu without text; language %s of the "
-         "others: %zu right, %zu other, %zu wrong (%.2f%%)\n",
+         "others: %zu right, %zu other, %zu wrong (%.2f%%); %zu entities, %zu mentions\n",
          argv[2], records, bad, empty, argv[1], right, other, wrong,
-         with_text ? 100.0 * (double)right / (double)with_text : 0.0);
+         with_text ? 100.0 * (double)right / (double)with_text : 0.0, entities, mentions);
   for (size_t i = 0; i < ninputs; i++)
     free(inputs[i].p);
   free(inputs);

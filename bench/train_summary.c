@@ -60,7 +60,7 @@ static int collect(const kabar_ctx *ctx, const corpus *c, dataset *d) {
   for (size_t i = 0; i < c->n; i++) {
     const article *a = &c->v[i];
     kabar_error err;
-    kabar_doc *doc = kabar_doc_new_lang(ctx, a->text, a->len, "id", KABAR_DOC_BORROW, &err);
+    kabar_doc *doc = kabar_doc_new_lang(ctx, a->text, a->len, "id", KABAR_DOC_BORROW | KABAR_DOC_NO_ENTITIES, &err);
     if (!doc) {
       fprintf(stderr, "train_summary: article %s: %s\n", a->id, kabar_strerror(err.code));
       return -1;

@@ -102,7 +102,7 @@ typedef struct kabar_ctx kabar_ctx;
 #define KABAR_CTX_NO_JIT 0x1u
 #define KABAR_CTX_FLAGS_ALL 0x1u
 
-#define KABAR_CTX_OPTIONS_VERSION 1
+#define KABAR_CTX_OPTIONS_VERSION 2
 /** Creation options. Initialise with ::KABAR_CTX_OPTIONS_INIT or kabar_ctx_options_init(). */
 typedef struct kabar_ctx_options {
   uint32_t version;           /**< always first; set by KABAR_CTX_OPTIONS_INIT */
@@ -111,11 +111,17 @@ typedef struct kabar_ctx_options {
   const char *data_dir;       /**< corpora directory; NULL = $KABAR_DATA_DIR, then the install */
   uint32_t regex_match_limit; /**< PCRE2 match limit per rule and block; 0 = library default */
   size_t max_input_bytes;     /**< larger inputs give KABAR_ELIMIT; 0 = library default (1 GiB) */
-  /* version 2+: append new fields here, never reorder */
+  /* version 2 */
+  size_t max_blocks;          /**< more blocks give KABAR_ELIMIT at the first one over; 0 = none */
+  size_t max_tokens;          /**< more word tokens give KABAR_ELIMIT at the first one over; 0 = none */
+  /* version 3+: append new fields here, never reorder */
 } kabar_ctx_options;
-#define KABAR_CTX_OPTIONS_INIT {KABAR_CTX_OPTIONS_VERSION, 0, NULL, NULL, 0, 0}
+#define KABAR_CTX_OPTIONS_INIT {KABAR_CTX_OPTIONS_VERSION, 0, NULL, NULL, 0, 0, 0, 0}
 
-/** Fills @p opts with defaults for @p version. KABAR_EVERSION if the version is unknown. */
+/**
+ * Fills @p opts with defaults for @p version (1 or 2; a version 1 caller's struct ends before
+ * max_blocks, which is not written). KABAR_EVERSION if the version is unknown.
+ */
 KABAR_API kabar_status kabar_ctx_options_init(kabar_ctx_options *opts, uint32_t version);
 
 /**
@@ -500,6 +506,129 @@ KABAR_API size_t kabar_summary_keyword_count(const kabar_summary *sum);
 KABAR_API kabar_status kabar_summary_keyword(const kabar_summary *sum, size_t index,
                                              kabar_span *span_out, const char **stem_out,
                                              double *score_out);
+/** @name Index: near-duplicate clusters and same-story links over a feed
+ *
+ * A ::kabar_index holds compact fingerprints of many articles (about 250 bytes each). Adding
+ * an article tells which earlier article it near-duplicates (MinHash LSH candidates, checked
+ * by their estimated Jaccard similarity and containment) and which story it belongs to (rare
+ * names and numbers shared within a time window, whatever the language).
+ *
+ * Clusters and stories are named by their first article: an article joins the cluster of an
+ * earlier one when it matches that cluster's representative, or one of its members strongly;
+ * clusters are never merged afterwards, so unrelated articles are not chained together
+ * through a series of partial matches. Every decision depends only on the order of additions:
+ * analyse documents in parallel, then add them in input order from one thread, and the
+ * result is the same for any number of threads.
+ *
+ * Thread safety: kabar_index_item_new() may run in any thread. A ::kabar_index must not be
+ * used by two threads at once unless all of them only call kabar_index_query() and the
+ * getters (const functions).
+ */
+
+typedef struct kabar_index kabar_index;
+/** Fingerprints and story evidence of one document, made in any thread, added in one. */
+typedef struct kabar_index_item kabar_index_item;
+
+/** Article numbers (kabar_index_result.seq etc.) given when there is none. */
+#define KABAR_INDEX_NONE UINT64_MAX
+/** A date given as unknown: the article takes the latest date the index has seen. */
+#define KABAR_INDEX_NO_DATE INT64_MIN
+
+#define KABAR_INDEX_OPTIONS_VERSION 1
+/** Creation options. Initialise with ::KABAR_INDEX_OPTIONS_INIT or kabar_index_options_init().
+ *  Zero means the library default for every field. */
+typedef struct kabar_index_options {
+  uint32_t version;        /**< always first; set by KABAR_INDEX_OPTIONS_INIT */
+  uint32_t flags;          /**< none defined yet: must be 0 */
+  double jaccard;          /**< near-duplicate at this estimated Jaccard similarity (0.3) */
+  double containment;      /**< ... or when this share of the smaller article is in the other (0.7) */
+  int64_t story_window;    /**< seconds between articles of one story at most (3 days) */
+  /* version 2+: append new fields here, never reorder */
+} kabar_index_options;
+#define KABAR_INDEX_OPTIONS_INIT {KABAR_INDEX_OPTIONS_VERSION, 0, 0.0, 0.0, 0}
+
+/** Fills @p opts with defaults for @p version. KABAR_EVERSION if the version is unknown. */
+KABAR_API kabar_status kabar_index_options_init(kabar_index_options *opts, uint32_t version);
+
+/** A new, empty index; NULL with @p err set (KABAR_EINVAL, KABAR_EVERSION, KABAR_ENOMEM). */
+KABAR_API kabar_index *kabar_index_new(const kabar_index_options *opts, kabar_error *err);
+/** Frees an index. NULL is a no-op. */
+KABAR_API void kabar_index_free(kabar_index *idx);
+
+/**
+ * What the index holds of @p doc: its fingerprints (b-bit MinHash, LSH band keys, SimHash,
+ * distinct shingle count) and its story keys. The doc may be freed afterwards.
+ * NULL with @p err set (KABAR_EINVAL, KABAR_ENOMEM). Thread safety: any thread.
+ */
+KABAR_API kabar_index_item *kabar_index_item_new(const kabar_doc *doc, kabar_error *err);
+/** Frees an item. NULL is a no-op. */
+KABAR_API void kabar_index_item_free(kabar_index_item *item);
+
+#define KABAR_INDEX_RESULT_VERSION 1
+/** What kabar_index_add() or kabar_index_query() decided. Initialise with
+ *  ::KABAR_INDEX_RESULT_INIT; later versions append fields. */
+typedef struct kabar_index_result {
+  uint32_t version;        /**< always first; set by KABAR_INDEX_RESULT_INIT */
+  uint64_t seq;            /**< the article's number in the index (0, 1, ...); NONE for a query */
+  uint64_t cluster;        /**< number of the cluster's first article (== seq for a new cluster) */
+  uint64_t story;          /**< number of the story's first article */
+  const char *cluster_id;  /**< caller id of the cluster's first article */
+  const char *story_id;    /**< caller id of the story's first article */
+  uint64_t matched;        /**< the article it was found to near-duplicate, or NONE */
+  double jaccard;          /**< estimated Jaccard similarity with @c matched (0 if none) */
+  double containment;      /**< estimated share of the smaller one inside the other */
+  uint64_t story_matched;  /**< the article that linked it to its story by shared keys, or NONE */
+  uint32_t story_shared;   /**< names and numbers shared with @c story_matched */
+} kabar_index_result;
+#define KABAR_INDEX_RESULT_INIT \
+  {KABAR_INDEX_RESULT_VERSION, 0, 0, 0, NULL, NULL, 0, 0.0, 0.0, 0, 0}
+
+/**
+ * Adds an article under the caller's @p id (UTF-8, 1 to 1024 bytes, no NUL; ids need not be
+ * unique) with its @p date (seconds since 1970 UTC within +-2^40, or KABAR_INDEX_NO_DATE) and fills
+ * @p out (may be NULL). Strings in @p out are borrowed from the index: valid until
+ * kabar_index_evict() or kabar_index_free().
+ * @return KABAR_OK, KABAR_EINVAL (NULL handle or item, bad id or date, result version),
+ *         KABAR_ELIMIT (2^32 articles), KABAR_ENOMEM (the index is unchanged).
+ */
+KABAR_API kabar_status kabar_index_add(kabar_index *idx, const char *id, size_t id_len,
+                                       int64_t date, const kabar_index_item *item,
+                                       kabar_index_result *out);
+/** As kabar_index_add() without adding: the cluster and story the item would join
+ *  (cluster and story are NONE, their ids NULL, when it would start new ones). */
+KABAR_API kabar_status kabar_index_query(const kabar_index *idx, int64_t date,
+                                         const kabar_index_item *item, kabar_index_result *out);
+
+/**
+ * Removes every article dated before @p before (seconds since 1970). Clusters and stories
+ * keep their names. Returns the number of articles removed. Invalidates strings borrowed
+ * from the index.
+ */
+KABAR_API size_t kabar_index_evict(kabar_index *idx, int64_t before);
+
+/** Articles held (added or imported, not evicted). */
+KABAR_API size_t kabar_index_count(const kabar_index *idx);
+/** Bytes of memory the index holds (its own allocations, including spare capacity). */
+KABAR_API size_t kabar_index_memory(const kabar_index *idx);
+/** The latest article date seen (KABAR_INDEX_NO_DATE when none had one). */
+KABAR_API int64_t kabar_index_clock(const kabar_index *idx);
+
+/**
+ * Persistence without I/O in the library: the record of article @p seq (as added: its id,
+ * date, fingerprints, story keys, cluster and story) as a byte string that
+ * kabar_index_import() takes back, in any later process and library version that knows its
+ * format. Writes at most @p cap bytes to @p buf; *len_out gets the record's full size.
+ * @return KABAR_OK, KABAR_ELIMIT when @p cap is too small (nothing written),
+ *         KABAR_EINVAL when no such article is held.
+ */
+KABAR_API kabar_status kabar_index_export(const kabar_index *idx, uint64_t seq, void *buf,
+                                          size_t cap, size_t *len_out);
+/**
+ * Adds back an exported article with its number, cluster and story as they were decided.
+ * Records must come in increasing article number; later additions continue the numbering.
+ * @return KABAR_OK, KABAR_EINVAL (malformed record, number not increasing), KABAR_ENOMEM.
+ */
+KABAR_API kabar_status kabar_index_import(kabar_index *idx, const void *rec, size_t len);
 
 #ifdef __cplusplus
 }

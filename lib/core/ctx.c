@@ -3,11 +3,13 @@
 #include "internal.h"
 #include "../clean/clean.h"
 #include "../entities/entities.h"
+#include "../index/index.h"
 #include "../summary/summary.h"
 #include "../terms/terms.h"
 #include "../text/text.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,10 +40,12 @@ kabar_status kabar__fail_path(kabar_error *err, kabar_status code, const char *p
 kabar_status kabar_ctx_options_init(kabar_ctx_options *opts, uint32_t version) {
   if (!opts)
     return KABAR_EINVAL;
-  if (version != KABAR_CTX_OPTIONS_VERSION)
+  if (version < 1 || version > KABAR_CTX_OPTIONS_VERSION)
     return KABAR_EVERSION;
   kabar_ctx_options def = KABAR_CTX_OPTIONS_INIT;
-  *opts = def;
+  def.version = version;
+  /* an older caller's struct is only as long as its version's fields */
+  memcpy(opts, &def, version == 1 ? offsetof(kabar_ctx_options, max_blocks) : sizeof def);
   return KABAR_OK;
 }
 
@@ -156,9 +160,9 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
   if (!dir)
     return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   static const char *files[] = {"language.conf", "stopwords.txt", "abbreviations.txt",
-                                "boilerplate.rules", "summary.model"};
+                                "boilerplate.rules", "summary.model", "numbers.txt"};
   kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < 5 && rc == KABAR_OK; i++) {
+  for (size_t i = 0; i < 6 && rc == KABAR_OK; i++) {
     char *path = join_path(dir, files[i]);
     if (!path)
       rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
@@ -170,8 +174,10 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
       rc = load_words(ctx, path, &lang->abbrevs, err);
     else if (i == 3)
       rc = kabar__rules_load(ctx, path, 1, &lang->rules, err);
-    else
+    else if (i == 4)
       rc = kabar__summary_model_load(path, &lang->summary_model, err);
+    else
+      rc = kabar__numwords_load(ctx, path, &lang->numwords, err);
     kabar__free(path);
   }
   kabar__free(dir);
@@ -285,7 +291,7 @@ static kabar_status find_data_dir(kabar_ctx *ctx, const kabar_ctx_options *opts,
 
 kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
   kabar__fail(err, KABAR_OK, KABAR_NO_OFFSET, 0);
-  if (opts && opts->version != KABAR_CTX_OPTIONS_VERSION) {
+  if (opts && (opts->version < 1 || opts->version > KABAR_CTX_OPTIONS_VERSION)) {
     kabar__fail(err, opts->version > KABAR_CTX_OPTIONS_VERSION ? KABAR_EVERSION : KABAR_EINVAL,
                 KABAR_NO_OFFSET, 0);
     return NULL;
@@ -303,6 +309,10 @@ kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
   ctx->match_limit = opts && opts->regex_match_limit ? opts->regex_match_limit
                                                      : KABAR_DEFAULT_MATCH_LIMIT;
   ctx->max_input = opts && opts->max_input_bytes ? opts->max_input_bytes : KABAR_DEFAULT_MAX_INPUT;
+  if (opts && opts->version >= 2) {
+    ctx->max_blocks = opts->max_blocks;
+    ctx->max_tokens = opts->max_tokens;
+  }
   if (ctx->max_input > KABAR_DEFAULT_MAX_INPUT)
     ctx->max_input = KABAR_DEFAULT_MAX_INPUT; /* offsets are 32-bit and ICU indices int32 */
   kabar_status rc = open_deps(ctx, err);
@@ -338,6 +348,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
       kabar__ner_lang_free(l->ner);
     kabar__free(l->ner);
     kabar__summary_model_free(l->summary_model);
+    kabar__numwords_free(l->numwords);
   }
   kabar__rules_free(ctx->common_rules);
   ubrk_close(ctx->word_tmpl);

@@ -196,9 +196,18 @@ UBreakIterator *kabar__doc_iterator(kabar_doc *doc, int sentence, kabar_status *
 
 static kabar_status analyse(kabar_doc *doc, int forced_lang, kabar_error *err) {
   kabar_status rc;
-  if ((rc = kabar__segment_blocks(doc)) != KABAR_OK ||
-      (rc = kabar__segment_tokens(doc)) != KABAR_OK ||
-      (rc = kabar__lang_mark_types(doc)) != KABAR_OK)
+  const kabar_ctx *ctx = doc->ctx;
+  if ((rc = kabar__segment_blocks(doc)) != KABAR_OK)
+    return rc;
+  if (ctx->max_blocks && doc->blocks.n > ctx->max_blocks)
+    return kabar__fail(err, KABAR_ELIMIT,
+                       kabar__offmap_orig(&doc->map, doc->blocks.v[ctx->max_blocks].start), 0);
+  if ((rc = kabar__segment_tokens(doc)) != KABAR_OK)
+    return rc;
+  if (ctx->max_tokens && doc->tokens.n > ctx->max_tokens)
+    return kabar__fail(err, KABAR_ELIMIT,
+                       kabar__offmap_orig(&doc->map, doc->tokens.v[ctx->max_tokens].start), 0);
+  if ((rc = kabar__lang_mark_types(doc)) != KABAR_OK)
     return rc;
   kabar__lang_detect(doc, forced_lang);
   if ((rc = kabar__clean(doc, err)) != KABAR_OK ||

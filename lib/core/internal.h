@@ -14,6 +14,7 @@ struct sb_stemmer;
 typedef struct kabar_rules kabar_rules; /* lib/clean */
 typedef struct kabar_ner_lang kabar_ner_lang; /* lib/entities */
 typedef struct kabar_summary_model kabar_summary_model; /* lib/summary */
+typedef struct kabar_numwords kabar_numwords; /* lib/index */
 
 #define KABAR_LANG_OTHER UINT8_MAX
 #define KABAR_MAX_LANGS 16
@@ -30,6 +31,7 @@ typedef struct kabar_lang {
   kabar_rules *rules;
   kabar_ner_lang *ner;     /* gazetteers, trigger words, tagger model */
   kabar_summary_model *summary_model; /* NULL = the built-in fallback scorer */
+  kabar_numwords *numwords; /* numbers.txt, NULL when the language has none */
 } kabar_lang;
 
 struct kabar_ctx {
@@ -45,6 +47,7 @@ struct kabar_ctx {
   uint32_t match_limit;
   int use_jit;
   size_t max_input;
+  size_t max_blocks, max_tokens; /* 0 = no limit */
 };
 
 /* Maps offsets in the working text (the input, or its repaired copy) back to the input. */
@@ -131,6 +134,7 @@ struct kabar_doc {
   uint32_t minhash[KABAR_MINHASH_SIZE];
   size_t nminhash;
   size_t nshingles;
+  size_t ndistinct;          /* distinct shingles */
 
   UBreakIterator *word_bi;   /* per-document clones of ctx templates */
   UBreakIterator *sent_bi;

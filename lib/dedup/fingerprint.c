@@ -5,7 +5,14 @@
 #include "dedup.h"
 
 
+#include <stdlib.h>
+
 #define FP_SHINGLE 3
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return (x > y) - (x < y);
+}
 
 static int fingerprint_token(const kabar_doc *doc, const kabar_token *t) {
   const kabar_block *b = &doc->blocks.v[t->block];
@@ -92,6 +99,7 @@ kabar_status kabar__fingerprint(kabar_doc *doc) {
   doc->simhash = 0;
   doc->nminhash = 0;
   doc->nshingles = 0;
+  doc->ndistinct = 0;
   if (n == 0)
     return KABAR_OK;
   uint64_t *h = kabar__malloc(n * sizeof *h);
@@ -117,11 +125,18 @@ kabar_status kabar__fingerprint(kabar_doc *doc) {
     simhash_add(acc, v);
     /* real values keep the top bit clear so densified ones can be told apart */
     minhash_add(doc->minhash, v & ~((uint64_t)1 << 31));
+    h[s] = v; /* later shingles read only h[s + 1...] */
   }
+  /* distinct shingles, for containment estimates in the index */
+  qsort(h, nsh, sizeof *h, cmp_u64);
+  size_t distinct = nsh > 0;
+  for (size_t s = 1; s < nsh; s++)
+    distinct += h[s] != h[s - 1];
   minhash_densify(doc->minhash);
   doc->simhash = simhash_result(acc);
   doc->nminhash = KABAR_MINHASH_SIZE;
   doc->nshingles = nsh;
+  doc->ndistinct = distinct;
   kabar__free(h);
   kabar__free(acc);
   return KABAR_OK;

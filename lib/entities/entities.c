@@ -521,7 +521,14 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     int capital = 0;
     for (size_t q = i; q < b; q++)
       capital |= run->ner.info.v[q].cap != 0;
-    if (capital || lowercase_sentence(run->ner.info.v, n))
+    /* one capitalised word opening a sentence is as often a noun as a name ("Asielzoekers
+     * ...", "Warga ..."); without a gazetteer entry it needs the second look (the same word
+     * tagged elsewhere in the article) */
+    size_t first = 0;
+    while (first < n && run->ner.info.v[first].punct)
+      first++;
+    int lone_opener = i == first && b == i + 1 && !(run->ner.info.v[i].gaz & 0x5555u);
+    if ((capital || lowercase_sentence(run->ner.info.v, n)) && !lone_opener)
       rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
     i = j;
   }
@@ -777,8 +784,9 @@ static kabar_status group_mentions(ent_run *run) {
   if (!g)
     return KABAR_ENOMEM;
   /* 1. canonical names from the gazetteer, exact or near; then one group per (type, name) */
+  const kabar_ner_lang *nl = doc->ctx->langs[doc->lang == KABAR_LANG_OTHER ? 0 : doc->lang].ner;
   for (size_t i = 0; i < nm; i++) {
-    const kabar_gazetteer *gz = &doc->ctx->langs[doc->lang == KABAR_LANG_OTHER ? 0 : doc->lang].ner->gaz;
+    const kabar_gazetteer *gz = &nl->gaz;
     const char *k = raw_key(run, &m[i]);
     g[i].parent = (uint32_t)i;
     g[i].type = m[i].type;
@@ -849,6 +857,24 @@ static kabar_status group_mentions(ent_run *run) {
     g[i].ckey = NULL;
   kabar__buf_free(&ckeys);
   kabar__free(ckey_at);
+  /* 1c. a place named with its kind ("Kelurahan Tambakrejo", "Kota Semarang") is the place
+   * named without it */
+  for (size_t i = 0; i < nm; i++) {
+    if (find_root(g, (uint32_t)i) != i || g[i].type != KABAR_ENTITY_LOC || g[i].words < 2 ||
+        g[i].canon)
+      continue;
+    const char *sp = strchr(g[i].key, ' ');
+    const kabar_trigger *tr = kabar__trigger_find(&nl->trig, g[i].key, (size_t)(sp - g[i].key));
+    if (!tr || !(tr->actions & KABAR_TRIG_LOC_PREFIX))
+      continue;
+    for (size_t j = 0; j < nm; j++)
+      if (j != i && find_root(g, (uint32_t)j) == j && g[j].type == KABAR_ENTITY_LOC &&
+          strcmp(g[j].key, sp + 1) == 0) {
+        uint32_t a = (uint32_t)(i < j ? i : j), b = (uint32_t)(i < j ? j : i);
+        g[b].parent = a; /* the earlier mention stays the root */
+        break;
+      }
+  }
   /* 2. a one-word mention that is the surname of exactly one longer person name, or failing
    * that a person's given name ("Hendra" after "Hendra Kusumawardana") */
   for (int pass = 0; pass < 2; pass++)

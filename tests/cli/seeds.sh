@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Acceptance checks on the two seed articles in ../shared/seeds (not part of the repository,
-# so this runs from .ci/run when they are present). Usage: seeds.sh DEDUP SEEDS_DIR
+# so this runs from .ci/run when they are present). Usage: seeds.sh DEDUP SEEDS_DIR [KABAR_BATCH]
 set -euo pipefail
 dedup=$1
 seeds=$2
+batch=${3:-}
 export KABAR_DATA_DIR=${KABAR_DATA_DIR:-corpora}
 pass=0
 fail=0
@@ -88,6 +89,38 @@ check "000 San Fransisco under San Francisco" "San Fransisco" \
 check "000 mention spans read as their text" "0" \
   "$(jq -r '.entities[].mentions[] | "\(.start) \(.end) \(.text)"' <<<"$jid" |
      while read -r a b t; do [ "$(tail -c +$((a + 1)) "$id" | head -c $((b - a)))" == "$t" ] || echo bad; done | wc -l)"
+
+# kabar-batch: the two seeds report one event in two languages: one story, two clusters; an
+# article of the project's own about something else shares neither.
+if [ -n "$batch" ]; then
+  feed=$(mktemp)
+  trap 'rm -f "$feed"' EXIT
+  jq -Rsc '{id: "seed-000", text: ., date: "2018-04-17"}' "$id" >>"$feed"
+  jq -Rsc '{id: "seed-001", text: ., date: "2018-04-17"}' "$nl" >>"$feed"
+  for f in corpora/samples/id-banjir-quote.txt corpora/samples/nl-chipfabriek.txt; do
+    jq -Rsc --arg id "$(basename "$f" .txt)" '{id: $id, text: ., date: "2018-04-17"}' "$f" >>"$feed"
+  done
+  out=$("$batch" -q -j2 --dedup-only "$feed")
+  check "seeds share a story" "seed-000 seed-000" \
+    "$(jq -r 'select(.id | startswith("seed")) | .story' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  check "seeds are not one cluster" "seed-000 seed-001" \
+    "$(jq -r 'select(.id | startswith("seed")) | .cluster' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  check "unrelated articles share neither" "id-banjir-quote id-banjir-quote nl-chipfabriek nl-chipfabriek" \
+    "$(jq -r 'select(.id | startswith("seed") | not) | "\(.cluster) \(.story)"' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  # the full analysis links stories by canonical entity names (United States, Brad Smith,
+  # RSA Conference ...) instead of capitalised words; another cyber-security accord of the
+  # project's own stays apart
+  jq -Rsc '{id: "id-cyber-pact", text: ., date: "2018-04-17"}' corpora/samples/id-cyber-pact.txt >>"$feed"
+  out=$("$batch" -q -j2 "$feed")
+  check "seeds share a story (entities)" "seed-000 seed-000" \
+    "$(jq -r 'select(.id | startswith("seed")) | .story' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  check "seeds are not one cluster (entities)" "seed-000 seed-001" \
+    "$(jq -r 'select(.id | startswith("seed")) | .cluster' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+  check "another accord is another story" "id-cyber-pact" \
+    "$(jq -r 'select(.id == "id-cyber-pact") | .story' <<<"$out")"
+  check "full records carry entities and a summary" "3 yes" \
+    "$(jq -r 'select(.id == "seed-001") | "\(.summary | length) \(if (.entities | length) > 5 then "yes" else "no" end)"' <<<"$out")"
+fi
 
 echo "seeds: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -488,6 +488,103 @@ static void test_ner_model_file_allocation_failures(void **state) {
   kabar_ctx_free(ctx);
 }
 
+/* The index: every allocation of new, item_new, add, import and a compacting evict in turn
+ * fails; each call reports KABAR_ENOMEM and leaves the index as it was (an evict that cannot
+ * compact keeps its articles marked dead, and still counts them out). */
+static void test_index_allocation_failures(void **state) {
+  (void)state;
+  kabar_ctx *ctx = test_ctx();
+  size_t len;
+  char *text = test_read_sample("id-cyber-pact.txt", &len);
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(ctx, text, len, 0, &err);
+  assert_non_null(doc);
+  size_t n;
+  for (n = 1;; n++) {
+    kabar__alloc_fail_after(n);
+    kabar_index_item *it = kabar_index_item_new(doc, &err);
+    kabar__alloc_fail_after(0);
+    if (it) {
+      kabar_index_item_free(it);
+      break;
+    }
+    assert_int_equal(err.code, KABAR_ENOMEM);
+  }
+  for (n = 1;; n++) {
+    kabar__alloc_fail_after(n);
+    kabar_index *idx = kabar_index_new(NULL, &err);
+    kabar__alloc_fail_after(0);
+    if (idx) {
+      kabar_index_free(idx);
+      break;
+    }
+    assert_int_equal(err.code, KABAR_ENOMEM);
+  }
+  kabar_index_item *it = kabar_index_item_new(doc, &err);
+  assert_non_null(it);
+  kabar_index *idx = kabar_index_new(NULL, &err);
+  unsigned char rec[4096];
+  size_t rec_len = 0;
+  char id[16];
+  /* 200 additions (dates 0..199), each walked through its allocations */
+  for (int k = 0; k < 200; k++) {
+    snprintf(id, sizeof id, "a%d", k);
+    for (n = 1;; n++) {
+      kabar_index_result r = KABAR_INDEX_RESULT_INIT;
+      kabar__alloc_fail_after(n);
+      kabar_status rc = kabar_index_add(idx, id, strlen(id), k, it, &r);
+      kabar__alloc_fail_after(0);
+      if (rc == KABAR_OK) {
+        assert_int_equal(r.seq, (uint64_t)k);
+        assert_string_equal(r.cluster_id, "a0");
+        break;
+      }
+      assert_int_equal(rc, KABAR_ENOMEM);
+      assert_int_equal(kabar_index_count(idx), (size_t)k);
+    }
+  }
+  assert_int_equal(kabar_index_export(idx, 199, rec, sizeof rec, &rec_len), KABAR_OK);
+  /* a compacting evict under failing allocations: the articles are out either way */
+  for (n = 1; n < 40; n++) {
+    kabar_index *copy = kabar_index_new(NULL, &err);
+    for (uint64_t s = 0; s < 200; s++) {
+      unsigned char buf[4096];
+      size_t bl;
+      assert_int_equal(kabar_index_export(idx, s, buf, sizeof buf, &bl), KABAR_OK);
+      assert_int_equal(kabar_index_import(copy, buf, bl), KABAR_OK);
+    }
+    kabar__alloc_fail_after(n);
+    size_t gone = kabar_index_evict(copy, 150);
+    kabar__alloc_fail_after(0);
+    assert_int_equal(gone, 150);
+    assert_int_equal(kabar_index_count(copy), 50);
+    kabar_index_result r = KABAR_INDEX_RESULT_INIT;
+    assert_int_equal(kabar_index_add(copy, "late", 4, 300, it, &r), KABAR_OK);
+    assert_string_equal(r.cluster_id, "a0"); /* the cluster keeps its first article's name */
+    kabar_index_free(copy);
+  }
+  /* import into a fresh index, every allocation failing in turn */
+  for (n = 1;; n++) {
+    kabar_index *fresh = kabar_index_new(NULL, &err);
+    kabar__alloc_fail_after(n);
+    kabar_status rc = kabar_index_import(fresh, rec, rec_len);
+    kabar__alloc_fail_after(0);
+    if (rc == KABAR_OK) {
+      assert_int_equal(kabar_index_count(fresh), 1);
+      kabar_index_free(fresh);
+      break;
+    }
+    assert_int_equal(rc, KABAR_ENOMEM);
+    assert_int_equal(kabar_index_count(fresh), 0);
+    kabar_index_free(fresh);
+  }
+  kabar_index_item_free(it);
+  kabar_index_free(idx);
+  kabar_doc_free(doc);
+  free(text);
+  kabar_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_doc_allocation_failures),
@@ -498,6 +595,7 @@ int main(void) {
       cmocka_unit_test(test_ner_doc_allocation_failures),
       cmocka_unit_test(test_ner_trainer_allocation_failures),
       cmocka_unit_test(test_ner_model_file_allocation_failures),
+      cmocka_unit_test(test_index_allocation_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 
@@ -306,6 +307,41 @@ static void test_api_errors(void **state) {
   assert_int_equal(err.code, KABAR_ELIMIT);
   assert_int_equal(err.offset, 10);
   kabar_ctx_free(small);
+  /* block and token limits: KABAR_ELIMIT at the first block or token over the limit */
+  static const char para[] = "Satu dua tiga.\n\nEmpat lima enam.\n\nTujuh delapan sembilan.";
+  opts.max_input_bytes = 0;
+  opts.max_blocks = 2;
+  kabar_ctx *few = kabar_ctx_new(&opts, &err);
+  assert_non_null(few);
+  assert_null(kabar_doc_new(few, para, sizeof para - 1, 0, &err));
+  assert_int_equal(err.code, KABAR_ELIMIT);
+  assert_int_equal(err.offset, (size_t)(strstr(para, "Tujuh") - para));
+  kabar_ctx_free(few);
+  opts.max_blocks = 0;
+  opts.max_tokens = 4;
+  few = kabar_ctx_new(&opts, &err);
+  assert_non_null(few);
+  assert_null(kabar_doc_new(few, para, sizeof para - 1, 0, &err));
+  assert_int_equal(err.code, KABAR_ELIMIT);
+  assert_int_equal(err.offset, (size_t)(strstr(para, "lima") - para));
+  kabar_doc *ok = kabar_doc_new(few, "Satu dua tiga.", 14, 0, &err);
+  assert_non_null(ok); /* at the limit is fine */
+  kabar_doc_free(ok);
+  kabar_ctx_free(few);
+  opts.max_tokens = 0;
+  /* a version 1 caller: its struct ends before max_blocks, which must not be written */
+  struct {
+    kabar_ctx_options v1;
+    unsigned char guard[2 * sizeof(size_t)];
+  } old;
+  memset(&old, 0xab, sizeof old);
+  assert_int_equal(kabar_ctx_options_init(&old.v1, 1), KABAR_OK);
+  assert_int_equal(old.v1.version, 1);
+  assert_int_equal(((unsigned char *)&old.v1)[offsetof(kabar_ctx_options, max_blocks)], 0xab);
+  old.v1.data_dir = KABAR_TEST_CORPORA;
+  kabar_ctx *v1 = kabar_ctx_new(&old.v1, &err);
+  assert_non_null(v1);
+  kabar_ctx_free(v1);
   /* options versions and bad data directories */
   opts.version = 99;
   assert_null(kabar_ctx_new(&opts, &err));
