@@ -187,8 +187,8 @@ CONLL_UNUSED static int conll_type(conll_score *sc, const char *tag) {
 CONLL_UNUSED static int conll_starts(const char *prev, const char *cur) {
   if (!cur || cur[0] == 'O' || !cur[0])
     return 0;
-  if (cur[0] == 'B')
-    return 1;
+  if (cur[0] == 'B' || strlen(cur) < 2)
+    return 1; /* a malformed tag ("E") is a chunk of its own, which conll_type drops */
   if (!prev || prev[0] == 'O' || !prev[0] || strlen(prev) < 2)
     return 1;
   return strcmp(prev + 2, cur + 2) != 0;

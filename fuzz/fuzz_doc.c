@@ -31,6 +31,11 @@ static int span_inside(kabar_span inner, kabar_span outer) {
   return outer.start <= inner.start && inner.end <= outer.end;
 }
 
+static int cmp_span(const void *a, const void *b) {
+  const kabar_span *x = a, *y = b;
+  return x->start < y->start ? -1 : x->start > y->start;
+}
+
 static void check_doc(const kabar_doc *doc, const doc_check *c) {
   KF_CHECK(kabar_doc_input_size(doc) == c->len);
   KF_CHECK(kabar_doc_lang(doc) != NULL);
@@ -112,6 +117,58 @@ static void check_doc(const kabar_doc *doc, const doc_check *c) {
     KF_CHECK(b < nb && span_inside(s, blocks[b]));
   }
   KF_CHECK(kabar_doc_token(doc, ntok, NULL, NULL, NULL) == KABAR_EINVAL);
+
+  /* entities: known types, non-empty UTF-8 names, mentions in text order inside title/body
+   * blocks, entities in order of first mention, no two mentions overlapping */
+  size_t nent = kabar_doc_entity_count(doc);
+  size_t prev_first = 0, nmen = 0;
+  for (size_t e = 0; e < nent; e++) {
+    kabar_entity_type type = 0;
+    const char *name = NULL;
+    size_t nm = 0;
+    KF_CHECK(kabar_doc_entity(doc, e, &type, &name, &nm) == KABAR_OK);
+    KF_CHECK(type >= KABAR_ENTITY_PER && type <= KABAR_ENTITY_EVENT);
+    KF_CHECK(name != NULL && name[0] != '\0');
+    KF_CHECK(kf_utf8_first_invalid((const unsigned char *)name, strlen(name)) == strlen(name));
+    KF_CHECK(nm >= 1);
+    size_t prev = 0;
+    for (size_t k = 0; k < nm; k++) {
+      kabar_span s;
+      KF_CHECK(kabar_doc_entity_mention(doc, e, k, &s) == KABAR_OK);
+      check_span(c, s);
+      KF_CHECK(s.start < s.end);
+      KF_CHECK(k == 0 || s.start > prev);
+      prev = s.start;
+      if (k == 0) {
+        KF_CHECK(e == 0 || s.start > prev_first);
+        prev_first = s.start;
+      }
+      size_t b = 0;
+      while (b < nb && blocks[b].end < s.end)
+        b++;
+      KF_CHECK(b < nb && span_inside(s, blocks[b]));
+      KF_CHECK(kinds[b] != KABAR_BLOCK_BOILERPLATE);
+      KF_CHECK(kabar_doc_block_repeat(doc, b) != KABAR_REPEAT_STRUCTURAL);
+    }
+    KF_CHECK(kabar_doc_entity_mention(doc, e, nm, NULL) == KABAR_EINVAL);
+    nmen += nm;
+  }
+  KF_CHECK(kabar_doc_entity(doc, nent, NULL, NULL, NULL) == KABAR_EINVAL);
+  if (nmen > 1 && nmen <= 4096) {
+    kabar_span *all = malloc(nmen * sizeof *all);
+    KF_CHECK(all != NULL);
+    size_t k = 0;
+    for (size_t e = 0; e < nent; e++) {
+      size_t nm = 0;
+      kabar_doc_entity(doc, e, NULL, NULL, &nm);
+      for (size_t q = 0; q < nm; q++)
+        kabar_doc_entity_mention(doc, e, q, &all[k++]);
+    }
+    qsort(all, nmen, sizeof *all, cmp_span);
+    for (size_t i = 1; i < nmen; i++)
+      KF_CHECK(all[i - 1].end <= all[i].start);
+    free(all);
+  }
 
   /* cleaned text: well-formed UTF-8, NUL-terminated at its length, no NUL inside */
   size_t tlen = (size_t)-1;

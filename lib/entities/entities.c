@@ -599,7 +599,7 @@ static kabar_status surface_key(ent_run *run, size_t a, size_t b, uint32_t *off)
 static kabar_status choose_mentions(ent_run *run, size_t n) {
   (void)n;
   rank_model_spans(run);
-  if (run->cands.n > 1)
+  if (run->cands.n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
     qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
   size_t kept = 0;
   for (size_t i = 0; i < run->cands.n; i++) {
@@ -716,7 +716,21 @@ typedef struct group {
   uint32_t words; /* of best's key */
   const char *canon;
   const char *key;
+  const char *ckey; /* canon's key (folded like key), used only while grouping by name */
 } group;
+
+/* Whether two groups name the same thing: equal canonical names, or equal keys, or (when only
+ * one has a canonical name) the canonical name's key equal to the other's key, so that a
+ * misspelling mapped to "San Francisco" joins a mention written "San Francisco". */
+static int same_name(const group *x, const group *y) {
+  if (strcmp(x->key, y->key) == 0)
+    return 1;
+  if (x->canon && y->canon)
+    return strcmp(x->canon, y->canon) == 0;
+  if (!x->canon && !y->canon)
+    return 0;
+  return strcmp(x->canon ? x->ckey : x->key, y->canon ? y->ckey : y->key) == 0;
+}
 
 static uint32_t find_root(group *g, uint32_t i) {
   while (g[i].parent != i)
@@ -800,13 +814,33 @@ static kabar_status group_mentions(ent_run *run) {
       }
     }
   }
+  /* keys of the canonical names, for same_name() */
+  kabar_buf ckeys = {0};
+  size_t *ckey_at = kabar__malloc(nm * sizeof *ckey_at);
+  if (!ckey_at) {
+    kabar__free(g);
+    return KABAR_ENOMEM;
+  }
+  for (size_t i = 0; i < nm; i++) {
+    ckey_at[i] = ckeys.len;
+    if (g[i].canon && (kabar__ner_key_append(doc->ctx, &ckeys, &run->key, g[i].canon,
+                                                       strlen(g[i].canon)) < 0 ||
+                       kabar__buf_putc(&ckeys, '\0') != 0)) {
+      kabar__buf_free(&ckeys);
+      kabar__free(ckey_at);
+      kabar__free(g);
+      return KABAR_ENOMEM;
+    }
+  }
+  for (size_t i = 0; i < nm; i++) {
+    const char *ck = g[i].canon && ckeys.p ? ckeys.p + ckey_at[i] : "";
+    g[i].ckey = *ck == ' ' ? ck + 1 : ck;
+  }
   for (size_t i = 0; i < nm; i++)
     for (size_t j = 0; j < i; j++) {
       if (find_root(g, (uint32_t)j) != j || g[j].type != g[i].type)
         continue;
-      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
-      if ((g[i].canon != NULL) == (g[j].canon != NULL) ? strcmp(a, b) == 0
-                                                       : strcmp(g[i].key, g[j].key) == 0) {
+      if (same_name(&g[i], &g[j])) {
         g[i].parent = (uint32_t)j;
         break;
       }
@@ -817,10 +851,13 @@ static kabar_status group_mentions(ent_run *run) {
       if (find_root(g, (uint32_t)i) != i || find_root(g, (uint32_t)j) != j ||
           g[j].type == g[i].type)
         continue;
-      const char *a = g[i].canon ? g[i].canon : g[i].key, *b = g[j].canon ? g[j].canon : g[j].key;
-      if (strcmp(a, b) == 0 || strcmp(g[i].key, g[j].key) == 0)
+      if (same_name(&g[i], &g[j]))
         g[i].parent = (uint32_t)j;
     }
+  for (size_t i = 0; i < nm; i++)
+    g[i].ckey = NULL;
+  kabar__buf_free(&ckeys);
+  kabar__free(ckey_at);
   /* 1c. a place named with its kind ("Kelurahan Tambakrejo", "Kota Semarang") is the place
    * named without it */
   for (size_t i = 0; i < nm; i++) {

@@ -175,6 +175,9 @@ kabar_status kabar__ner_decode(kabar_ner_run *run, const struct kabar_ner_model 
 /* Model files. */
 kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **out,
                                    kabar_error *err);
+/* The same from a model image in memory (the fuzzer's entry point); buf is only read. */
+kabar_status kabar__ner_model_parse(const void *buf, size_t len, struct kabar_ner_model **out,
+                                    kabar_error *err);
 void kabar__ner_model_destroy(struct kabar_ner_model *m);
 static inline size_t kabar__ner_slot(uint64_t key, size_t nslots) {
   return (size_t)(key * 0x9e3779b97f4a7c15ULL >> 17) & (nslots - 1);

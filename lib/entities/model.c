@@ -337,7 +337,9 @@ static kabar_status parse_model(reader *r, struct kabar_ner_model *m, kabar_erro
     m->trans[i] = get_f32(r);
   float scale = get_f32(r);
   uint32_t rows = get_u32(r);
-  if (!r->ok || (r->n - r->at - 8) / (8 + 2 * (size_t)T) < rows)
+  /* every weight (scale x int16) must stay finite, or saving the model again divides
+   * infinities */
+  if (!r->ok || !isfinite(scale * 32767.0f) || (r->n - r->at - 8) / (8 + 2 * (size_t)T) < rows)
     return kabar__fail(err, KABAR_EINVAL, r->at, 0);
   for (uint32_t i = 0; i < rows; i++) {
     uint64_t key = get_u64(r);
@@ -359,6 +361,22 @@ static kabar_status parse_model(reader *r, struct kabar_ner_model *m, kabar_erro
   return KABAR_OK;
 }
 
+kabar_status kabar__ner_model_parse(const void *buf, size_t len, struct kabar_ner_model **out,
+                                    kabar_error *err) {
+  *out = NULL;
+  struct kabar_ner_model *m = kabar__calloc(1, sizeof *m);
+  if (!m)
+    return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+  reader r = {(const unsigned char *)(buf ? buf : ""), buf ? len : 0, 0, 1};
+  kabar_status rc = parse_model(&r, m, err);
+  if (rc != KABAR_OK) {
+    kabar__ner_model_destroy(m);
+    return rc;
+  }
+  *out = m;
+  return KABAR_OK;
+}
+
 kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **out,
                                    kabar_error *err) {
   *out = NULL;
@@ -368,23 +386,11 @@ kabar_status kabar__ner_model_read(const char *path, struct kabar_ner_model **ou
     kabar__buf_free(&file);
     return kabar__fail_path(err, e == ENOMEM ? KABAR_ENOMEM : KABAR_EIO, path, KABAR_NO_OFFSET, e);
   }
-  struct kabar_ner_model *m = kabar__calloc(1, sizeof *m);
-  kabar_status rc = KABAR_ENOMEM;
-  if (!m) {
-    kabar__fail(err, rc, KABAR_NO_OFFSET, 0);
-  } else {
-    reader r = {(const unsigned char *)(file.p ? file.p : ""), file.len, 0, 1};
-    rc = parse_model(&r, m, err);
-  }
+  kabar_status rc = kabar__ner_model_parse(file.p, file.len, out, err);
   kabar__buf_free(&file);
-  if (rc != KABAR_OK) {
-    if (err && !err->path[0])
-      snprintf(err->path, sizeof err->path, "%s", path);
-    kabar__ner_model_destroy(m);
-    return rc;
-  }
-  *out = m;
-  return KABAR_OK;
+  if (rc != KABAR_OK && err && !err->path[0])
+    snprintf(err->path, sizeof err->path, "%s", path);
+  return rc;
 }
 
 kabar_ner_model *kabar_ner_model_load(const char *path, kabar_error *err) {

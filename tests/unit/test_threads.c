@@ -30,6 +30,7 @@ typedef struct result {
   double lang_confidence;
   size_t blocks, cuts, sentences, tokens, shingles;
   uint32_t block_kinds; /* hash of every block's kind, repeat and duplicate_of */
+  uint32_t entities;    /* hash of every entity's type, name and mention spans */
   char *text;           /* cleaned text, malloc'd */
   size_t text_len;
   uint64_t simhash;
@@ -93,6 +94,21 @@ static int analyse(const sample *s, uint32_t flags, result *r, char *msg, size_t
     r->block_kinds = mix(r->block_kinds, (size_t)kabar_doc_block_repeat(doc, i));
     r->block_kinds = mix(r->block_kinds, kabar_doc_block_duplicate_of(doc, i));
   }
+  r->entities = (uint32_t)kabar_doc_entity_count(doc);
+  for (size_t e = 0; e < kabar_doc_entity_count(doc); e++) {
+    kabar_entity_type type = 0;
+    const char *name = "";
+    size_t nm = 0;
+    kabar_doc_entity(doc, e, &type, &name, &nm);
+    r->entities = mix(r->entities, (size_t)type);
+    for (const char *c = name; *c; c++)
+      r->entities = mix(r->entities, (unsigned char)*c);
+    for (size_t k = 0; k < nm; k++) {
+      kabar_span sp = {0, 0};
+      kabar_doc_entity_mention(doc, e, k, &sp);
+      r->entities = mix(mix(r->entities, sp.start), sp.end);
+    }
+  }
   size_t len = 0;
   const char *text = kabar_doc_text(doc, &len);
   r->text = malloc(len + 1);
@@ -139,6 +155,8 @@ static int compare(const char *name, const result *a, const result *b, char *msg
     DIFF("block count", "%zu", a->blocks, b->blocks);
   if (a->block_kinds != b->block_kinds)
     DIFF("block kinds/repeats", "%08x", (unsigned)a->block_kinds, (unsigned)b->block_kinds);
+  if (a->entities != b->entities)
+    DIFF("entities", "%08x", (unsigned)a->entities, (unsigned)b->entities);
   if (a->cuts != b->cuts)
     DIFF("cut count", "%zu", a->cuts, b->cuts);
   if (a->sentences != b->sentences)
@@ -264,10 +282,139 @@ static void test_shared_ctx(void **state) {
   }
 }
 
+/* ---- one model shared by several taggers ---------------------------------------------------- */
+
+/* Tagged sentences ("tok/TAG") written for this test; the model is trained on them. */
+static const char *const ner_sentences[] = {
+    "Menteri Yudi/B-PER Prakoso/I-PER tiba di Bogor/B-LOC pagi ini .",
+    "PT/B-ORG Surya/I-ORG Kencana/I-ORG membuka gudang di Cirebon/B-LOC .",
+    "Gubernur Lina/B-PER Marlina/I-PER menemui warga Tegal/B-LOC .",
+    "Saham PT/B-ORG Dana/I-ORG Lestari/I-ORG naik tajam .",
+    "Minister Anouk/B-PER Bos/I-PER bezocht Deventer/B-LOC .",
+};
+#define N_NER (sizeof ner_sentences / sizeof *ner_sentences)
+#define N_NER_ROUNDS 200
+
+typedef struct ner_sent {
+  char *buf;
+  const char *tok[32], *tag[32];
+  size_t len[32], n;
+  char expect[512]; /* tags from the main thread, space-separated */
+} ner_sent;
+
+static ner_sent ner[N_NER];
+static kabar_ner_model *ner_model;
+
+static void ner_parse(ner_sent *s, const char *text) {
+  s->buf = strdup(text);
+  assert_non_null(s->buf);
+  s->n = 0;
+  for (char *p = strtok(s->buf, " "); p; p = strtok(NULL, " ")) {
+    char *slash = strrchr(p, '/');
+    s->tag[s->n] = "O";
+    if (slash && slash != p) {
+      *slash = '\0';
+      s->tag[s->n] = slash + 1;
+    }
+    s->tok[s->n] = p;
+    s->len[s->n++] = strlen(p);
+  }
+}
+
+/* Tags s with tg into out; 0, or -1 with a message. No cmocka calls. */
+static int ner_tag(kabar_tagger *tg, const ner_sent *s, char *out, size_t cap, char *msg,
+                   size_t msg_size) {
+  const char *tags[32];
+  kabar_error err;
+  if (kabar_tagger_tag(tg, s->tok, s->len, s->n, tags, &err) != KABAR_OK) {
+    snprintf(msg, msg_size, "kabar_tagger_tag: %s", kabar_strerror(err.code));
+    return -1;
+  }
+  out[0] = '\0';
+  for (size_t i = 0; i < s->n; i++) {
+    strncat(out, tags[i], cap - strlen(out) - 1);
+    strncat(out, " ", cap - strlen(out) - 1);
+  }
+  return 0;
+}
+
+static void *ner_work(void *arg) {
+  worker *w = arg;
+  kabar_error err;
+  kabar_tagger *tg = kabar_tagger_new(ctx, ner_model, &err);
+  if (!tg) {
+    snprintf(w->failure, sizeof w->failure, "kabar_tagger_new: %s", kabar_strerror(err.code));
+    return NULL;
+  }
+  pthread_barrier_wait(&start_line);
+  char got[512];
+  for (int round = 0; round < N_NER_ROUNDS && !w->failure[0]; round++)
+    for (size_t k = 0; k < N_NER; k++) {
+      const ner_sent *s = &ner[(k + (size_t)round + (size_t)w->id) % N_NER];
+      if (ner_tag(tg, s, got, sizeof got, w->failure, sizeof w->failure) != 0)
+        break;
+      if (strcmp(got, s->expect) != 0) {
+        snprintf(w->failure, sizeof w->failure, "sentence %zu: tags differ", k);
+        break;
+      }
+      w->runs++;
+    }
+  kabar_tagger_free(tg);
+  return NULL;
+}
+
+/* Several threads, each with its own tagger, share one ctx and one model. */
+static void test_shared_model(void **state) {
+  (void)state;
+  kabar_error err;
+  kabar_ner_trainer *tr = kabar_ner_trainer_new(ctx, "id", 0, &err);
+  assert_non_null(tr);
+  for (size_t i = 0; i < N_NER; i++) {
+    ner_parse(&ner[i], ner_sentences[i]);
+    assert_int_equal(kabar_ner_trainer_add(tr, ner[i].tok, ner[i].len, ner[i].tag, ner[i].n, &err),
+                     KABAR_OK);
+  }
+  for (uint64_t e = 1; e <= 5; e++)
+    assert_int_equal(kabar_ner_trainer_epoch(tr, e, &err), KABAR_OK);
+  ner_model = kabar_ner_trainer_model(tr, &err);
+  assert_non_null(ner_model);
+  kabar_ner_trainer_free(tr);
+  kabar_tagger *tg = kabar_tagger_new(ctx, ner_model, &err);
+  assert_non_null(tg);
+  char msg[512];
+  for (size_t i = 0; i < N_NER; i++)
+    if (ner_tag(tg, &ner[i], ner[i].expect, sizeof ner[i].expect, msg, sizeof msg) != 0)
+      fail_msg("%s", msg);
+  kabar_tagger_free(tg);
+
+  pthread_t threads[N_THREADS];
+  worker workers[N_THREADS];
+  assert_int_equal(pthread_barrier_init(&start_line, NULL, N_THREADS), 0);
+  for (int t = 0; t < N_THREADS; t++) {
+    workers[t].id = t;
+    workers[t].runs = 0;
+    workers[t].failure[0] = '\0';
+    assert_int_equal(pthread_create(&threads[t], NULL, ner_work, &workers[t]), 0);
+  }
+  for (int t = 0; t < N_THREADS; t++)
+    assert_int_equal(pthread_join(threads[t], NULL), 0);
+  pthread_barrier_destroy(&start_line);
+  for (size_t i = 0; i < N_NER; i++)
+    free(ner[i].buf);
+  kabar_ner_model_free(ner_model);
+  ner_model = NULL;
+  for (int t = 0; t < N_THREADS; t++) {
+    if (workers[t].failure[0] != '\0')
+      fail_msg("thread %d after %zu sentences: %s", t, workers[t].runs, workers[t].failure);
+    assert_int_equal(workers[t].runs, (size_t)N_NER_ROUNDS * N_NER);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_expected_results),
       cmocka_unit_test(test_shared_ctx),
+      cmocka_unit_test(test_shared_model),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
