@@ -15,7 +15,7 @@ install(DIRECTORY corpora/ DESTINATION ${CMAKE_INSTALL_DATADIR}/kabar
 install(DIRECTORY corpora/samples/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/samples)
 if(KABAR_BUILD_TOOLS)
   install(TARGETS dedup kabar-batch kabar-train-ner kabar-ner RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-  install(FILES docs/man/dedup.1 docs/man/kabar-batch.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+  install(FILES docs/man/dedup.1 docs/man/kabar-batch.1 docs/man/kabar-ner.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 endif()
 
 set(KABAR_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/kabar)
