@@ -4,6 +4,7 @@
 #include "../text/text.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* ---- language data ------------------------------------------------------------------------ */
 
@@ -57,7 +58,7 @@ void kabar__ner_lang_free(kabar_ner_lang *nl) {
 
 /* ---- one document ------------------------------------------------------------------------- */
 
-enum { PRI_RULE = 1, PRI_MODEL = 2, PRI_GAZ = 3, PRI_MODEL_STRONG = 4, PRI_EVENT = 5 };
+enum { PRI_WEAK = 0, PRI_RULE = 1, PRI_MODEL = 2, PRI_GAZ = 3, PRI_MODEL_STRONG = 4, PRI_EVENT = 5 };
 
 typedef struct candidate {
   uint32_t a, b;       /* token range [a, b) in the sentence */
@@ -167,6 +168,12 @@ static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, in
 
 /* Capitalised words from i on (joined by '-', '.', '&' or "'"), as in "Juniper Networks",
  * "Coca-Cola"; returns the end. */
+/* Gazetteer bits (kabar_ner_tokinfo.gaz) of a listed place or organisation starting at a
+ * token, curated or large list. */
+#define PLACE_OR_ORG                                                                            \
+  ((1u << 2 * (KABAR_ENTITY_ORG - 1)) | (1u << 2 * (KABAR_ENTITY_LOC - 1)) |                   \
+   (1u << (8 + 2 * (KABAR_ENTITY_ORG - 1))) | (1u << (8 + 2 * (KABAR_ENTITY_LOC - 1))))
+
 /* Whether token j and the '.' right after it form an abbreviation of the language ("No.",
  * "Jl."): such a word ends a name. */
 static int abbreviation_at(const ent_run *run, size_t j, size_t n) {
@@ -193,8 +200,8 @@ static size_t capital_run(const ent_run *run, size_t i, size_t n) {
       size_t k = j; /* "Marieke de Groot", "Ahmad bin Salim": particles inside a name */
       while (k < n && (in[k].trig & KABAR_TRIG_PARTICLE) && !in[k].cap)
         k++;
-      if (k == j || k >= n || in[k].cap != 1 || !in[k].alpha)
-        break; /* "van de TU Eindhoven" is an affiliation, not a surname */
+      if (k == j || k >= n || in[k].cap != 1 || !in[k].alpha || (in[k].gaz & PLACE_OR_ORG))
+        break; /* "van de TU Eindhoven", "burgemeester X van Rotterdam": not a surname */
       j = k;
     } else if (j > i && j + 1 < n && in[j].punct && run->len.v[j] == 1 &&
                strchr("-.&'", run->tok.v[j][0]) && in[j + 1].cap &&
@@ -512,6 +519,7 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     while (k < n && (run->ner.info.v[k].trig & KABAR_TRIG_PARTICLE) && !run->ner.info.v[k].cap)
       k++;
     if (m->tag_type[t] == KABAR_ENTITY_PER && k > j && k < n && run->ner.info.v[k].cap == 1 &&
+        !(run->ner.info.v[k].gaz & PLACE_OR_ORG) &&
         m->tag_type[run->tags.v[k]] == KABAR_ENTITY_PER && !m->tag_inside[run->tags.v[k]]) {
       j = k + 1;
       while (j < n && m->tag_inside[run->tags.v[j]] && m->tag_class[run->tags.v[j]] == m->tag_class[run->tags.v[k]])
@@ -540,6 +548,18 @@ static int contains(const candidate *a, const candidate *b) {
   return a->a <= b->a && b->b <= a->b && (a->b - a->a) > (b->b - b->a);
 }
 
+/* Whether another rule or the gazetteer found exactly model span m with its type ("Ketua KPU
+ * Darmawan Siregar": the title rule agrees that Darmawan Siregar is a person). */
+static int confirmed(const ent_run *run, const candidate *m) {
+  for (size_t k = 0; k < run->cands.n; k++) {
+    const candidate *o = &run->cands.v[k];
+    if (o != m && o->a == m->a && o->b == m->b && o->type == m->type &&
+        (o->pri == PRI_RULE || o->pri == PRI_GAZ))
+      return 1;
+  }
+  return 0;
+}
+
 /* A model span that holds a curated name but is more than it ("Bank Indonesia" around
  * "Indonesia") outranks the gazetteer, unless a curated name of another type sits at its
  * edge ("Microsoft Brad Smith": an organisation before a person), which splits it.
@@ -563,13 +583,19 @@ static void rank_model_spans(ent_run *run) {
     }
     if (strong && !split)
       c[i].pri = PRI_MODEL_STRONG;
+    /* "Ketua KPU Darmawan Siregar" tagged as one organisation: the person the title rule
+     * found at its edge splits it */
+    for (size_t j = 0; j < run->cands.n; j++)
+      if (c[j].pri == PRI_RULE && c[j].type == KABAR_ENTITY_PER && c[i].type != KABAR_ENTITY_PER &&
+          contains(&c[i], &c[j]) && c[j].b == c[i].b)
+        c[i].pri = PRI_WEAK;
   }
   /* a rule span around a model span adds the trigger's evidence: "Jl. Sudirman" is a place */
   for (size_t i = 0; i < run->cands.n; i++) {
     if (c[i].pri != PRI_RULE)
       continue;
     for (size_t j = 0; j < run->cands.n; j++)
-      if (c[j].pri == PRI_MODEL && contains(&c[i], &c[j]))
+      if (c[j].pri == PRI_MODEL && contains(&c[i], &c[j]) && !confirmed(run, &c[j]))
         c[i].pri = PRI_GAZ;
   }
 }
@@ -805,8 +831,8 @@ static kabar_status group_mentions(ent_run *run) {
       const kabar_gaz_entry *e = kabar__gaz_find(gz, k, strlen(k));
       int exact = e && e->full && (e->sources & KABAR_GAZ_CURATED);
       /* one-word person names differ by a letter too often (Sumarno, Sukarno) */
-      if (!exact && !(m[i].type == KABAR_ENTITY_PER && g[i].words == 1))
-        e = kabar__gaz_fuzzy(gz, k, strlen(k));
+      if (!exact)
+        e = m[i].type == KABAR_ENTITY_PER && g[i].words == 1 ? NULL : kabar__gaz_fuzzy(gz, k, strlen(k));
       if (e && e->full && (e->types >> (m[i].type - 1) & 1u) &&
           (!exact || e->canonical != KABAR_STRTAB_NONE)) {
         uint32_t cl;
@@ -880,8 +906,7 @@ static kabar_status group_mentions(ent_run *run) {
    * that a person's given name ("Hendra" after "Hendra Kusumawardana") */
   for (int pass = 0; pass < 2; pass++)
     for (size_t i = 0; i < nm; i++) {
-      if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon ||
-          (pass == 1 && g[i].type != KABAR_ENTITY_PER))
+      if (find_root(g, (uint32_t)i) != i || g[i].words != 1 || g[i].canon)
         continue;
       uint32_t target = UINT32_MAX;
       int many = 0;

@@ -1008,9 +1008,57 @@ static void test_doc_boilerplate_and_repeats(void **state) {
   kabar_doc_free(doc);
 }
 
+/* The shipped data and models on the project's own sample articles: named events in both
+ * languages under their language-independent names, titles and particles around people, and
+ * the mentions a person's given name or surname gets. */
+static int entity_mentions(const kabar_doc *doc, kabar_entity_type type, const char *name) {
+  for (size_t e = 0; e < kabar_doc_entity_count(doc); e++) {
+    kabar_entity_type t;
+    const char *n;
+    size_t nm;
+    kabar_doc_entity(doc, e, &t, &n, &nm);
+    if (t == type && strcmp(n, name) == 0)
+      return (int)nm;
+  }
+  return 0;
+}
+
+static void test_shipped_sample_events(void **state) {
+  (void)state;
+  kabar_ctx *ctx = test_ctx();
+  size_t len;
+  kabar_error err;
+  char *text = test_read_sample("id-ktt-piala.txt", &len);
+  kabar_doc *doc = kabar_doc_new(ctx, text, len, 0, &err);
+  assert_non_null(doc);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_EVENT, "ASEAN Summit"), 2); /* KTT ASEAN */
+  assert_true(entity_mentions(doc, KABAR_ENTITY_EVENT, "2026 FIFA World Cup") >= 1);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_EVENT, "2024 Summer Olympics"), 1);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_EVENT, "2029 Indonesian general election"), 1);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_PER, "Ratih Anggraeni"), 3); /* + "Ratih" x2 */
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_PER, "Darmawan Siregar"), 2);
+  assert_true(entity_mentions(doc, KABAR_ENTITY_ORG, "General Elections Commission") >= 3);
+  kabar_doc_free(doc);
+  free(text);
+  text = test_read_sample("nl-top-wk.txt", &len);
+  doc = kabar_doc_new(ctx, text, len, 0, &err);
+  assert_non_null(doc);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_EVENT, "NATO Summit"), 2); /* NAVO-top */
+  assert_true(entity_mentions(doc, KABAR_ENTITY_EVENT, "FIFA World Cup") >= 1); /* WK voetbal */
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_EVENT, "Dutch general election"), 1);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_PER, "Joris Dekkers"), 2);
+  /* "burgemeester Anouk Vermeulen van Rotterdam": the city is no part of her name */
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_PER, "Anouk Vermeulen"), 2);
+  assert_int_equal(entity_mentions(doc, KABAR_ENTITY_LOC, "Rotterdam"), 1);
+  kabar_doc_free(doc);
+  free(text);
+  kabar_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tagger[] = {
       cmocka_unit_test(test_train_and_tag),
+      cmocka_unit_test(test_shipped_sample_events),
       cmocka_unit_test(test_trainer_iob1_to_iob2),
       cmocka_unit_test(test_trainer_rejects_bad_tags),
       cmocka_unit_test(test_trainer_tag_limit),
