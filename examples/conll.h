@@ -157,6 +157,44 @@ CONLL_UNUSED static int conll_read_sentence(conll_reader *r, conll_sentence *s) 
   }
 }
 
+/* A sentence as the library's arrays: tok[i], len[i] and tag[i] (the gold tag, "O" when the
+ * line has none; callers may overwrite tag[] with predictions). */
+typedef struct conll_arrays {
+  const char **tok, **tag;
+  size_t *len;
+  size_t cap;
+} conll_arrays;
+
+CONLL_UNUSED static int conll_arrays_fill(conll_arrays *a, const conll_sentence *s) {
+  if (s->n > a->cap) {
+    size_t nc = s->n * 2;
+    const char **t = realloc(a->tok, nc * sizeof *t);
+    if (t)
+      a->tok = t;
+    const char **g = realloc(a->tag, nc * sizeof *g);
+    if (g)
+      a->tag = g;
+    size_t *l = realloc(a->len, nc * sizeof *l);
+    if (l)
+      a->len = l;
+    if (!t || !g || !l)
+      return -1;
+    a->cap = nc;
+  }
+  for (size_t i = 0; i < s->n; i++) {
+    a->tok[i] = s->v[i].token;
+    a->len[i] = s->v[i].token_len;
+    a->tag[i] = s->v[i].tag ? s->v[i].tag : "O";
+  }
+  return 0;
+}
+
+CONLL_UNUSED static void conll_arrays_free(conll_arrays *a) {
+  free(a->tok);
+  free(a->tag);
+  free(a->len);
+}
+
 /* ---- conlleval: exact-match entity scores ---------------------------------------------------- */
 
 #define CONLL_MAX_TYPES 32

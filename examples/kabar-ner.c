@@ -40,8 +40,7 @@ static double now(void) {
 
 typedef struct tag_state {
   kabar_tagger *tagger;
-  const char **tok, **tags;
-  size_t *len, cap;
+  conll_arrays a; /* tag[] receives the predictions */
   size_t tokens;
   double seconds;
 } tag_state;
@@ -52,28 +51,11 @@ static void print_docstart(const conll_reader *r) {
 
 /* Tags and prints one sentence; -1 when out of memory. */
 static int tag_sentence(tag_state *t, const conll_sentence *s, const char *path) {
-  if (s->n > t->cap) {
-    size_t nc = s->n * 2;
-    const char **a = realloc(t->tok, nc * sizeof *a), **b = NULL;
-    if (a)
-      t->tok = a;
-    b = realloc(t->tags, nc * sizeof *b);
-    if (b)
-      t->tags = b;
-    size_t *l = realloc(t->len, nc * sizeof *l);
-    if (l)
-      t->len = l;
-    if (!a || !b || !l)
-      return -1;
-    t->cap = nc;
-  }
-  for (size_t i = 0; i < s->n; i++) {
-    t->tok[i] = s->v[i].token;
-    t->len[i] = s->v[i].token_len;
-  }
+  if (conll_arrays_fill(&t->a, s) != 0)
+    return -1;
   kabar_error err;
   double t0 = now();
-  kabar_status rc = kabar_tagger_tag(t->tagger, t->tok, t->len, s->n, t->tags, &err);
+  kabar_status rc = kabar_tagger_tag(t->tagger, t->a.tok, t->a.len, s->n, t->a.tag, &err);
   t->seconds += now() - t0;
   t->tokens += s->n;
   if (rc != KABAR_OK) {
@@ -82,10 +64,10 @@ static int tag_sentence(tag_state *t, const conll_sentence *s, const char *path)
     if (rc == KABAR_ENOMEM)
       return -1;
     for (size_t i = 0; i < s->n; i++)
-      t->tags[i] = "O";
+      t->a.tag[i] = "O";
   }
   for (size_t i = 0; i < s->n; i++)
-    printf("%s\t%s\n", s->v[i].text, t->tags[i]);
+    printf("%s\t%s\n", s->v[i].text, t->a.tag[i]);
   putchar('\n');
   return 0;
 }
@@ -440,9 +422,7 @@ int main(int argc, char **argv) {
   if (stats)
     fprintf(stderr, "kabar-ner: %zu tokens tagged in %.3f s = %.0f tokens/s; context+model load %.3f s\n",
             t.tokens, t.seconds, t.seconds > 0 ? (double)t.tokens / t.seconds : 0, load);
-  free(t.tok);
-  free(t.tags);
-  free(t.len);
+  conll_arrays_free(&t.a);
   kabar_tagger_free(t.tagger);
   kabar_ner_model_free(own);
   kabar_ctx_free(ctx);

@@ -43,45 +43,8 @@ static double now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Arrays of a sentence's tokens for the library. */
-typedef struct arrays {
-  const char **tok, **tag;
-  size_t *len;
-  size_t cap;
-} arrays;
-
-static int arrays_fill(arrays *a, const conll_sentence *s) {
-  if (s->n > a->cap) {
-    size_t nc = s->n * 2;
-    const char **t = realloc(a->tok, nc * sizeof *t);
-    if (t)
-      a->tok = t;
-    const char **g = realloc(a->tag, nc * sizeof *g);
-    if (g)
-      a->tag = g;
-    size_t *l = realloc(a->len, nc * sizeof *l);
-    if (l)
-      a->len = l;
-    if (!t || !g || !l)
-      return -1;
-    a->cap = nc;
-  }
-  for (size_t i = 0; i < s->n; i++) {
-    a->tok[i] = s->v[i].token;
-    a->len[i] = s->v[i].token_len;
-    a->tag[i] = s->v[i].tag ? s->v[i].tag : "O";
-  }
-  return 0;
-}
-
-static void arrays_free(arrays *a) {
-  free(a->tok);
-  free(a->tag);
-  free(a->len);
-}
-
 /* Adds every sentence of path; returns the number of tokens, or -1 if the file can't be read. */
-static long add_file(kabar_ner_trainer *tr, const char *path, arrays *a, size_t *skipped) {
+static long add_file(kabar_ner_trainer *tr, const char *path, conll_arrays *a, size_t *skipped) {
   FILE *f = fopen(path, "rb");
   if (!f) {
     fprintf(stderr, "kabar-train-ner: %s: %s\n", path, strerror(errno));
@@ -100,7 +63,7 @@ static long add_file(kabar_ner_trainer *tr, const char *path, arrays *a, size_t 
         bad = 1;
       }
     kabar_error err;
-    if (!bad && arrays_fill(a, &s) != 0)
+    if (!bad && conll_arrays_fill(a, &s) != 0)
       st = CONLL_NOMEM;
     if (!bad && st != CONLL_NOMEM &&
         kabar_ner_trainer_add(tr, a->tok, a->len, a->tag, s.n, &err) != KABAR_OK) {
@@ -158,7 +121,7 @@ static int score_dev(const kabar_ctx *ctx, const kabar_ner_model *m, const char 
   }
   conll_reader r = {f, 0, NULL, 0, 0, NULL};
   conll_sentence s = {0};
-  arrays a = {0};
+  conll_arrays a = {0};
   const char **pred = NULL;
   size_t pred_cap = 0;
   int st, rc = 0;
@@ -173,7 +136,7 @@ static int score_dev(const kabar_ctx *ctx, const kabar_ner_model *m, const char 
       pred = p;
       pred_cap = s.n * 2;
     }
-    if (arrays_fill(&a, &s) != 0) {
+    if (conll_arrays_fill(&a, &s) != 0) {
       rc = -1;
       break;
     }
@@ -190,7 +153,7 @@ static int score_dev(const kabar_ctx *ctx, const kabar_ner_model *m, const char 
   if (st == CONLL_NOMEM)
     rc = -1;
   free(pred);
-  arrays_free(&a);
+  conll_arrays_free(&a);
   conll_sentence_free(&s);
   free(r.buf);
   free(r.docstart);
@@ -264,7 +227,7 @@ int main(int argc, char **argv) {
     kabar_ctx_free(ctx);
     return 1;
   }
-  arrays a = {0};
+  conll_arrays a = {0};
   size_t skipped = 0;
   long tokens = 0;
   int status = 0;
@@ -275,7 +238,7 @@ int main(int argc, char **argv) {
       status = 1;
     tokens += n;
   }
-  arrays_free(&a);
+  conll_arrays_free(&a);
   if (status == 0)
     fprintf(stderr, "kabar-train-ner: %ld tokens read in %.1f s, %zu sentences skipped\n", tokens,
             now() - t0, skipped);
