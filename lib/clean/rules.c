@@ -83,9 +83,10 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
   pcre2_compile_context *cc = pcre2_compile_context_create(ctx->pcre_gctx);
   if (!cc)
     return KABAR_ENOMEM;
+  /* the pattern comes from a data file: PCRE2 checks its UTF-8 (fuzz_data_files crashed
+   * pcre2_compile with an ill-formed pattern under PCRE2_NO_UTF_CHECK) */
   pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK, &errcode,
-                                   &erroff, cc);
+                                   PCRE2_UTF | PCRE2_UCP, &errcode, &erroff, cc);
   pcre2_compile_context_free(cc);
   if (!code) {
     *detail = errcode;
