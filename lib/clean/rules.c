@@ -178,7 +178,10 @@ static int match_at(clean_run *run, const pcre2_code *code, const char *s, size_
                          rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT)
                           ? KABAR_ELIMIT
                           : KABAR_EDEP;
-    return kabar__fail(run->err, st, (size_t)(s - run->doc->text) + from, rc);
+    /* an offset into the caller's input, not into the repaired text */
+    return kabar__fail(run->err, st,
+                       kabar__offmap_orig(&run->doc->map, (size_t)(s - run->doc->text) + from),
+                       rc);
   }
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(run->md);
   *ms = ov[0];

@@ -108,19 +108,32 @@ static int is_space_at(const char *s, size_t n, size_t *cl) {
 
 /* Tokens of one sentence: the doc's word tokens outside boilerplate cuts, and every other
  * non-space character between them as a one-character token. */
-static kabar_status sentence_tokens(ent_run *run, const kabar_sentence *s, size_t *tok_at) {
+/* The tagger sees at most this many tokens at once: a longer "sentence" (a whole article
+ * without a full stop, a hostile flood of words) is tagged in windows of this size, so the
+ * features and Viterbi tables stay small whatever the input (each token costs ~500 bytes). */
+#define ENT_WINDOW_TOKENS 512
+
+/* Collects the tokens of s from byte *from on, at most ENT_WINDOW_TOKENS of them; *from
+ * becomes where the next window starts, or s->end. */
+static kabar_status sentence_tokens(ent_run *run, const kabar_sentence *s, size_t *tok_at,
+                                    uint32_t *from) {
   kabar_doc *doc = run->doc;
   run->tok.n = run->len.n = run->start.n = 0;
   size_t t = *tok_at;
-  while (t < doc->tokens.n && doc->tokens.v[t].end <= s->start)
+  while (t < doc->tokens.n && doc->tokens.v[t].end <= *from)
     t++;
   *tok_at = t;
-  uint32_t pos = s->start;
+  uint32_t pos = *from;
+  *from = s->end;
   while (pos < s->end) {
     const kabar_token *tk = t < doc->tokens.n && doc->tokens.v[t].start < s->end ? &doc->tokens.v[t] : NULL;
     uint32_t gap_end = tk ? tk->start : s->end;
     while (pos < gap_end) {
       size_t cl;
+      if (run->tok.n >= ENT_WINDOW_TOKENS) {
+        *from = pos;
+        return KABAR_OK;
+      }
       if (!is_space_at(doc->text + pos, gap_end - pos, &cl)) {
         if (KABAR_VEC_PUSH(run->tok, doc->text + pos) != 0 || KABAR_VEC_PUSH(run->len, cl) != 0 ||
             KABAR_VEC_PUSH(run->start, pos) != 0)
@@ -131,6 +144,10 @@ static kabar_status sentence_tokens(ent_run *run, const kabar_sentence *s, size_
     if (!tk)
       break;
     if (!(tk->flags & KABAR_TOK_CUT)) {
+      if (run->tok.n >= ENT_WINDOW_TOKENS) {
+        *from = pos;
+        return KABAR_OK;
+      }
       if (KABAR_VEC_PUSH(run->tok, doc->text + tk->start) != 0 ||
           KABAR_VEC_PUSH(run->len, (size_t)(tk->end - tk->start)) != 0 ||
           KABAR_VEC_PUSH(run->start, tk->start) != 0)
@@ -701,21 +718,24 @@ static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, siz
     run->ner_lang = lang;
     run->ner.documents = 1;
   }
-  kabar_status rc = sentence_tokens(run, s, tok_at);
-  size_t n = run->tok.n;
-  if (rc != KABAR_OK || n == 0)
-    return rc;
-  rc = kabar__ner_features(&run->ner, run->tok.v, run->len.v, n);
-  if (rc != KABAR_OK)
-    return rc;
-  run->cands.n = 0;
-  int lower = lowercase_sentence(run->ner.info.v, n);
-  if ((rc = model_candidates(run, n)) == KABAR_OK &&
-      (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK &&
-      (titlecase_sentence(run->ner.info.v, n) || (rc = rule_candidates(run, n)) == KABAR_OK))
-    rc = choose_mentions(run, n);
-  if (rc == KABAR_OK && !lower)
-    rc = remember_capitals(run, n);
+  kabar_status rc = KABAR_OK;
+  for (uint32_t from = s->start; rc == KABAR_OK && from < s->end;) {
+    if ((rc = sentence_tokens(run, s, tok_at, &from)) != KABAR_OK)
+      break;
+    size_t n = run->tok.n;
+    if (n == 0)
+      break;
+    if ((rc = kabar__ner_features(&run->ner, run->tok.v, run->len.v, n)) != KABAR_OK)
+      break;
+    run->cands.n = 0;
+    int lower = lowercase_sentence(run->ner.info.v, n);
+    if ((rc = model_candidates(run, n)) == KABAR_OK &&
+        (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK &&
+        (titlecase_sentence(run->ner.info.v, n) || (rc = rule_candidates(run, n)) == KABAR_OK))
+      rc = choose_mentions(run, n);
+    if (rc == KABAR_OK && !lower)
+      rc = remember_capitals(run, n);
+  }
   return rc;
 }
 
