@@ -177,6 +177,37 @@ static void check_doc(const kabar_doc *doc, const doc_check *c) {
   KF_CHECK(strlen(t) == tlen);
   KF_CHECK(kf_utf8_first_invalid((const unsigned char *)t, tlen) == tlen);
 
+  /* summary: every chosen sentence is one of the doc's, in bounds, of a kept body block, with
+   * a score in (0, 1]; keywords lie inside the input; the summary is never longer than asked */
+  kabar_summary_options so = KABAR_SUMMARY_OPTIONS_INIT;
+  so.sentences = 2 + (c->len & 3);
+  kabar_error serr;
+  kabar_summary *sum = kabar_doc_summarize(doc, &so, &serr);
+  KF_CHECK(sum != NULL || serr.code == KABAR_ENOMEM);
+  if (sum) {
+    size_t npick = kabar_summary_count(sum), nsents = kabar_doc_sentence_count(doc);
+    KF_CHECK(npick <= so.sentences && npick <= nsents);
+    for (size_t i = 0; i < npick; i++) {
+      kabar_span sp, ss;
+      size_t si = (size_t)-1, sb = (size_t)-1, db = (size_t)-1;
+      KF_CHECK(kabar_summary_sentence(sum, i, &sp, &si, &sb) == KABAR_OK);
+      KF_CHECK(si < nsents);
+      KF_CHECK(kabar_doc_sentence(doc, si, &ss, &db) == KABAR_OK);
+      KF_CHECK(sp.start >= ss.start && sp.end <= ss.end && sp.start < sp.end && sp.end <= c->len);
+      KF_CHECK(sb == db && kinds[sb] == KABAR_BLOCK_BODY);
+      KF_CHECK(kabar_doc_block_repeat(doc, sb) != KABAR_REPEAT_STRUCTURAL);
+      double score = kabar_summary_score(sum, si);
+      KF_CHECK(score > 0 && score <= 1);
+    }
+    KF_CHECK(kabar_summary_sentence(sum, npick, NULL, NULL, NULL) == KABAR_EINVAL);
+    for (size_t i = 0; i < kabar_summary_keyword_count(sum); i++) {
+      kabar_span kp;
+      KF_CHECK(kabar_summary_keyword(sum, i, &kp, NULL, NULL) == KABAR_OK);
+      KF_CHECK(kp.start < kp.end && kp.end <= c->len);
+    }
+    kabar_summary_free(sum);
+  }
+
   /* fingerprints */
   size_t nmin = (size_t)-1;
   const uint32_t *mh = kabar_doc_minhash(doc, &nmin);
