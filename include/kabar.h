@@ -397,8 +397,8 @@ typedef struct kabar_ner_trainer kabar_ner_trainer;
 KABAR_API kabar_ner_trainer *kabar_ner_trainer_new(const kabar_ctx *ctx, const char *lang,
                                                    uint32_t flags, kabar_error *err);
 /**
- * Adds one sentence: @p n tokens and their IOB1 or IOB2 tags ("O", "B-X", "I-X"). At most 30
- * distinct tags. KABAR_EINVAL for a malformed tag (err->offset = token index), KABAR_ELIMIT
+ * Adds one sentence: @p n tokens and their IOB1 or IOB2 tags ("O", "B-X", "I-X"). At most 15
+ * types (31 tags with "O"). KABAR_EINVAL for a malformed tag (err->offset = token index), KABAR_ELIMIT
  * for too many tags.
  */
 KABAR_API kabar_status kabar_ner_trainer_add(kabar_ner_trainer *trainer,

@@ -175,9 +175,10 @@ static kabar_status add_candidate(ent_run *run, size_t a, size_t b, int type, in
     return KABAR_OK;
   int content = 0;
   for (size_t i = a; i < b && !content; i++)
-    content = !run->ner.info.v[i].punct && !run->ner.info.v[i].stop;
+    content = !run->ner.info.v[i].punct && !run->ner.info.v[i].stop &&
+              !(run->ner.info.v[i].trig & KABAR_TRIG_TITLE);
   if (!content)
-    return KABAR_OK; /* "De", "Het" at the start of a sentence */
+    return KABAR_OK; /* "De", "Het" at the start of a sentence; a title alone ("Kamerlid") */
   candidate c = {(uint32_t)a, (uint32_t)b, (uint8_t)type, (uint8_t)pri, canon,
                  (uint32_t)canon_len, (uint32_t)canon_off};
   return KABAR_VEC_PUSH(run->cands, c) == 0 ? KABAR_OK : KABAR_ENOMEM;
