@@ -299,7 +299,8 @@ static kabar_status gazetteer_candidates(ent_run *run, size_t n, int lower_sente
 }
 
 /* Trigger word(s) at i: actions and length in tokens. */
-static const kabar_trigger *trigger_at(ent_run *run, size_t i, size_t n) {
+/* The longest trigger starting at token i, or NULL; *end gets the token after it. */
+static const kabar_trigger *trigger_at(ent_run *run, size_t i, size_t n, size_t *end) {
   const kabar_triggers *t = &run->ner.nl->trig;
   const kabar_trigger *best = NULL;
   run->key.len = 0;
@@ -309,8 +310,10 @@ static const kabar_trigger *trigger_at(ent_run *run, size_t i, size_t n) {
       break;
     words += (size_t)r;
     const kabar_trigger *tr = kabar__trigger_find(t, run->key.p, run->key.len);
-    if (tr && tr->ntokens == words)
+    if (tr && tr->ntokens == words) {
       best = tr;
+      *end = j + 1;
+    }
   }
   return best;
 }
@@ -386,24 +389,13 @@ static kabar_status rule_candidates(ent_run *run, size_t n) {
   for (size_t i = 0; i < n && rc == KABAR_OK; i++) {
     if (in[i].punct || !in[i].trig_start)
       continue;
-    const kabar_trigger *tr = trigger_at(run, i, n);
+    size_t after = i;
+    const kabar_trigger *tr = trigger_at(run, i, n, &after);
     if (!tr || !tr->actions)
       continue;
-    size_t after = i + tr->ntokens;
-    /* multi-word triggers span tokens; find the token after the last word */
-    {
-      size_t words = 0, j = i;
-      run->key.len = 0;
-      while (j < n && words < tr->ntokens) {
-        int r = kabar__ner_token_key(&run->ner, &run->key, j);
-        words += r > 0 ? (size_t)r : 0;
-        j++;
-      }
-      after = j;
-      if (after < n && run->len.v[after] == 1 && run->tok.v[after][0] == '.' &&
-          run->start.v[after] == tok_end(run, after - 1))
-        after++; /* "Jl. Sudirman", "Dr. Ratna" */
-    }
+    if (after < n && run->len.v[after] == 1 && run->tok.v[after][0] == '.' &&
+        run->start.v[after] == tok_end(run, after - 1))
+      after++; /* "Jl. Sudirman", "Dr. Ratna" */
     if (tr->actions & KABAR_TRIG_TITLE) {
       size_t j = after, end;
       if (j < n && run->len.v[j] == 1 && run->tok.v[j][0] == '-' && j + 1 < n)
@@ -506,17 +498,14 @@ static int titlecase_sentence(const kabar_ner_tokinfo *in, size_t n) {
   return alpha >= 4 && cap * 10 >= alpha * 7;
 }
 
-static int lowercase_sentence(const kabar_ner_tokinfo *in, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (in[i].cap)
-      return 0;
-  return 1;
-}
 
-static kabar_status model_candidates(ent_run *run, size_t n) {
+static kabar_status model_candidates(ent_run *run, size_t n, int lower) {
   const kabar_ner_model *m = run->ner.nl->model;
   if (!m)
     return KABAR_OK;
+  size_t first = 0; /* the sentence's first word */
+  while (first < n && run->ner.info.v[first].punct)
+    first++;
   if (kabar__grow((void **)&run->tags.v, &run->tags.cap, n + 1, 1) != 0)
     return KABAR_ENOMEM;
   kabar_status rc = kabar__ner_decode(&run->ner, m, run->ner.feats.v, n, run->tags.v);
@@ -550,11 +539,8 @@ static kabar_status model_candidates(ent_run *run, size_t n) {
     /* one capitalised word opening a sentence is as often a noun as a name ("Asielzoekers
      * ...", "Warga ..."); without a gazetteer entry it needs the second look (the same word
      * tagged elsewhere in the article) */
-    size_t first = 0;
-    while (first < n && run->ner.info.v[first].punct)
-      first++;
     int lone_opener = i == first && b == i + 1 && !(run->ner.info.v[i].gaz & 0x5555u);
-    if ((capital || lowercase_sentence(run->ner.info.v, n)) && !lone_opener)
+    if ((capital || lower) && !lone_opener)
       rc = add_candidate(run, i, b, m->tag_type[t], PRI_MODEL, NULL, 0, 0);
     i = j;
   }
@@ -640,8 +626,7 @@ static kabar_status surface_key(ent_run *run, size_t a, size_t b, uint32_t *off)
   return KABAR_OK;
 }
 
-static kabar_status choose_mentions(ent_run *run, size_t n) {
-  (void)n;
+static kabar_status choose_mentions(ent_run *run) {
   rank_model_spans(run);
   if (run->cands.n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
     qsort(run->cands.v, run->cands.n, sizeof *run->cands.v, by_rank);
@@ -729,11 +714,11 @@ static kabar_status sentence_entities(ent_run *run, const kabar_sentence *s, siz
     if ((rc = kabar__ner_features(&run->ner, run->tok.v, run->len.v, n)) != KABAR_OK)
       break;
     run->cands.n = 0;
-    int lower = lowercase_sentence(run->ner.info.v, n);
-    if ((rc = model_candidates(run, n)) == KABAR_OK &&
+    int lower = run->ner.sentence_case == KABAR_SENT_LOWER;
+    if ((rc = model_candidates(run, n, lower)) == KABAR_OK &&
         (rc = gazetteer_candidates(run, n, lower)) == KABAR_OK &&
         (titlecase_sentence(run->ner.info.v, n) || (rc = rule_candidates(run, n)) == KABAR_OK))
-      rc = choose_mentions(run, n);
+      rc = choose_mentions(run);
     if (rc == KABAR_OK && !lower)
       rc = remember_capitals(run, n);
   }

@@ -128,8 +128,12 @@ struct kabar_ner_model {
 };
 
 /* Per-thread state: a stemmer, a case mapper and scratch arrays. */
+/* Case of a whole sentence (a feature, and the entity stage's rules read it). */
+enum { KABAR_SENT_MIXED, KABAR_SENT_UPPER, KABAR_SENT_LOWER };
+
 typedef struct kabar_ner_run {
   const kabar_ctx *ctx;
+  int sentence_case; /* KABAR_SENT_* of the sentence kabar__ner_features saw last */
   int documents; /* running for the document stage (see kabar_ner_tokinfo.force_o) */
   const kabar_ner_lang *nl;
   uint8_t lang;

@@ -233,7 +233,6 @@ static kabar_status mark_triggers(kabar_ner_run *run, const char *const *tok, co
   return KABAR_OK;
 }
 
-enum { SENT_MIXED, SENT_UPPER, SENT_LOWER };
 
 static int sentence_case(const kabar_ner_tokinfo *info, size_t n) {
   size_t alpha = 0, upper = 0, capital = 0;
@@ -243,10 +242,10 @@ static int sentence_case(const kabar_ner_tokinfo *info, size_t n) {
     capital += info[i].cap != 0;
   }
   if (capital == 0)
-    return SENT_LOWER;
+    return KABAR_SENT_LOWER;
   if (alpha >= 3 && upper * 5 >= alpha * 4)
-    return SENT_UPPER;
-  return SENT_MIXED;
+    return KABAR_SENT_UPPER;
+  return KABAR_SENT_MIXED;
 }
 
 static uint64_t len_bucket(size_t n) {
@@ -276,7 +275,8 @@ kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, con
   }
   const kabar_ner_tokinfo *in = run->info.v;
   const kabar_ner_tokinfo none = {0};
-  uint64_t sc = (uint64_t)sentence_case(in, n);
+  run->sentence_case = sentence_case(in, n);
+  uint64_t sc = (uint64_t)run->sentence_case;
   for (size_t i = 0; i < n; i++) {
     kabar_ner_tokinfo *ti = &run->info.v[i];
     /* names are capitalised words, with a particle, trigger or number beside them: a token
@@ -284,7 +284,7 @@ kabar_status kabar__ner_features(kabar_ner_run *run, const char *const *tok, con
     int near = 0;
     for (size_t q = i ? i - 1 : 0; q <= i + 1 && q < n && !near; q++)
       near = in[q].cap || in[q].trig || in[q].trig_start || (in[q].gaz & 0xffu);
-    ti->force_o = run->documents && sc == SENT_MIXED && !near;
+    ti->force_o = run->documents && sc == KABAR_SENT_MIXED && !near;
     if (ti->force_o) {
       memset(run->feats.v + i * KABAR_NER_FEATS, 0, KABAR_NER_FEATS * sizeof(uint64_t));
       continue;
