@@ -395,7 +395,19 @@ static void show_article(const article *a, size_t index) {
   printf("--- article %zu: %s\n%s--- reference\n%s\n", index, a->id, a->text, a->ref);
 }
 
-static int evaluate(const char *path, int runs, const char *ots_dict, long show) {
+/* --only PREFIX keeps the systems whose label starts with PREFIX (for profiling one of them). */
+static size_t keep_only(system_def *systems, size_t nsys, const char *only) {
+  if (!only)
+    return nsys;
+  size_t kept = 0;
+  for (size_t k = 0; k < nsys; k++)
+    if (strncmp(systems[k].label, only, strlen(only)) == 0)
+      systems[kept++] = systems[k];
+  return kept;
+}
+
+static int evaluate(const char *path, int runs, const char *ots_dict, long show,
+                    const char *only) {
   corpus c = {0};
   if (load_corpus(path, &c) != 0)
     return 1;
@@ -433,6 +445,7 @@ static int evaluate(const char *path, int runs, const char *ots_dict, long show)
   int have_ots = 0;
   (void)ots_label;
 #endif
+  nsys = keep_only(systems, nsys, only);
 
   printf("\nROUGE F1 in %%, mean over %zu articles (tokens: lower-cased alphanumeric runs, no "
          "stemming); time: median of %d run(s), summarisation only\n",
@@ -496,7 +509,7 @@ static int evaluate(const char *path, int runs, const char *ots_dict, long show)
 int main(int argc, char **argv) {
   int selftest = 0, runs = 3;
   long show = -1;
-  const char *ots_dict = "id", *path = NULL;
+  const char *ots_dict = "id", *path = NULL, *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--self-test") == 0) {
       selftest = 1;
@@ -506,11 +519,13 @@ int main(int argc, char **argv) {
         runs = 3;
     } else if (strcmp(argv[i], "--ots-dict") == 0 && i + 1 < argc) {
       ots_dict = argv[++i];
+    } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+      only = argv[++i];
     } else if (strcmp(argv[i], "--show") == 0 && i + 1 < argc) {
       show = atol(argv[++i]);
     } else if (argv[i][0] == '-' || path) {
       fprintf(stderr, "usage: bench_summary [--self-test] [--runs N] [--ots-dict LANG] "
-                      "[--show I] [FILE.jsonl]\n");
+                      "[--show I] [--only LABEL-PREFIX] [FILE.jsonl]\n");
       return 2;
     } else {
       path = argv[i];
@@ -518,7 +533,7 @@ int main(int argc, char **argv) {
   }
   if (!selftest && !path) {
     fprintf(stderr, "usage: bench_summary [--self-test] [--runs N] [--ots-dict LANG] "
-                    "[--show I] [FILE.jsonl]\n");
+                    "[--show I] [--only LABEL-PREFIX] [FILE.jsonl]\n");
     return 2;
   }
   if (selftest && self_test() != 0)
@@ -527,5 +542,5 @@ int main(int argc, char **argv) {
     return 0;
   if (selftest)
     printf("\n");
-  return evaluate(path, runs, ots_dict, show);
+  return evaluate(path, runs, ots_dict, show, only);
 }
