@@ -136,6 +136,21 @@ static int is_quote_at(const char *s, uint32_t i, uint32_t end) {
           (unsigned char)s[i + 2] == 0x9E);
 }
 
+/* Whether [a, end) holds a quotation mark. Only '"' and the lead byte of “ ” „ can start
+ * one, so memchr-style scans for those two bytes skip the rest of the sentence. */
+static int has_quote(const char *s, uint32_t a, uint32_t end) {
+  for (uint32_t p = a; p < end;) {
+    const char *dq = memchr(s + p, '"', end - p);
+    const char *lead = memchr(s + p, 0xE2, (dq ? (size_t)(dq - s) : end) - p);
+    if (!lead)
+      return dq != NULL;
+    if (is_quote_at(s, (uint32_t)(lead - s), end))
+      return 1;
+    p = (uint32_t)(lead - s) + 1;
+  }
+  return 0;
+}
+
 static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
   size_t ns = doc->sentences.n;
   memset(feat, 0, ns * KABAR_SUM_NFEAT * sizeof *feat);
@@ -196,9 +211,7 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
       unsigned char c = (unsigned char)doc->text[t->start];
       caps += k > si->tfirst && c >= 'A' && c <= 'Z';
     }
-    int quote = 0;
-    for (uint32_t p = se->start; p < se->end && !quote; p++)
-      quote = is_quote_at(doc->text, p, se->end);
+    int quote = has_quote(doc->text, se->start, se->end);
     /* a dateline cut in this block that ends where the sentence starts (or before it) */
     while (cut < doc->cuts.n && doc->cuts.v[cut].block < se->block)
       cut++;
