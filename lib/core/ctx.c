@@ -316,6 +316,8 @@ kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
   if (ctx->max_input > KABAR_DEFAULT_MAX_INPUT)
     ctx->max_input = KABAR_DEFAULT_MAX_INPUT; /* offsets are 32-bit and ICU indices int32 */
   kabar_status rc = open_deps(ctx, err);
+  if (rc == KABAR_OK && !(ctx->stems = kabar__stem_cache_new()))
+    rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   if (rc == KABAR_OK)
     rc = find_data_dir(ctx, opts, err);
   if (rc == KABAR_OK) {
@@ -351,6 +353,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
     kabar__numwords_free(l->numwords);
   }
   kabar__rules_free(ctx->common_rules);
+  kabar__stem_cache_free(ctx->stems);
   ubrk_close(ctx->word_tmpl);
   ubrk_close(ctx->sent_tmpl);
   pcre2_match_context_free(ctx->pcre_mctx);

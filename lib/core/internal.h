@@ -14,6 +14,7 @@ struct sb_stemmer;
 typedef struct kabar_rules kabar_rules; /* lib/clean */
 typedef struct kabar_ner_lang kabar_ner_lang; /* lib/entities */
 typedef struct kabar_summary_model kabar_summary_model; /* lib/summary */
+typedef struct kabar_stem_cache kabar_stem_cache; /* lib/terms */
 typedef struct kabar_numwords kabar_numwords; /* lib/index */
 
 #define KABAR_LANG_OTHER UINT8_MAX
@@ -48,6 +49,7 @@ struct kabar_ctx {
   int use_jit;
   size_t max_input;
   size_t max_blocks, max_tokens; /* 0 = no limit */
+  kabar_stem_cache *stems; /* shared by the ctx's documents; thread-safe, see lib/terms */
 };
 
 /* Maps offsets in the working text (the input, or its repaired copy) back to the input. */

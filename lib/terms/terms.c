@@ -20,6 +20,30 @@ typedef struct term_run {
   size_t nslots;  /* languages + 1 for "other" */
 } term_run;
 
+/* The stem of `type` in `lang`: from the ctx's cache, or from Snowball (then cached). */
+static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const char **stem,
+                              size_t *stem_len) {
+  kabar_doc *doc = run->doc;
+  const char *s = kabar__strtab_str(&doc->types, type);
+  uint32_t n = kabar__strtab_len(&doc->types, type);
+  uint64_t h = kabar__strtab_hash(&doc->types, type);
+  kabar_stem_cache *cache = doc->ctx->stems;
+  if ((*stem = kabar__stem_cache_find(cache, lang, s, n, h, stem_len)) != NULL)
+    return KABAR_OK;
+  if (!run->stemmers[lang]) {
+    run->stemmers[lang] = sb_stemmer_new(doc->ctx->langs[lang].stemmer, "UTF_8");
+    if (!run->stemmers[lang])
+      return KABAR_ENOMEM; /* the ctx checked the algorithm exists */
+  }
+  const sb_symbol *out = sb_stemmer_stem(run->stemmers[lang], (const sb_symbol *)s, (int)n);
+  if (!out)
+    return KABAR_ENOMEM;
+  *stem = (const char *)out;
+  *stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
+  kabar__stem_cache_add(cache, lang, s, n, h, *stem, *stem_len);
+  return KABAR_OK;
+}
+
 /* Stopwords and numbers keep their case-folded form: they carry no topic, never enter
  * fingerprints, and skipping them saves a third of the stemmer calls. */
 static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, int keep,
@@ -37,16 +61,9 @@ static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, int ke
   size_t stem_len = n;
   const char *algo = lang == KABAR_LANG_OTHER ? NULL : doc->ctx->langs[lang].stemmer;
   if (algo && !keep && n < 256) { /* long "words" (URLs, junk) are not worth stemming */
-    if (!run->stemmers[lang]) {
-      run->stemmers[lang] = sb_stemmer_new(algo, "UTF_8");
-      if (!run->stemmers[lang])
-        return KABAR_ENOMEM; /* the ctx checked the algorithm exists */
-    }
-    const sb_symbol *out = sb_stemmer_stem(run->stemmers[lang], (const sb_symbol *)s, (int)n);
-    if (!out)
-      return KABAR_ENOMEM;
-    stem = (const char *)out;
-    stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
+    kabar_status rc = stem_word(run, lang, type, &stem, &stem_len);
+    if (rc != KABAR_OK)
+      return rc;
   }
   uint32_t id = kabar__strtab_intern(&doc->terms, stem, stem_len);
   if (id == KABAR_STRTAB_NONE)

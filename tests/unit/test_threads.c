@@ -282,6 +282,17 @@ static void test_shared_ctx(void **state) {
   }
 }
 
+/* The same with a fresh ctx, whose stem cache starts empty: the threads fill it while they
+ * read it, and every result must still equal the one the warm ctx gave. */
+static void test_shared_cold_ctx(void **state) {
+  kabar_ctx *warm = ctx;
+  ctx = test_ctx();
+  assert_non_null(ctx);
+  test_shared_ctx(state);
+  kabar_ctx_free(ctx);
+  ctx = warm;
+}
+
 /* ---- one model shared by several taggers ---------------------------------------------------- */
 
 /* Tagged sentences ("tok/TAG") written for this test; the model is trained on them. */
@@ -414,6 +425,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_expected_results),
       cmocka_unit_test(test_shared_ctx),
+      cmocka_unit_test(test_shared_cold_ctx),
       cmocka_unit_test(test_shared_model),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
