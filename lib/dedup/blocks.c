@@ -130,14 +130,21 @@ static double jaccard(block_sig *a, block_sig *b) {
   return uni ? (double)inter / (double)uni : 0.0;
 }
 
-static uint64_t anchor_key(const block_sig *sig, int k) {
-  uint64_t best = UINT64_MAX, seed = 0x51ed270b27f9a1c5ULL * (uint64_t)(k + 1);
-  for (size_t i = 0; i < sig->nshingles; i++) {
-    uint64_t v = kabar__mix64(sig->shingles[i] ^ seed);
-    if (v < best)
-      best = v;
+/* The block's ANCHORS min-hash keys, in one pass over its shingles. */
+static void anchor_keys(const block_sig *sig, uint64_t keys[ANCHORS]) {
+  uint64_t seed[ANCHORS];
+  for (int k = 0; k < ANCHORS; k++) {
+    keys[k] = UINT64_MAX;
+    seed[k] = 0x51ed270b27f9a1c5ULL * (uint64_t)(k + 1);
   }
-  return best ^ ((uint64_t)k << 60);
+  for (size_t i = 0; i < sig->nshingles; i++)
+    for (int k = 0; k < ANCHORS; k++) {
+      uint64_t v = kabar__mix64(sig->shingles[i] ^ seed[k]);
+      if (v < keys[k])
+        keys[k] = v;
+    }
+  for (int k = 0; k < ANCHORS; k++)
+    keys[k] ^= (uint64_t)k << 60;
 }
 
 static int is_content(const kabar_block *b) { return b->kind != KABAR_BLOCK_BOILERPLATE; }
@@ -209,8 +216,8 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
     uint64_t keys[ANCHORS];
     uint32_t cands[MAX_CANDIDATES];
     size_t nc = 0;
+    anchor_keys(&sigs[i], keys);
     for (int k = 0; k < ANCHORS; k++) {
-      keys[k] = anchor_key(&sigs[i], k);
       struct slot *a = anchor_slot(&near, keys[k]);
       for (int q = 0; a->used && q < 4 && a->blocks[q] != UINT32_MAX && nc < MAX_CANDIDATES; q++)
         cands[nc++] = a->blocks[q];
