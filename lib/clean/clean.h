@@ -11,6 +11,14 @@ kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optio
                                kabar_rules **out, kabar_error *err);
 void kabar__rules_free(kabar_rules *rules);
 
+/* Test hooks for the rules' prefilter. Rules are numbered by action, in file order within
+ * each. kabar__rule_check matches rule i (< kabar__rules_count) in s[from, n) with
+ * pcre2_match and returns 1 (match), 0 (none) or a negative PCRE2 code; *verdict gets the
+ * prefilter's verdict on the same subject, which must be 1 whenever there is a match. */
+size_t kabar__rules_count(const kabar_rules *rules);
+int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, const char *s,
+                      size_t n, size_t from, int *verdict, const char **name);
+
 /* Classifies blocks (title/body/boilerplate), records cuts and marks tokens inside them. */
 kabar_status kabar__clean(kabar_doc *doc, kabar_error *err);
 #endif

@@ -5,31 +5,87 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef enum rule_action { RULE_BLOCK = 1, RULE_CUT, RULE_CUT_TAIL, RULE_DATELINE } rule_action;
+typedef enum rule_action { RULE_BLOCK, RULE_CUT, RULE_CUT_TAIL, RULE_DATELINE, RULE_ACTIONS } rule_action;
 
 /* cut-tail rules end in $ and see only this many bytes at the end of a block, so a long
  * paragraph is not scanned from its start for a tail that can only be near its end. */
 #define TAIL_WINDOW 600
 
+/* A set of byte values. */
+typedef struct byte_set {
+  uint64_t w[4];
+} byte_set;
+
+static void set_add(byte_set *set, unsigned c) { set->w[c >> 6] |= (uint64_t)1 << (c & 63); }
+
+static int set_has(const byte_set *set, unsigned c) { return (int)((set->w[c >> 6] >> (c & 63)) & 1); }
+
+static int sets_meet(const byte_set *a, const byte_set *b) {
+  return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) != 0;
+}
+
+/* Eight 0/1 flags, flag j in byte j, gathered into bits 0-7: times 0x0102040810204080 flag j
+ * lands on bit 56 + j, and the other partial products stay below bit 56 without carrying. */
+static uint64_t pack_flags(const uint8_t *f) {
+  uint64_t eight = (uint64_t)f[0] | (uint64_t)f[1] << 8 | (uint64_t)f[2] << 16 |
+                   (uint64_t)f[3] << 24 | (uint64_t)f[4] << 32 | (uint64_t)f[5] << 40 |
+                   (uint64_t)f[6] << 48 | (uint64_t)f[7] << 56;
+  return (eight * 0x0102040810204080u) >> 56;
+}
+
+/* The bytes of s[0, n): a table of flags first (one store per byte, where setting a bit is a
+ * load, a shift and a store), then packed. */
+static void set_of_bytes(byte_set *set, const char *s, size_t n) {
+  uint8_t flag[256];
+  memset(flag, 0, sizeof flag);
+  for (size_t i = 0; i < n; i++)
+    flag[(unsigned char)s[i]] = 1;
+  for (unsigned w = 0; w < 4; w++) {
+    uint64_t word = 0;
+    for (unsigned k = 0; k < 8; k++)
+      word |= pack_flags(flag + w * 64 + k * 8) << (k * 8);
+    set->w[w] = word;
+  }
+}
+
+/* What every match of a rule looks like, from PCRE2's own start-of-match analysis (the facts
+ * pcre2_match uses to skip start positions), so most rules are ruled out for a block without
+ * calling PCRE2 at all. Almost every call finds nothing, and a call costs ~500 instructions
+ * even then. A filter may only let through too much, never too little: may_match() is 0
+ * only when pcre2_match cannot find a match. */
+typedef struct rule_filter {
+  uint32_t min_len;  /* PCRE2_INFO_MINLENGTH: characters, so also a lower bound in bytes */
+  uint8_t anchored;  /* a match starts at the start offset only (every branch opens with ^) */
+  uint8_t has_first; /* a match starts with one of `first` */
+  uint8_t has_last;  /* a match contains one of `last` */
+  byte_set first, last;
+} rule_filter;
+
 typedef struct kabar_rule {
   rule_action action;
   char *name;
   pcre2_code *code;
+  int jit; /* JIT-compiled: matched through pcre2_jit_match, PCRE2's documented fast path */
+  rule_filter filter;
 } kabar_rule;
 
+/* Rules grouped by action, each group in file order (the first block or dateline rule that
+ * matches names the result), so a pass over one action visits no other. */
 struct kabar_rules {
-  KABAR_VEC(kabar_rule) v;
+  KABAR_VEC(kabar_rule) by_action[RULE_ACTIONS];
 };
 
 
 void kabar__rules_free(kabar_rules *rules) {
   if (!rules)
     return;
-  for (size_t i = 0; i < rules->v.n; i++) {
-    kabar__free(rules->v.v[i].name);
-    pcre2_code_free(rules->v.v[i].code);
+  for (size_t a = 0; a < RULE_ACTIONS; a++) {
+    for (size_t i = 0; i < rules->by_action[a].n; i++) {
+      kabar__free(rules->by_action[a].v[i].name);
+      pcre2_code_free(rules->by_action[a].v[i].code);
+    }
+    KABAR_VEC_FREE(rules->by_action[a]);
   }
-  KABAR_VEC_FREE(rules->v);
   kabar__free(rules);
 }
 
@@ -76,6 +132,95 @@ static kabar_status fail_at(kabar_error *err, kabar_status code, const char *pat
   return code;
 }
 
+/* Whether any part of the pattern can match caselessly: PCRE2_CASELESS, or an option setting
+ * "(?" with an i among its letters ("(?i)", "(?i:", "(?-i)", "(?^i"...), the only ways to
+ * turn it on inside a pattern. A false yes (a literal "\(?i" or one inside a class) only
+ * weakens the filter. */
+static int may_be_caseless(const char *pattern, uint32_t options) {
+  if (options & PCRE2_CASELESS)
+    return 1;
+  for (const char *p = strstr(pattern, "(?"); p; p = strstr(p + 2, "(?"))
+    for (const char *q = p + 2; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '^' ||
+                                *q == '-';
+         q++)
+      if (*q == 'i')
+        return 1;
+  return 0;
+}
+
+/* Adds a code unit that PCRE2 reports as the first or a required one of every match. The
+ * report does not say whether the unit is caseless, so in a pattern that may match
+ * caselessly both ASCII cases go in. A caseless letter with more than one other case is not
+ * reported as a single unit, but the two such ASCII letters under PCRE2_UCP, k (KELVIN SIGN,
+ * E2 84 AA) and s (LATIN SMALL LETTER LONG S, C5 BF), bring their other case's first byte
+ * along all the same: a match that starts with or contains that character contains that byte
+ * too. Extra bytes only weaken the filter. Units from 0x80 up are UTF-8 lead or continuation
+ * bytes, which have no other case. 0 when the unit is not a byte (not in the 8-bit library). */
+static int add_unit(byte_set *set, uint32_t unit, int caseless) {
+  if (unit > 0xFF)
+    return 0;
+  set_add(set, unit);
+  if (!caseless)
+    return 1;
+  if ((unit >= 'a' && unit <= 'z') || (unit >= 'A' && unit <= 'Z'))
+    set_add(set, unit ^ 0x20);
+  if (unit == 'k' || unit == 'K')
+    set_add(set, 0xE2);
+  if (unit == 's' || unit == 'S')
+    set_add(set, 0xC5);
+  return 1;
+}
+
+/* Reads PCRE2's start-of-match facts. The first code unit and the bitmap of first code units
+ * are documented for unanchored patterns; PCRE2 10.42 also computes them for anchored ones,
+ * with the same meaning (the first code unit of any match). Where PCRE2 reports nothing, the
+ * filter lets everything through. */
+static void filter_init(rule_filter *f, const pcre2_code *code, const char *pattern) {
+  uint32_t options = 0, type = 0, unit = 0;
+  const uint8_t *bitmap = NULL;
+  memset(f, 0, sizeof *f);
+  if (pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &f->min_len) != 0)
+    f->min_len = 0;
+  if (pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &options) != 0)
+    options = PCRE2_CASELESS; /* unknown: assume the worst */
+  f->anchored = (options & PCRE2_ANCHORED) != 0;
+  int caseless = may_be_caseless(pattern, options);
+  /* type 2 (a match starts at a line start) gives no bytes */
+  if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type) == 0 && type == 1 &&
+      pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0) {
+    f->has_first = (uint8_t)add_unit(&f->first, unit, caseless);
+  } else if (pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap) == 0 && bitmap) {
+    /* the bitmap is PCRE2's own, caseless variants and all */
+    for (unsigned c = 0; c < 256; c++)
+      if (bitmap[c / 8] & (1u << (c % 8)))
+        set_add(&f->first, c);
+    f->has_first = 1;
+  }
+  if (pcre2_pattern_info(code, PCRE2_INFO_LASTCODETYPE, &type) == 0 && type == 1 &&
+      pcre2_pattern_info(code, PCRE2_INFO_LASTCODEUNIT, &unit) == 0) {
+    f->has_last = (uint8_t)add_unit(&f->last, unit, caseless);
+  }
+}
+
+/* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds every byte of
+ * the subject from `from` on (more may do), or is NULL when not computed. A match starts at
+ * `from` or later and is at least min_len characters, hence bytes, long; an anchored rule
+ * starts at `from` exactly; and the match holds one of the required bytes. */
+static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
+                     const byte_set *seen) {
+  if (n - from < f->min_len)
+    return 0;
+  if (f->has_first) {
+    if (f->anchored) {
+      if (from >= n || !set_has(&f->first, (unsigned char)s[from]))
+        return 0;
+    } else if (seen && !sets_meet(&f->first, seen)) {
+      return 0;
+    }
+  }
+  return !(f->has_last && seen && !sets_meet(&f->last, seen));
+}
+
 static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_action action,
                                  const char *name, const char *pattern, int32_t *detail) {
   int errcode;
@@ -94,10 +239,14 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
     return errcode == PCRE2_ERROR_HEAP_FAILED || errcode == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM
                                                                                  : KABAR_EINVAL;
   }
-  if (ctx->use_jit) /* the interpreter runs when JIT is off or unavailable */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-  kabar_rule r = {action, kabar__strndup(name, strlen(name)), code};
-  if (!r.name || KABAR_VEC_PUSH(rules->v, r) != 0) {
+  kabar_rule r = {action, kabar__strndup(name, strlen(name)), code, 0, {0}};
+  if (ctx->use_jit) { /* the interpreter runs when JIT is off or unavailable */
+    size_t jit_size = 0;
+    r.jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&
+            pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
+  }
+  filter_init(&r.filter, code, pattern);
+  if (!r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
     kabar__free(r.name);
     pcre2_code_free(code);
     return KABAR_ENOMEM;
@@ -155,6 +304,39 @@ kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optio
   return KABAR_OK;
 }
 
+static const kabar_rule *rule_by_index(const kabar_rules *rules, size_t i) {
+  for (size_t a = 0; a < RULE_ACTIONS; a++) {
+    if (i < rules->by_action[a].n)
+      return &rules->by_action[a].v[i];
+    i -= rules->by_action[a].n;
+  }
+  return NULL;
+}
+
+size_t kabar__rules_count(const kabar_rules *rules) {
+  size_t n = 0;
+  for (size_t a = 0; rules && a < RULE_ACTIONS; a++)
+    n += rules->by_action[a].n;
+  return n;
+}
+
+int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, const char *s,
+                      size_t n, size_t from, int *verdict, const char **name) {
+  const kabar_rule *rule = rule_by_index(rules, i);
+  if (!rule || from > n)
+    return PCRE2_ERROR_BADOFFSET;
+  byte_set seen;
+  set_of_bytes(&seen, s, n);
+  *verdict = may_match(&rule->filter, s, n, from, &seen);
+  *name = rule->name;
+  pcre2_match_data *md = pcre2_match_data_create(1, ctx->pcre_gctx);
+  if (!md)
+    return PCRE2_ERROR_NOMEMORY;
+  int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, n, from, 0, md, ctx->pcre_mctx);
+  pcre2_match_data_free(md);
+  return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
+}
+
 /* ---- matching ------------------------------------------------------------------------- */
 
 typedef struct clean_run {
@@ -165,11 +347,14 @@ typedef struct clean_run {
   size_t nsets;
 } clean_run;
 
-/* Finds `code` in s[from, n) (subject starts at s). 1 found, 0 not, <0 kabar_status. */
-static int match_at(clean_run *run, const pcre2_code *code, const char *s, size_t n, size_t from,
-                    size_t *ms, size_t *me) {
-  int rc = pcre2_match(code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, run->md,
-                       run->doc->ctx->pcre_mctx);
+/* Runs PCRE2 for match_at. */
+static int pcre_match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n,
+                         size_t from, size_t *ms, size_t *me) {
+  /* the subject is valid UTF-8 (the text stage repaired it), as the fast path requires */
+  int rc = rule->jit ? pcre2_jit_match(rule->code, (PCRE2_SPTR)s, n, from, 0, run->md,
+                                       run->doc->ctx->pcre_mctx)
+                     : pcre2_match(rule->code, (PCRE2_SPTR)s, n, from, PCRE2_NO_UTF_CHECK, run->md,
+                                   run->doc->ctx->pcre_mctx);
   if (rc == PCRE2_ERROR_NOMATCH)
     return 0;
   if (rc < 0) {
@@ -189,18 +374,28 @@ static int match_at(clean_run *run, const pcre2_code *code, const char *s, size_
   return 1;
 }
 
+/* Finds the rule in s[from, n) (subject starts at s); `seen` as for may_match. 1 found, 0 not,
+ * <0 kabar_status. */
+static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n,
+                           size_t from, const byte_set *seen, size_t *ms, size_t *me) {
+  if (!may_match(&rule->filter, s, n, from, seen))
+    return 0;
+  return pcre_match_at(run, rule, s, n, from, ms, me);
+}
+
 typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
 
 /* Calls visit for every rule of `action` in the run's rule sets, in order, until one returns
  * non-zero (a match that settles the question, or an error). */
 static int for_each_rule(clean_run *run, rule_action action, rule_visit visit, void *ud) {
-  for (size_t k = 0; k < run->nsets; k++)
-    for (size_t i = 0; i < run->sets[k]->v.n; i++) {
-      const kabar_rule *rule = &run->sets[k]->v.v[i];
-      int r = rule->action == action ? visit(run, rule, ud) : 0;
+  for (size_t k = 0; k < run->nsets; k++) {
+    const kabar_rule *rule = run->sets[k]->by_action[action].v;
+    for (size_t i = 0; i < run->sets[k]->by_action[action].n; i++) {
+      int r = visit(run, &rule[i], ud);
       if (r)
         return r;
     }
+  }
   return 0;
 }
 
@@ -218,6 +413,7 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
 
 typedef struct block_ctx {
   kabar_block *blk;
+  const byte_set *seen; /* the block's bytes, or NULL */
   uint32_t bi;
   uint32_t pos, limit; /* datelines: where the text proper starts, and the next cut */
   kabar_cut found;     /* datelines: the one found (found.end == 0: none) */
@@ -226,7 +422,8 @@ typedef struct block_ctx {
 static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   kabar_block *blk = ((block_ctx *)ud)->blk;
   size_t ms = 0, me = 0;
-  int m = match_at(run, rule->code, run->doc->text + blk->start, blk->end - blk->start, 0, &ms, &me);
+  int m = match_at(run, rule, run->doc->text + blk->start, blk->end - blk->start, 0,
+                   ((block_ctx *)ud)->seen, &ms, &me);
   if (m == 1) {
     blk->kind = KABAR_BLOCK_BOILERPLATE;
     blk->rule = rule->name;
@@ -234,10 +431,10 @@ static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   return m;
 }
 
-static kabar_status block_rules(clean_run *run, kabar_block *blk) {
+static kabar_status block_rules(clean_run *run, kabar_block *blk, const byte_set *seen) {
   if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
-  block_ctx bc = {.blk = blk};
+  block_ctx bc = {.blk = blk, .seen = seen};
   int r = for_each_rule(run, RULE_BLOCK, visit_block_rule, &bc);
   return r < 0 ? (kabar_status)r : KABAR_OK;
 }
@@ -267,7 +464,7 @@ static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
       from++;
   }
   while (from <= n) {
-    int m = match_at(run, rule->code, s, n, from, &ms, &me);
+    int m = match_at(run, rule, s, n, from, bc->seen, &ms, &me);
     if (m <= 0)
       return m;
     size_t start = absorb_blanks_before(s, ms);
@@ -290,7 +487,8 @@ static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
 static int visit_dateline_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   block_ctx *bc = ud;
   size_t ms = 0, me = 0;
-  int m = match_at(run, rule->code, run->doc->text + bc->pos, bc->limit - bc->pos, 0, &ms, &me);
+  /* the block's bytes cover the subject [pos, limit) */
+  int m = match_at(run, rule, run->doc->text + bc->pos, bc->limit - bc->pos, 0, bc->seen, &ms, &me);
   if (m <= 0 || ms != 0 || me == 0)
     return m < 0 ? m : 0;
   kabar_cut c = {bc->pos, bc->pos + (uint32_t)me, bc->bi, KABAR_CUT_DATELINE, rule->name};
@@ -321,10 +519,10 @@ static void merge_cuts(kabar_doc *doc, size_t first) {
   doc->cuts.n = first + w;
 }
 
-static kabar_status cut_rules(clean_run *run, uint32_t bi) {
+static kabar_status cut_rules(clean_run *run, uint32_t bi, const byte_set *seen) {
   kabar_doc *doc = run->doc;
   size_t first = doc->cuts.n;
-  block_ctx bc = {.blk = &doc->blocks.v[bi], .bi = bi};
+  block_ctx bc = {.blk = &doc->blocks.v[bi], .seen = seen, .bi = bi};
   int r = for_each_rule(run, RULE_CUT, visit_cut_rule, &bc);
   if (r == 0)
     r = for_each_rule(run, RULE_CUT_TAIL, visit_cut_rule, &bc);
@@ -363,9 +561,12 @@ static kabar_status find_dateline(clean_run *run, uint32_t bi, kabar_cut *found)
     if (doc->cuts.v[c].end > pos)
       pos = doc->cuts.v[c].end;
   }
+  byte_set seen;
+  set_of_bytes(&seen, doc->text + blk->start, blk->end - blk->start);
   block_ctx bc;
   memset(&bc, 0, sizeof bc);
   bc.blk = (kabar_block *)blk;
+  bc.seen = &seen;
   bc.bi = bi;
   bc.pos = pos < blk->end ? pos : blk->end;
   bc.limit = c < doc->cuts.n && doc->cuts.v[c].start < blk->end ? doc->cuts.v[c].start : blk->end;
@@ -450,8 +651,8 @@ static void pick_title(kabar_doc *doc) {
 static int visit_any_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   block_ctx *bc = ud;
   size_t ms = 0, me = 0;
-  return match_at(run, rule->code, run->doc->text + bc->blk->start,
-                  bc->blk->end - bc->blk->start, 0, &ms, &me);
+  return match_at(run, rule, run->doc->text + bc->blk->start, bc->blk->end - bc->blk->start, 0,
+                  bc->seen, &ms, &me);
 }
 
 static uint8_t lang_from_chrome(clean_run *run) {
@@ -511,10 +712,13 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
       run.sets[run.nsets++] = ctx->langs[doc->lang].rules;
     if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
       run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
-    if ((rc = block_rules(&run, blk)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
+    /* the block's bytes, shared by the filters of all its rules */
+    byte_set seen;
+    set_of_bytes(&seen, doc->text + blk->start, blk->end - blk->start);
+    if ((rc = block_rules(&run, blk, &seen)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
       continue;
     size_t first_cut = doc->cuts.n;
-    if ((rc = cut_rules(&run, (uint32_t)i)) != KABAR_OK)
+    if ((rc = cut_rules(&run, (uint32_t)i, &seen)) != KABAR_OK)
       break;
     if (boilerplate_tokens_left(doc, (uint32_t)i, first_cut) == 0) {
       blk->kind = KABAR_BLOCK_BOILERPLATE;

@@ -1,0 +1,225 @@
+/* The boilerplate rules' prefilter (lib/clean/rules.c) skips PCRE2 when PCRE2's own
+ * start-of-match facts rule a match out. It must never skip a subject that matches: for every
+ * shipped rule, the documented examples, the sample articles' lines and many variants of them
+ * (other cases, KELVIN SIGN for k and LONG S for s, cut short, shifted, padded past the
+ * cut-tail window, mixed at random) are matched with pcre2_match and compared with the
+ * filter's verdict. */
+#include "helpers.h"
+#include "clean/clean.h"
+#include "core/internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct subjects {
+  char **v;
+  size_t n, cap;
+} subjects;
+
+static void add_subject(subjects *set, const char *s, size_t n) {
+  if (set->n == set->cap) {
+    set->cap = set->cap ? set->cap * 2 : 256;
+    set->v = realloc(set->v, set->cap * sizeof *set->v);
+    assert_non_null(set->v);
+  }
+  char *copy = malloc(n + 1);
+  assert_non_null(copy);
+  memcpy(copy, s, n);
+  copy[n] = '\0';
+  set->v[set->n++] = copy;
+}
+
+static void free_subjects(subjects *set) {
+  for (size_t i = 0; i < set->n; i++)
+    free(set->v[i]);
+  free(set->v);
+}
+
+/* Appends s with its ASCII letters mapped by `how`: 'u' upper, 'l' lower, 'k' k/K to KELVIN
+ * SIGN and s/S to LONG S (both match caselessly under PCRE2_UCP), 'f' every case flipped. */
+static void add_case_variant(subjects *set, const char *s, char how) {
+  size_t n = strlen(s);
+  char *out = malloc(3 * n + 1), *w = out;
+  assert_non_null(out);
+  for (const char *p = s; *p; p++) {
+    char c = *p;
+    int upper = c >= 'A' && c <= 'Z', lower = c >= 'a' && c <= 'z';
+    if (how == 'k' && (c == 'k' || c == 'K')) {
+      memcpy(w, "\xE2\x84\xAA", 3);
+      w += 3;
+      continue;
+    }
+    if (how == 'k' && (c == 's' || c == 'S')) {
+      memcpy(w, "\xC5\xBF", 2);
+      w += 2;
+      continue;
+    }
+    if ((how == 'u' && lower) || (how == 'l' && upper) || (how == 'f' && (upper || lower)))
+      c = (char)(c ^ 0x20);
+    *w++ = c;
+  }
+  add_subject(set, out, (size_t)(w - out));
+  free(out);
+}
+
+static size_t utf8_back(const char *s, size_t i) {
+  while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+    i--;
+  return i;
+}
+
+/* The example and its variants: cases, prefixes and suffixes cut at code point boundaries,
+ * text before and after it, and padding that pushes it past the cut-tail window. */
+static void add_variants(subjects *set, const char *s) {
+  size_t n = strlen(s);
+  add_subject(set, s, n);
+  add_case_variant(set, s, 'u');
+  add_case_variant(set, s, 'l');
+  add_case_variant(set, s, 'k');
+  add_case_variant(set, s, 'f');
+  for (size_t cut = 1; cut < n; cut += cut < 8 ? 1 : 5) {
+    size_t i = utf8_back(s, n - cut);
+    add_subject(set, s, i);                              /* a prefix */
+    add_subject(set, s + utf8_back(s, cut), n - utf8_back(s, cut)); /* a suffix */
+  }
+  char buf[2048];
+  snprintf(buf, sizeof buf, "Kata pembuka. %s", s);
+  add_subject(set, buf, strlen(buf));
+  snprintf(buf, sizeof buf, "%s Kalimat penutup.", s);
+  add_subject(set, buf, strlen(buf));
+  snprintf(buf, sizeof buf, "  %s", s);
+  add_subject(set, buf, strlen(buf));
+  memset(buf, 'x', 700);
+  buf[350] = ' ';
+  snprintf(buf + 700, sizeof buf - 700, " %s", s);
+  add_subject(set, buf, strlen(buf));
+}
+
+/* The `...` spans of the rule list in docs/boilerplate.md, without the ⟦ ⟧ marks. */
+static void add_doc_examples(subjects *set) {
+  size_t len = 0;
+  char *doc = test_read_bytes(KABAR_TEST_CORPORA "/../docs/boilerplate.md", &len);
+  assert_non_null(doc);
+  size_t found = 0;
+  for (char *line = strtok(doc, "\n"); line; line = strtok(NULL, "\n")) {
+    if (strncmp(line, "- `", 3) != 0)
+      continue;
+    char *p = strchr(line + 3, '`'); /* past the rule name */
+    while (p && (p = strchr(p + 1, '`')) != NULL) {
+      char *e = strchr(p + 1, '`');
+      if (!e)
+        break;
+      char ex[1024];
+      size_t w = 0;
+      for (char *q = p + 1; q < e && w + 1 < sizeof ex; q++) {
+        if (strncmp(q, "\xE2\x9F\xA6", 3) == 0 || strncmp(q, "\xE2\x9F\xA7", 3) == 0) {
+          q += 2; /* ⟦ or ⟧ */
+          continue;
+        }
+        ex[w++] = *q;
+      }
+      ex[w] = '\0';
+      add_variants(set, ex);
+      found++;
+      p = e;
+    }
+  }
+  free(doc);
+  assert_true(found > 60);
+}
+
+static void add_sample_lines(subjects *set) {
+  static const char *names[] = {"id-banjir-quote.txt", "id-cyber-pact.txt", "id-ktt-piala.txt",
+                                "id-mixed-nl-quote.txt", "nl-chipfabriek.txt", "nl-top-wk.txt",
+                                "nl-wrapped.txt"};
+  for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+    size_t len = 0;
+    char *text = test_read_sample(names[k], &len);
+    assert_non_null(text);
+    for (char *line = strtok(text, "\r\n"); line; line = strtok(NULL, "\r\n"))
+      add_subject(set, line, strlen(line));
+    free(text);
+  }
+}
+
+/* Random strings over pieces that rules start with, end with or must contain. */
+static void add_random(subjects *set, unsigned seed, size_t count) {
+  static const char *pieces[] = {
+      "A",  "a",  "K",  "k",  "S", "s", "\xE2\x84\xAA", "\xC5\xBF", " ",  "  ", "-", "--",
+      "\xE2\x80\x93", "\xE2\x80\x94", "(", ")", "[", "]", ":", ",", ".", "/", "@", "*", "\xC2\xA9",
+      "Baca", "juga", "Lihat", "ANP", "Reuters", "Jakarta", "KOMPAS.com", "CNN Indonesia", "Foto/",
+      "Ikuti", "WhatsApp", "Channel", "Artikel ini telah tayang di", "Scroll to continue",
+      "Advertisement", "ADVERTISEMENT", "Lees ook", "Door", "(ANP)", "Reageren?", "Tips?",
+      "nl", "com", "www.", "https://", "pic.twitter.com/x1", "date 2023-11", "\xE2\x80\x9C", "x",
+      "1", "2024", "Kelvin", "sumber", "\n", "\t", "\xC3\xA9", "Zwolle", "De", "Rp"};
+  size_t np = sizeof pieces / sizeof *pieces;
+  for (size_t i = 0; i < count; i++) {
+    char buf[512];
+    size_t w = 0, parts = 1 + (seed = seed * 1103515245u + 12345u) % 12;
+    for (size_t j = 0; j < parts; j++) {
+      seed = seed * 1103515245u + 12345u;
+      const char *piece = pieces[(seed >> 8) % np];
+      size_t pl = strlen(piece);
+      if (w + pl + 1 >= sizeof buf)
+        break;
+      memcpy(buf + w, piece, pl);
+      w += pl;
+    }
+    add_subject(set, buf, w);
+  }
+}
+
+static void check_rules(const kabar_rules *rules, const subjects *set, size_t *matches,
+                        size_t *skips) {
+  for (size_t r = 0; r < kabar__rules_count(rules); r++) {
+    size_t rule_matches = 0;
+    const char *name = "";
+    for (size_t k = 0; k < set->n; k++) {
+      const char *s = set->v[k];
+      size_t n = strlen(s);
+      /* offset 0, the cut-tail window's start and a few offsets after a match would end */
+      size_t froms[] = {0, n > 600 ? n - 600 : 0, n / 3, n / 2, n};
+      for (size_t f = 0; f < sizeof froms / sizeof *froms; f++) {
+        size_t from = froms[f];
+        while (from < n && ((unsigned char)s[from] & 0xC0) == 0x80)
+          from++;
+        int may = -1;
+        int rc = kabar__rule_check(test_group_ctx, rules, r, s, n, from, &may, &name);
+        assert_true(rc >= 0);
+        if (rc == 1 && !may)
+          fail_msg("rule %s matches \"%s\" from %zu, but the filter skips it", name, s, from);
+        rule_matches += rc == 1;
+        *skips += !may;
+      }
+    }
+    if (rule_matches == 0)
+      fail_msg("rule %s matched no test subject: the test proves nothing for it", name);
+    *matches += rule_matches;
+  }
+}
+
+static void test_filter_never_drops_a_match(void **state) {
+  (void)state;
+  subjects set = {0};
+  add_doc_examples(&set);
+  add_sample_lines(&set);
+  add_random(&set, 12345u, 3000);
+  const kabar_ctx *ctx = test_group_ctx;
+  size_t matches = 0, skips = 0;
+  assert_non_null(ctx->common_rules);
+  check_rules(ctx->common_rules, &set, &matches, &skips);
+  for (size_t l = 0; l < ctx->nlangs; l++)
+    if (ctx->langs[l].rules)
+      check_rules(ctx->langs[l].rules, &set, &matches, &skips);
+  print_message("%zu subjects, %zu matches, %zu skipped by the filter\n", set.n, matches, skips);
+  assert_true(skips > matches); /* the filter does skip */
+  free_subjects(&set);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_filter_never_drops_a_match),
+  };
+  return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
+}
