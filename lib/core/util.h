@@ -26,9 +26,11 @@ int kabar__grow(void **p, size_t *cap, size_t need, size_t elem);
     T *v;                                                                                      \
     size_t n, cap;                                                                             \
   }
-/* Appends x to vec; evaluates to 0 on success, -1 when out of memory. */
+/* Appends x to vec; evaluates to 0 on success, -1 when out of memory. The capacity test is
+ * inline: most pushes have room, and a call per element costs more than the store. */
 #define KABAR_VEC_PUSH(vec, x)                                                                 \
-  (kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0              \
+  (((vec).n < (vec).cap ||                                                                     \
+    kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0)            \
        ? ((vec).v[(vec).n++] = (x), 0)                                                         \
        : -1)
 #define KABAR_VEC_FREE(vec) (kabar__free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
@@ -71,8 +73,13 @@ typedef struct kabar_strtab {
 
 #define KABAR_STRTAB_NONE UINT32_MAX
 void kabar__strtab_free(kabar_strtab *t);
+/* Makes room for `strings` more strings of `bytes` bytes in all (NULs not counted), so that
+ * interning them neither rehashes nor reallocates. A hint: 0 or -1 (out of memory). */
+int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes);
 /* Returns the id of s, adding it if new; KABAR_STRTAB_NONE when out of memory. */
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);
+/* The same, with h = kabar__hash(s, len, 0) already known (e.g. computed while s was built). */
+uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h);
 /* Returns the id of s or KABAR_STRTAB_NONE. */
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len);
 /* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). */
