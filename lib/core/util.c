@@ -209,8 +209,10 @@ uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len,
       return KABAR_STRTAB_NONE;
     i = strtab_probe(t, h, s, len, &found);
   }
-  if (kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0 ||
-      kabar__buf_reserve(&t->chars, len + 1) != 0)
+  if (t->count >= t->cap &&
+      kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
+    return KABAR_STRTAB_NONE;
+  if (t->chars.len + len + 2 > t->chars.cap && kabar__buf_reserve(&t->chars, len + 1) != 0)
     return KABAR_STRTAB_NONE;
   size_t off = t->chars.len; /* one copy; chars stays NUL-terminated like any kabar_buf */
   if (len)
