@@ -106,17 +106,19 @@ static uint64_t hash_tail(const unsigned char *s, size_t n) {
 #endif
 }
 
+/* Persisted and compared across documents (fingerprints, index files, model checksums):
+ * its values must never change. kabar__hash_short is its short-key case. */
 uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
   const unsigned char *s = p;
-  uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ULL);
+  uint64_t h = seed ^ (n * KABAR_HASH_K);
   while (n >= 8) {
     uint64_t w;
     memcpy(&w, s, 8);
-    h = (h ^ kabar__mix64(w)) * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ kabar__mix64(w)) * KABAR_HASH_K;
     s += 8;
     n -= 8;
   }
-  h = (h ^ kabar__mix64(hash_tail(s, n) ^ n)) * 0x9E3779B97F4A7C15ULL;
+  h = (h ^ kabar__mix64(hash_tail(s, n) ^ n)) * KABAR_HASH_K;
   return kabar__mix64(h);
 }
 

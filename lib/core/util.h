@@ -57,6 +57,12 @@ static inline uint64_t kabar__mix64(uint64_t x) {
   return x;
 }
 uint64_t kabar__hash(const void *p, size_t n, uint64_t seed);
+#define KABAR_HASH_K 0x9E3779B97F4A7C15ULL
+/* kabar__hash(p, n, 0) for n < 8 bytes, given as `le`: the bytes as a little-endian number
+ * (zero above them), for callers that hold a short word in a register already. */
+static inline uint64_t kabar__hash_short(uint64_t le, size_t n) {
+  return kabar__mix64(((n * KABAR_HASH_K) ^ kabar__mix64(le ^ n)) * KABAR_HASH_K);
+}
 
 /* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
  * stored NUL-terminated. Lookups never allocate. */

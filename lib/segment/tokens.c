@@ -18,9 +18,15 @@ static uint64_t fold8(uint64_t w) {
   return w | ((ge_a & ~gt_z & BYTES8(ASCII_HIGH)) >> 2);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LITTLE_ENDIAN_LOADS 1
+#else
+#define LITTLE_ENDIAN_LOADS 0
+#endif
+
 /* The n < 8 bytes at s in the first n bytes of a word (the rest zero). */
 static uint64_t load_short(const unsigned char *s, size_t n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if LITTLE_ENDIAN_LOADS
   if (n >= 4) { /* two overlapping loads; the overlap holds the same bytes */
     uint32_t lo, hi;
     memcpy(&lo, s, 4);
@@ -40,18 +46,20 @@ static uint64_t load_short(const unsigned char *s, size_t n) {
 }
 
 /* Case-folds s[0, n) into out (SMALL_WORD + 8 bytes) eight bytes at a time, reading only s's
- * own bytes; 0 when s is too long or not all ASCII. */
-static int fold_small(const char *s, size_t n, char *out) {
+ * own bytes, and sets *hash to the folded word's kabar__hash; 0 when s is too long or not all
+ * ASCII. */
+static int fold_small(const char *s, size_t n, char *out, uint64_t *hash) {
   const unsigned char *u = (const unsigned char *)s;
   if (n > SMALL_WORD)
     return 0;
   uint64_t w;
-  if (n < 8) {
+  if (n < 8) { /* most words: hashed from the register that holds them */
     w = load_short(u, n);
     if (w & BYTES8(ASCII_HIGH))
       return 0;
     w = fold8(w);
     memcpy(out, &w, 8);
+    *hash = LITTLE_ENDIAN_LOADS ? kabar__hash_short(w, n) : kabar__hash(out, n, 0);
     return 1;
   }
   size_t i = 0;
@@ -69,14 +77,16 @@ static int fold_small(const char *s, size_t n, char *out) {
     w = fold8(w);
     memcpy(out + n - 8, &w, 8);
   }
+  *hash = kabar__hash(out, n, 0);
   return 1;
 }
 
 /* Case-folds one token into doc->types. */
 static uint32_t intern_type(kabar_doc *doc, const char *s, size_t n, kabar_buf *scratch) {
   char small[SMALL_WORD + 8];
-  if (fold_small(s, n, small))
-    return kabar__strtab_intern(&doc->types, small, n);
+  uint64_t h;
+  if (fold_small(s, n, small, &h))
+    return kabar__strtab_intern_hashed(&doc->types, small, n, h);
   scratch->len = 0;
   kabar_status rc = kabar__normalize(doc->ctx, s, n, scratch, NULL, 0);
   if (rc != KABAR_OK)
@@ -114,7 +124,8 @@ typedef enum wb_class {
 } wb_class;
 
 /* Word-break classes of ASCII as ICU's root rules have them ('@' is a letter there, ':' is
- * not MidLetter); controls other than white space go to ICU. */
+ * not MidLetter); controls other than white space go to ICU. Bytes from 0x80 up are
+ * WB_UNKNOWN here: their code points are decoded and classified by wb_classify. */
 #define O WB_OTHER
 #define L WB_LETTER
 #define N WB_NUMERIC
@@ -123,7 +134,7 @@ typedef enum wb_class {
 #define MN WB_MIDNUM
 #define Q WB_MIDNUMLETQ
 #define U WB_UNKNOWN
-static const uint8_t wb_ascii[128] = {
+static const uint8_t wb_byte[256] = {
     U, U, U, U, U, U, U, U, U, O, O, O, O, O, U, U,
     U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
     O, O, O, O, O, O, O, Q, O, O, O, O, MN, O, Q, O,
@@ -132,6 +143,14 @@ static const uint8_t wb_ascii[128] = {
     L, L, L, L, L, L, L, L, L, L, L, O, O, O, O, E,
     O, L, L, L, L, L, L, L, L, L, L, L, L, L, L, L,
     L, L, L, L, L, L, L, L, L, L, L, O, O, O, O, O,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
+    U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U,
 };
 #undef O
 #undef L
@@ -144,7 +163,7 @@ static const uint8_t wb_ascii[128] = {
 
 static wb_class wb_classify(int32_t cp) {
   if (cp < 0x80)
-    return (wb_class)wb_ascii[cp];
+    return (wb_class)wb_byte[cp];
   if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7))
     return WB_LETTER;
   switch (cp) {
@@ -163,16 +182,22 @@ static int wb_is_word(wb_class c) {
   return c == WB_LETTER || c == WB_NUMERIC || c == WB_EXTNUMLET;
 }
 
-/* Class of the code point at p (p < end); *next gets the offset after it. */
-static wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end, uint32_t *next) {
-  if (s[p] < 0x80) {
-    *next = p + 1;
-    return (wb_class)wb_ascii[s[p]];
-  }
+static wb_class class_at_multibyte(const unsigned char *s, uint32_t p, uint32_t end,
+                                   uint32_t *next) {
   size_t len;
   int32_t cp = kabar__utf8_decode(s + p, end - p, &len);
   *next = p + (uint32_t)len;
   return wb_classify(cp);
+}
+
+/* Class of the code point at p (p < end); *next gets the offset after it. */
+static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end,
+                                uint32_t *next) {
+  if (s[p] < 0x80) {
+    *next = p + 1;
+    return (wb_class)wb_byte[s[p]];
+  }
+  return class_at_multibyte(s, p, end, next);
 }
 
 static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
@@ -198,6 +223,14 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
      * number status, a second makes it a word ("1_" is a number, "1__" a word) */
     int number = c == WB_NUMERIC;
     while (q < end) {
+      /* ASCII letters and digits, most of a word's bytes, need no look-ahead */
+      wb_class fc = (wb_class)wb_byte[s[q]];
+      if (fc == WB_LETTER || fc == WB_NUMERIC) {
+        number = fc == WB_NUMERIC;
+        prev = fc;
+        q++;
+        continue;
+      }
       uint32_t q1, q2;
       wb_class nc = class_at(s, q, end, &q1);
       if (nc == WB_UNKNOWN)
