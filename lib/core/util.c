@@ -163,14 +163,6 @@ static int strtab_rehash(kabar_strtab *t, size_t nslots) {
   return 0;
 }
 
-uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len, uint64_t h) {
-  if (t->count == 0 || len > UINT32_MAX)
-    return KABAR_STRTAB_NONE;
-  int found;
-  size_t i = strtab_probe(t, h, s, len, &found);
-  return found ? t->slots[i] - 1 : KABAR_STRTAB_NONE;
-}
-
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len) {
   return t->count ? kabar__strtab_find_hashed(t, s, len, kabar__hash(s, len, 0)) : KABAR_STRTAB_NONE;
 }

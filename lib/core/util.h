@@ -88,8 +88,22 @@ uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);
 uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h);
 /* Returns the id of s or KABAR_STRTAB_NONE. */
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len);
-/* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). */
-uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len, uint64_t h);
+/* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). Inline:
+ * stopword and lexicon lookups are mostly misses that end at the first slot. */
+static inline uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len,
+                                                 uint64_t h) {
+  if (t->count == 0)
+    return KABAR_STRTAB_NONE;
+  size_t mask = t->nslots - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    uint32_t slot = t->slots[i];
+    if (slot == 0)
+      return KABAR_STRTAB_NONE;
+    const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+    if (e->hash == h && e->len == len && memcmp(t->chars.p + e->off, s, len) == 0)
+      return slot - 1;
+  }
+}
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;
 }
