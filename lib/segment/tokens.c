@@ -226,9 +226,11 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       /* ASCII letters and digits, most of a word's bytes, need no look-ahead */
       wb_class fc = (wb_class)wb_byte[s[q]];
       if (fc == WB_LETTER || fc == WB_NUMERIC) {
+        do /* a run of one class: the status is the class's */
+          q++;
+        while (q < end && wb_byte[s[q]] == fc);
         number = fc == WB_NUMERIC;
         prev = fc;
-        q++;
         continue;
       }
       uint32_t q1, q2;
