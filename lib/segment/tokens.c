@@ -191,8 +191,7 @@ static wb_class class_at_multibyte(const unsigned char *s, uint32_t p, uint32_t 
 }
 
 /* Class of the code point at p (p < end); *next gets the offset after it. */
-static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end,
-                                uint32_t *next) {
+static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end, uint32_t *next) {
   if (s[p] < 0x80) {
     *next = p + 1;
     return (wb_class)wb_byte[s[p]];

@@ -28,15 +28,17 @@ static void indonesian_few_vowels_unchanged(void **state) {
   struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
   assert_non_null(st);
   /* affixes the stemmer removes, around stems of one or two vowels */
-  static const char *words[] = {"dia",    "kota",   "rumah",  "dpr",    "tnikah", "dilah",
-                                "mukah",  "bajunya", "kupun", "terus",  "berat",  "menang",
-                                "pemda",  "diam",   "kenal",  "sekal",  "makan",  "tahun",
-                                "caf\xc3\xa9", "\xc3\xa9t\xc3\xa9", "ke", "di", "an", "i"};
+  static const char *words[] = {"dia",    "kota",  "rumah",       "dpr",
+                                "tnikah", "dilah", "mukah",       "bajunya",
+                                "kupun",  "terus", "berat",       "menang",
+                                "pemda",  "diam",  "kenal",       "sekal",
+                                "makan",  "tahun", "caf\xc3\xa9", "\xc3\xa9t\xc3\xa9",
+                                "ke",     "di",    "an",          "i"};
   for (size_t i = 0; i < sizeof words / sizeof *words; i++)
     if (vowels(words[i], strlen(words[i])) < 3)
       assert_unchanged(st, words[i], strlen(words[i]));
-  static const char *pre[] = {"me", "mem", "men", "meng", "meny", "pe",  "pem", "pen", "peng",
-                              "peny", "per", "ber", "be",  "ter",  "te",  "di",  "ke",  "se"};
+  static const char *pre[] = {"me",   "mem", "men", "meng", "meny", "pe", "pem", "pen", "peng",
+                              "peny", "per", "ber", "be",   "ter",  "te", "di",  "ke",  "se"};
   static const char *suf[] = {"kan", "an", "i", "nya", "ku", "mu", "kah", "lah", "pun", ""};
   static const char letters[] = "bcdfghjklmnpqrstvwxyzaeiou";
   unsigned seed = 2024;

@@ -73,11 +73,11 @@ static void strtab_intern_find_reserve(void **state) {
   assert_int_equal(t.count, 0);
   char key[32];
   for (int round = 0; round < 2; round++) /* the second round finds every string */
-    for (uint32_t i = 0; i < 1000; i++) {  /* well past the reservation: growth still works */
+    for (uint32_t i = 0; i < 1000; i++) { /* well past the reservation: growth still works */
       int n = snprintf(key, sizeof key, "w%u", i * 7919u);
-      uint32_t id = i % 2 ? kabar__strtab_intern(&t, key, (size_t)n)
-                          : kabar__strtab_intern_hashed(&t, key, (size_t)n,
-                                                        kabar__hash(key, (size_t)n, 0));
+      uint32_t id =
+          i % 2 ? kabar__strtab_intern(&t, key, (size_t)n)
+                : kabar__strtab_intern_hashed(&t, key, (size_t)n, kabar__hash(key, (size_t)n, 0));
       assert_int_equal(id, i);
     }
   assert_int_equal(t.count, 1000);
@@ -108,10 +108,8 @@ static void vec_push_grows(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(hash_values_pinned),
-      cmocka_unit_test(hash_reads_only_its_bytes),
-      cmocka_unit_test(hash_short_is_hash),
-      cmocka_unit_test(strtab_intern_find_reserve),
+      cmocka_unit_test(hash_values_pinned), cmocka_unit_test(hash_reads_only_its_bytes),
+      cmocka_unit_test(hash_short_is_hash), cmocka_unit_test(strtab_intern_find_reserve),
       cmocka_unit_test(vec_push_grows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
