@@ -81,20 +81,44 @@ void kabar__buf_free(kabar_buf *b) {
   b->len = b->cap = 0;
 }
 
-uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
-  const unsigned char *s = p;
-  uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ULL);
-  while (n >= 8) {
-    uint64_t w;
-    memcpy(&w, s, 8);
-    h = (h ^ kabar__mix64(w)) * 0x9E3779B97F4A7C15ULL;
-    s += 8;
-    n -= 8;
+/* The last n < 8 bytes as a little-endian number. Most hashed strings are short words, all
+ * tail, so two overlapping loads replace a loop of n shifts; the value is the same. */
+static uint64_t hash_tail(const unsigned char *s, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (n >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s, 4);
+    memcpy(&hi, s + n - 4, 4);
+    return lo | (uint64_t)hi << (8 * (n - 4)); /* the overlap holds the same bytes */
   }
+  if (n >= 2) {
+    uint16_t lo, hi;
+    memcpy(&lo, s, 2);
+    memcpy(&hi, s + n - 2, 2);
+    return lo | (uint64_t)hi << (8 * (n - 2));
+  }
+  return n ? s[0] : 0;
+#else
   uint64_t tail = 0;
   for (size_t i = 0; i < n; i++)
     tail |= (uint64_t)s[i] << (8 * i);
-  h = (h ^ kabar__mix64(tail ^ n)) * 0x9E3779B97F4A7C15ULL;
+  return tail;
+#endif
+}
+
+/* Persisted and compared across documents (fingerprints, index files, model checksums):
+ * its values must never change. kabar__hash_short is its short-key case. */
+uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
+  const unsigned char *s = p;
+  uint64_t h = seed ^ (n * KABAR_HASH_K);
+  while (n >= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ kabar__mix64(w)) * KABAR_HASH_K;
+    s += 8;
+    n -= 8;
+  }
+  h = (h ^ kabar__mix64(hash_tail(s, n) ^ n)) * KABAR_HASH_K;
   return kabar__mix64(h);
 }
 
@@ -139,38 +163,63 @@ static int strtab_rehash(kabar_strtab *t, size_t nslots) {
   return 0;
 }
 
-uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len, uint64_t h) {
-  if (t->count == 0 || len > UINT32_MAX)
-    return KABAR_STRTAB_NONE;
-  int found;
-  size_t i = strtab_probe(t, h, s, len, &found);
-  return found ? t->slots[i] - 1 : KABAR_STRTAB_NONE;
-}
-
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len) {
   return t->count ? kabar__strtab_find_hashed(t, s, len, kabar__hash(s, len, 0)) : KABAR_STRTAB_NONE;
 }
 
-uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len) {
+/* Slots for `count` strings at a load of at most one half. */
+static size_t strtab_slots_for(size_t count) {
+  size_t n = 64;
+  while (n / 2 < count && n <= SIZE_MAX / 4)
+    n *= 2;
+  return n;
+}
+
+int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes) {
+  /* only a hint: past the table's 32-bit limits, interning reports the failure */
+  size_t room = UINT32_MAX / 4;
+  strings = strings < room ? strings : room;
+  bytes = bytes < room ? bytes : room;
+  size_t count = t->count + strings, nslots = strtab_slots_for(count);
+  if (nslots > t->nslots && strtab_rehash(t, nslots) != 0)
+    return -1;
+  if (kabar__grow((void **)&t->entries, &t->cap, count, sizeof *t->entries) != 0)
+    return -1;
+  return kabar__buf_reserve(&t->chars, bytes + strings);
+}
+
+uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h) {
+  int found = 0;
+  size_t i = 0;
+  if (t->nslots) { /* most calls find their string: look before making room */
+    i = strtab_probe(t, h, s, len, &found);
+    if (found)
+      return t->slots[i] - 1;
+  }
   if (len >= UINT32_MAX || t->count >= UINT32_MAX - 1 || t->chars.len + len + 1 > UINT32_MAX)
     return KABAR_STRTAB_NONE;
-  if ((t->count + 1) * 2 > t->nslots && strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
-    return KABAR_STRTAB_NONE;
-  uint64_t h = kabar__hash(s, len, 0);
-  int found;
-  size_t i = strtab_probe(t, h, s, len, &found);
-  if (found)
-    return t->slots[i] - 1;
-  if (kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
-    return KABAR_STRTAB_NONE;
-  size_t off = t->chars.len;
-  if (kabar__buf_put(&t->chars, s, len) != 0 || kabar__buf_putc(&t->chars, '\0') != 0) {
-    t->chars.len = off;
-    return KABAR_STRTAB_NONE;
+  if ((t->count + 1) * 2 > t->nslots) {
+    if (strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
+      return KABAR_STRTAB_NONE;
+    i = strtab_probe(t, h, s, len, &found);
   }
+  if (t->count >= t->cap &&
+      kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
+    return KABAR_STRTAB_NONE;
+  if (t->chars.len + len + 2 > t->chars.cap && kabar__buf_reserve(&t->chars, len + 1) != 0)
+    return KABAR_STRTAB_NONE;
+  size_t off = t->chars.len; /* one copy; chars stays NUL-terminated like any kabar_buf */
+  if (len)
+    memcpy(t->chars.p + off, s, len);
+  t->chars.p[off + len] = t->chars.p[off + len + 1] = '\0';
+  t->chars.len = off + len + 1;
   t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)len};
   t->slots[i] = (uint32_t)++t->count;
   return (uint32_t)t->count - 1;
+}
+
+uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len) {
+  return kabar__strtab_intern_hashed(t, s, len, kabar__hash(s, len, 0));
 }
 
 int kabar__read_file(const char *path, kabar_buf *out) {

@@ -26,9 +26,11 @@ int kabar__grow(void **p, size_t *cap, size_t need, size_t elem);
     T *v;                                                                                      \
     size_t n, cap;                                                                             \
   }
-/* Appends x to vec; evaluates to 0 on success, -1 when out of memory. */
+/* Appends x to vec; evaluates to 0 on success, -1 when out of memory. The capacity test is
+ * inline: most pushes have room, and a call per element costs more than the store. */
 #define KABAR_VEC_PUSH(vec, x)                                                                 \
-  (kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0              \
+  (((vec).n < (vec).cap ||                                                                     \
+    kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0)            \
        ? ((vec).v[(vec).n++] = (x), 0)                                                         \
        : -1)
 #define KABAR_VEC_FREE(vec) (kabar__free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
@@ -55,6 +57,12 @@ static inline uint64_t kabar__mix64(uint64_t x) {
   return x;
 }
 uint64_t kabar__hash(const void *p, size_t n, uint64_t seed);
+#define KABAR_HASH_K 0x9E3779B97F4A7C15ULL
+/* kabar__hash(p, n, 0) for n < 8 bytes, given as `le`: the bytes as a little-endian number
+ * (zero above them), for callers that hold a short word in a register already. */
+static inline uint64_t kabar__hash_short(uint64_t le, size_t n) {
+  return kabar__mix64(((n * KABAR_HASH_K) ^ kabar__mix64(le ^ n)) * KABAR_HASH_K);
+}
 
 /* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
  * stored NUL-terminated. Lookups never allocate. */
@@ -71,12 +79,31 @@ typedef struct kabar_strtab {
 
 #define KABAR_STRTAB_NONE UINT32_MAX
 void kabar__strtab_free(kabar_strtab *t);
+/* Makes room for `strings` more strings of `bytes` bytes in all (NULs not counted), so that
+ * interning them neither rehashes nor reallocates. A hint: 0 or -1 (out of memory). */
+int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes);
 /* Returns the id of s, adding it if new; KABAR_STRTAB_NONE when out of memory. */
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);
+/* The same, with h = kabar__hash(s, len, 0) already known (e.g. computed while s was built). */
+uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h);
 /* Returns the id of s or KABAR_STRTAB_NONE. */
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len);
-/* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). */
-uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len, uint64_t h);
+/* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). Inline:
+ * stopword and lexicon lookups are mostly misses that end at the first slot. */
+static inline uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len,
+                                                 uint64_t h) {
+  if (t->count == 0)
+    return KABAR_STRTAB_NONE;
+  size_t mask = t->nslots - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    uint32_t slot = t->slots[i];
+    if (slot == 0)
+      return KABAR_STRTAB_NONE;
+    const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+    if (e->hash == h && e->len == len && memcmp(t->chars.p + e->off, s, len) == 0)
+      return slot - 1;
+  }
+}
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;
 }

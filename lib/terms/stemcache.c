@@ -24,7 +24,7 @@
 #define STEM_CACHE_PROBES 16 /* a full neighbourhood is a miss, never a wrong answer */
 
 typedef struct stem_entry {
-  uint64_t hash;
+  uint64_t hash, stem_hash; /* kabar__hash of the word and of the stem */
   uint16_t word_len, stem_len;
   uint8_t lang;
   char bytes[]; /* the word, then the stem */
@@ -51,8 +51,11 @@ kabar_stem_cache *kabar__stem_cache_new(void) {
 void kabar__stem_cache_free(kabar_stem_cache *c) {
   if (!c)
     return;
-  for (size_t i = 0; i < STEM_CACHE_SLOTS; i++)
-    kabar__free(atomic_load_explicit(&c->slots[i], memory_order_relaxed));
+  for (size_t i = 0; i < STEM_CACHE_SLOTS; i++) {
+    stem_entry *e = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
+    if (e)
+      kabar__free(e);
+  }
   kabar__free(c->slots);
   kabar__free(c);
 }
@@ -67,7 +70,8 @@ static int same_key(const stem_entry *e, uint8_t lang, const char *word, size_t 
 }
 
 const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, const char *word,
-                                   size_t n, uint64_t hash, size_t *stem_len) {
+                                   size_t n, uint64_t hash, size_t *stem_len,
+                                   uint64_t *stem_hash) {
   size_t i = home_slot(hash, lang);
   for (int probe = 0; probe < STEM_CACHE_PROBES; probe++, i = (i + 1) & (STEM_CACHE_SLOTS - 1)) {
     const stem_entry *e = atomic_load_explicit(&c->slots[i], memory_order_acquire);
@@ -75,6 +79,7 @@ const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, cons
       return NULL; /* slots fill in probe order, so the word is not further on */
     if (same_key(e, lang, word, n, hash)) {
       *stem_len = e->stem_len;
+      *stem_hash = e->stem_hash;
       return e->bytes + e->word_len;
     }
   }
@@ -82,7 +87,8 @@ const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, cons
 }
 
 void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
-                           uint64_t hash, const char *stem, size_t stem_len) {
+                           uint64_t hash, const char *stem, size_t stem_len,
+                           uint64_t stem_hash) {
   if (n > UINT16_MAX || stem_len > UINT16_MAX ||
       atomic_load_explicit(&c->count, memory_order_relaxed) >= STEM_CACHE_MAX)
     return;
@@ -90,6 +96,7 @@ void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, 
   if (!mine)
     return; /* the cache only saves time; without memory it just does not grow */
   mine->hash = hash;
+  mine->stem_hash = stem_hash;
   mine->lang = lang;
   mine->word_len = (uint16_t)n;
   mine->stem_len = (uint16_t)stem_len;

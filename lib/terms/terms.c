@@ -15,20 +15,42 @@ int kabar__stemmer_available(const char *algorithm) {
 typedef struct term_run {
   kabar_doc *doc;
   struct sb_stemmer *stemmers[KABAR_MAX_LANGS];
+  uint8_t measure_rule[KABAR_MAX_LANGS]; /* 0 = not known yet, 1 = see few_vowels, 2 = no */
   uint32_t *memo; /* (type, language slot) -> term id + 1; a type is a stopword or a number
                      the same way every time it occurs in a language */
   size_t nslots;  /* languages + 1 for "other" */
 } term_run;
 
-/* The stem of `type` in `lang`: from the ctx's cache, or from Snowball (then cached). */
+/* Snowball's Indonesian stemmer starts with `$measure > 2`, measure counting the vowels
+ * a e i o u: a word with fewer comes back unchanged ("kota", "rumah", "dpr"), and two fifths
+ * of the news set's distinct words are such. tests/unit/test_terms.c holds libstemmer to it.
+ * Other stemmers have no such test. */
+static int few_vowels(const char *s, uint32_t n) {
+  int vowels = 0;
+  for (uint32_t i = 0; i < n && vowels < 3; i++) {
+    char c = s[i];
+    vowels += c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+  }
+  return vowels < 3;
+}
+
+static int stem_unchanged(term_run *run, uint8_t lang, const char *algo, const char *s,
+                          uint32_t n) {
+  if (!run->measure_rule[lang])
+    run->measure_rule[lang] = strcmp(algo, "indonesian") == 0 ? 1 : 2;
+  return run->measure_rule[lang] == 1 && few_vowels(s, n);
+}
+
+/* The stem of `type` in `lang` and its kabar__hash: from the ctx's cache, or from Snowball
+ * (then cached). */
 static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const char **stem,
-                              size_t *stem_len) {
+                              size_t *stem_len, uint64_t *stem_hash) {
   kabar_doc *doc = run->doc;
   const char *s = kabar__strtab_str(&doc->types, type);
   uint32_t n = kabar__strtab_len(&doc->types, type);
   uint64_t h = kabar__strtab_hash(&doc->types, type);
   kabar_stem_cache *cache = doc->ctx->stems;
-  if ((*stem = kabar__stem_cache_find(cache, lang, s, n, h, stem_len)) != NULL)
+  if ((*stem = kabar__stem_cache_find(cache, lang, s, n, h, stem_len, stem_hash)) != NULL)
     return KABAR_OK;
   if (!run->stemmers[lang]) {
     run->stemmers[lang] = sb_stemmer_new(doc->ctx->langs[lang].stemmer, "UTF_8");
@@ -40,7 +62,8 @@ static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const 
     return KABAR_ENOMEM;
   *stem = (const char *)out;
   *stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
-  kabar__stem_cache_add(cache, lang, s, n, h, *stem, *stem_len);
+  *stem_hash = kabar__hash(*stem, *stem_len, 0);
+  kabar__stem_cache_add(cache, lang, s, n, h, *stem, *stem_len, *stem_hash);
   return KABAR_OK;
 }
 
@@ -57,15 +80,18 @@ static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, int ke
   }
   const char *s = kabar__strtab_str(&doc->types, type);
   uint32_t n = kabar__strtab_len(&doc->types, type);
+  /* a word left as it is keeps the hash its type has */
   const char *stem = s;
   size_t stem_len = n;
+  uint64_t stem_hash = kabar__strtab_hash(&doc->types, type);
   const char *algo = lang == KABAR_LANG_OTHER ? NULL : doc->ctx->langs[lang].stemmer;
-  if (algo && !keep && n < 256) { /* long "words" (URLs, junk) are not worth stemming */
-    kabar_status rc = stem_word(run, lang, type, &stem, &stem_len);
+  if (algo && !keep && n < 256 && /* long "words" (URLs, junk) are not worth stemming */
+      !stem_unchanged(run, lang, algo, s, n)) {
+    kabar_status rc = stem_word(run, lang, type, &stem, &stem_len, &stem_hash);
     if (rc != KABAR_OK)
       return rc;
   }
-  uint32_t id = kabar__strtab_intern(&doc->terms, stem, stem_len);
+  uint32_t id = kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
   if (id == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;
   *memo = id + 1;
@@ -79,8 +105,13 @@ kabar_status kabar__terms(kabar_doc *doc) {
   run.doc = doc;
   run.nslots = doc->ctx->nlangs + 1;
   run.memo = kabar__calloc(doc->types.count ? doc->types.count * run.nslots : 1, sizeof(uint32_t));
-  if (!run.memo)
+  /* a type has one stem per language, rarely longer than the type: in a document of one
+   * language (nearly all) the types' sizes bound the terms' */
+  if (!run.memo || kabar__strtab_reserve(&doc->terms, doc->types.count,
+                                         doc->types.chars.len - doc->types.count) != 0) {
+    kabar__free(run.memo);
     return KABAR_ENOMEM;
+  }
   kabar_status rc = KABAR_OK;
   for (size_t i = 0; i < doc->tokens.n && rc == KABAR_OK; i++) {
     kabar_token *t = &doc->tokens.v[i];

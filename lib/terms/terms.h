@@ -13,10 +13,13 @@ kabar_status kabar__terms(kabar_doc *doc);
 kabar_stem_cache *kabar__stem_cache_new(void);
 void kabar__stem_cache_free(kabar_stem_cache *c);
 /* The cached stem of `word` (case-folded, its kabar__hash in `hash`) in language slot `lang`,
- * or NULL. The stem is not NUL-terminated and lives as long as the cache. */
+ * with the stem's kabar__hash, or NULL. The stem is not NUL-terminated and lives as long as
+ * the cache. */
 const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, const char *word,
-                                   size_t n, uint64_t hash, size_t *stem_len);
+                                   size_t n, uint64_t hash, size_t *stem_len,
+                                   uint64_t *stem_hash);
 /* Remembers a stem; does nothing when the cache is full or memory is short. */
 void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
-                           uint64_t hash, const char *stem, size_t stem_len);
+                           uint64_t hash, const char *stem, size_t stem_len,
+                           uint64_t stem_hash);
 #endif

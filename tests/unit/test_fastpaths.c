@@ -107,11 +107,47 @@ static void test_random_text(void **state) {
   }
 }
 
+/* Token types: ASCII words up to 64 bytes are case-folded eight bytes at a time, others by
+ * ICU; both must give the lower-cased word. Words of every length from 1 to 80 bytes, made of
+ * letters, digits and the bytes next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each
+ * byte position of the 8-byte folding meets each case. */
+static void test_types_fold(void **state) {
+  (void)state;
+  static const char bytes[] = "AZaz@`[{09_MQmq.'";
+  char text[128];
+  unsigned seed = 99;
+  for (int round = 0; round < 2000; round++) {
+    size_t n = 1 + (size_t)round % 80;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      text[i] = bytes[(seed >> 16) % (sizeof bytes - 1)];
+    }
+    kabar_error err;
+    kabar_doc *doc = kabar_doc_new(test_group_ctx, text, n, 0, &err);
+    assert_non_null(doc);
+    for (size_t t = 0; t < doc->tokens.n; t++) {
+      const kabar_token *tok = &doc->tokens.v[t];
+      uint32_t len = kabar__strtab_len(&doc->types, tok->type);
+      const char *type = kabar__strtab_str(&doc->types, tok->type);
+      assert_int_equal(len, tok->end - tok->start);
+      for (uint32_t i = 0; i < len; i++) {
+        char c = doc->text[tok->start + i];
+        if (c >= 'A' && c <= 'Z')
+          c = (char)(c + 32);
+        if (type[i] != c)
+          fail_msg("type '%.*s' of '%.*s'", (int)len, type, (int)len, doc->text + tok->start);
+      }
+    }
+    kabar_doc_free(doc);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tricky_strings),
       cmocka_unit_test(test_samples),
       cmocka_unit_test(test_random_text),
+      cmocka_unit_test(test_types_fold),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);
 }

@@ -1,0 +1,116 @@
+/* lib/core/util: hashing and string interning. kabar__hash values leave the process
+ * (fingerprints in the JSON output, index files, model checksums), so they are pinned here. */
+#include "helpers.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char pinned_text[] =
+    "The quick brown fox jumps over the lazy dog: perusahaan-perusahaan \xc3\xa9t\xc3\xa9";
+
+/* kabar__hash of pinned_text's first n bytes, seed 0 when n % 3 == 0 else 0x6b6e6572,
+ * as computed before the short-tail loads (any change breaks stored fingerprints). */
+static const uint64_t pinned[41] = {
+    0x0000000000000000ULL, 0xa3e64392746cf641ULL, 0x8155f513ba8e6c03ULL, 0xb8864aed539672ffULL,
+    0x6b27ba1ea8397a10ULL, 0x74fe111101b2cdbbULL, 0x45feaf069757f6cbULL, 0x66b4789ca0a4e452ULL,
+    0xd10be500ae105fd9ULL, 0x4c2c48f661a6d440ULL, 0xee91779895837a6dULL, 0x4febed03d62c7f1aULL,
+    0x22bf7ebb92c4f49bULL, 0x4ad57ad4cb667ec0ULL, 0xa59cb42b84e74454ULL, 0x4d9fb8d1522e4ef5ULL,
+    0x595fe13a52f54788ULL, 0xefbb22646debf30dULL, 0xc9785873fdd5bc6fULL, 0xeb09e7ac2dd64688ULL,
+    0x1cc5d72640b9f151ULL, 0xdbad248170fcaadeULL, 0x5898b3bd6396974fULL, 0xe5e95050426af793ULL,
+    0x7bf54c5b9eee13c6ULL, 0x602a229264f173daULL, 0x1bda6b871c709bd5ULL, 0x7370b2bf9923c6dcULL,
+    0x0dfd746cfb535713ULL, 0x75fa5251357a75edULL, 0x5e3ee97115008e64ULL, 0x09e2ee175ad05db0ULL,
+    0x503af545558bf395ULL, 0x255fef6dc4bf70f0ULL, 0xfabdc2f5caa737b3ULL, 0x759857aeac743e58ULL,
+    0xe40f53d8d60b7998ULL, 0xfead95275beaea6aULL, 0x5fad39e3b76109acULL, 0x729ab2135d46e90fULL,
+    0x9d86da091209f3e9ULL,
+};
+
+static void hash_values_pinned(void **state) {
+  (void)state;
+  for (size_t n = 0; n < sizeof pinned / sizeof *pinned; n++) {
+    uint64_t h = kabar__hash(pinned_text, n, n % 3 == 0 ? 0 : 0x6b6e6572);
+    if (h != pinned[n])
+      fail_msg("kabar__hash of %zu bytes: %016llx, pinned %016llx", n, (unsigned long long)h,
+               (unsigned long long)pinned[n]);
+  }
+}
+
+/* Reads only its n bytes: a tail at the very end of an allocation (ASan checks). */
+static void hash_reads_only_its_bytes(void **state) {
+  (void)state;
+  for (size_t n = 0; n < 20; n++) {
+    char *p = malloc(n ? n : 1);
+    assert_non_null(p);
+    memcpy(p, pinned_text, n);
+    assert_true(kabar__hash(p, n, 0) == kabar__hash(pinned_text, n, 0));
+    free(p);
+  }
+}
+
+static void hash_short_is_hash(void **state) {
+  (void)state;
+  unsigned seed = 7;
+  for (int round = 0; round < 20000; round++) {
+    unsigned char b[8];
+    size_t n = (size_t)round % 8;
+    uint64_t le = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      b[i] = (unsigned char)(seed >> 16);
+      le |= (uint64_t)b[i] << (8 * i);
+    }
+    assert_true(kabar__hash_short(le, n) == kabar__hash(b, n, 0));
+  }
+}
+
+static void strtab_intern_find_reserve(void **state) {
+  (void)state;
+  kabar_strtab t;
+  memset(&t, 0, sizeof t);
+  assert_int_equal(kabar__strtab_find(&t, "x", 1), KABAR_STRTAB_NONE);
+  assert_int_equal(kabar__strtab_reserve(&t, 100, 500), 0);
+  assert_int_equal(t.count, 0);
+  char key[32];
+  for (int round = 0; round < 2; round++) /* the second round finds every string */
+    for (uint32_t i = 0; i < 1000; i++) { /* well past the reservation: growth still works */
+      int n = snprintf(key, sizeof key, "w%u", i * 7919u);
+      uint32_t id =
+          i % 2 ? kabar__strtab_intern(&t, key, (size_t)n)
+                : kabar__strtab_intern_hashed(&t, key, (size_t)n, kabar__hash(key, (size_t)n, 0));
+      assert_int_equal(id, i);
+    }
+  assert_int_equal(t.count, 1000);
+  for (uint32_t i = 0; i < 1000; i++) {
+    int n = snprintf(key, sizeof key, "w%u", i * 7919u);
+    assert_int_equal(kabar__strtab_find(&t, key, (size_t)n), i);
+    assert_string_equal(kabar__strtab_str(&t, i), key);
+    assert_int_equal(kabar__strtab_len(&t, i), (uint32_t)n);
+    assert_true(kabar__strtab_hash(&t, i) == kabar__hash(key, (size_t)n, 0));
+  }
+  assert_int_equal(kabar__strtab_find(&t, "w1", 2), KABAR_STRTAB_NONE);
+  assert_int_equal(kabar__strtab_intern(&t, "", 0), 1000); /* the empty string is a string */
+  assert_int_equal(kabar__strtab_find(&t, "", 0), 1000);
+  assert_int_equal(t.chars.p[t.chars.len], '\0');
+  kabar__strtab_free(&t);
+}
+
+static void vec_push_grows(void **state) {
+  (void)state;
+  kabar_sizevec v = {0};
+  for (size_t i = 0; i < 1000; i++)
+    assert_int_equal(KABAR_VEC_PUSH(v, i * 3), 0);
+  assert_int_equal(v.n, 1000);
+  for (size_t i = 0; i < 1000; i++)
+    assert_int_equal(v.v[i], i * 3);
+  KABAR_VEC_FREE(v);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(hash_values_pinned), cmocka_unit_test(hash_reads_only_its_bytes),
+      cmocka_unit_test(hash_short_is_hash), cmocka_unit_test(strtab_intern_find_reserve),
+      cmocka_unit_test(vec_push_grows),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
