@@ -86,25 +86,35 @@ static uint64_t shingle_hash(const uint64_t *th, size_t n) {
   return h;
 }
 
-static kabar_status make_sig(const kabar_doc *doc, const kabar_block *blk, block_sig *sig) {
+/* shingle_hash(th, SHINGLE) unrolled: it runs once per token of every block. */
+static uint64_t shingle3_hash(const uint64_t *th) {
+  uint64_t h = kabar__mix64(th[0]);
+  h = kabar__mix64(h ^ th[1]) + 1;
+  return kabar__mix64(h ^ th[2]) + 2;
+}
+
+/* Fills sig from the block's tokens; `room` has space for one value per token of the block
+ * (token hashes first, turned into shingles in place). */
+static void make_sig(const kabar_doc *doc, const kabar_block *blk, uint64_t *room,
+                     block_sig *sig) {
+  uint64_t *th = room;
   size_t n = 0;
   for (uint32_t i = blk->tok_first; i < blk->tok_end; i++)
-    n += counts(&doc->tokens.v[i]);
-  sig->ntokens = (uint32_t)n;
-  sig->shingles = kabar__malloc((n ? n : 1) * sizeof *sig->shingles);
-  if (!sig->shingles)
-    return KABAR_ENOMEM;
-  uint64_t *th = sig->shingles; /* token hashes first, turned into shingles in place */
-  size_t k = 0;
-  for (uint32_t i = blk->tok_first; i < blk->tok_end; i++)
     if (counts(&doc->tokens.v[i]))
-      th[k++] = kabar__strtab_hash(&doc->types, doc->tokens.v[i].type);
+      th[n++] = kabar__strtab_hash(&doc->types, doc->tokens.v[i].type);
+  sig->ntokens = (uint32_t)n;
+  sig->shingles = room;
   sig->exact = kabar__mix64(shingle_hash(th, n) ^ n);
-  size_t nsh = n >= SHINGLE ? n - SHINGLE + 1 : (n ? 1 : 0);
+  if (n < SHINGLE) {
+    if (n)
+      th[0] = shingle_hash(th, n);
+    sig->nshingles = n ? 1 : 0;
+    return;
+  }
+  size_t nsh = n - SHINGLE + 1;
   for (size_t s = 0; s < nsh; s++)
-    sig->shingles[s] = shingle_hash(th + s, n < SHINGLE ? n : SHINGLE);
+    th[s] = shingle3_hash(th + s); /* reads only th[s...s+2], not yet overwritten */
   sig->nshingles = nsh; /* sorted only when a candidate needs comparing */
-  return KABAR_OK;
 }
 
 static void ensure_sorted(block_sig *s) {
@@ -191,17 +201,18 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   for (size_t i = 0; i < nb; i++)
     long_blocks += doc->blocks.v[i].tok_end - doc->blocks.v[i].tok_first >= NEAR_MIN_TOKENS;
   block_sig *sigs = kabar__calloc(nb ? nb : 1, sizeof *sigs);
+  /* one value per token: a block's signature lives at its tokens' offset */
+  uint64_t *room = kabar__malloc((doc->tokens.n ? doc->tokens.n : 1) * sizeof *room);
   uint32_t *next_content = kabar__malloc((nb ? nb : 1) * sizeof *next_content);
   anchor_map exact = {0}, near = {0};
   kabar_status rc = KABAR_OK;
-  if (!sigs || !next_content || anchor_map_init(&exact, nb) != 0 || anchor_map_init(&near, long_blocks * ANCHORS) != 0)
+  if (!sigs || !room || !next_content || anchor_map_init(&exact, nb) != 0 || anchor_map_init(&near, long_blocks * ANCHORS) != 0)
     rc = KABAR_ENOMEM;
   for (size_t i = 0; i < nb && rc == KABAR_OK; i++) {
     kabar_block *b = &doc->blocks.v[i];
     if (!is_content(b))
       continue;
-    if ((rc = make_sig(doc, b, &sigs[i])) != KABAR_OK)
-      break;
+    make_sig(doc, b, room + b->tok_first, &sigs[i]);
     if (sigs[i].ntokens == 0)
       continue;
     struct slot *s = anchor_slot(&exact, sigs[i].exact);
@@ -241,8 +252,7 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   }
   if (rc == KABAR_OK)
     classify_repeats(doc, sigs, next_content);
-  for (size_t i = 0; sigs && i < nb; i++)
-    kabar__free(sigs[i].shingles);
+  kabar__free(room);
   kabar__free(sigs);
   kabar__free(next_content);
   kabar__free(exact.slots);
