@@ -30,14 +30,30 @@ typedef struct anchor_map {
     uint8_t used;
   } *slots;
   size_t n;
+  int on_heap;
 } anchor_map;
 
-static int anchor_map_init(anchor_map *m, size_t entries) {
+/* A news article's maps fit in `local` (slots on the caller's stack): a heap table of a few
+ * KiB per document cost as much as the lookups. `local` is taken from its front. */
+static int anchor_map_init(anchor_map *m, size_t entries, struct slot **local, size_t *local_n) {
   m->n = 16;
   while (m->n < entries * 2)
     m->n *= 2;
-  m->slots = kabar__calloc(m->n, sizeof *m->slots);
-  return m->slots ? 0 : -1;
+  m->on_heap = m->n > *local_n;
+  if (m->on_heap) {
+    m->slots = kabar__calloc(m->n, sizeof *m->slots);
+    return m->slots ? 0 : -1;
+  }
+  m->slots = *local;
+  memset(m->slots, 0, m->n * sizeof *m->slots);
+  *local += m->n;
+  *local_n -= m->n;
+  return 0;
+}
+
+static void anchor_map_free(anchor_map *m) {
+  if (m->on_heap)
+    kabar__free(m->slots);
 }
 
 static struct slot *anchor_slot(anchor_map *m, uint64_t key) {
@@ -205,8 +221,11 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   uint64_t *room = kabar__malloc((doc->tokens.n ? doc->tokens.n : 1) * sizeof *room);
   uint32_t *next_content = kabar__malloc((nb ? nb : 1) * sizeof *next_content);
   anchor_map exact = {0}, near = {0};
+  struct slot local[256], *free_slots = local;
+  size_t nfree = sizeof local / sizeof *local;
   kabar_status rc = KABAR_OK;
-  if (!sigs || !room || !next_content || anchor_map_init(&exact, nb) != 0 || anchor_map_init(&near, long_blocks * ANCHORS) != 0)
+  if (!sigs || !room || !next_content || anchor_map_init(&exact, nb, &free_slots, &nfree) != 0 ||
+      anchor_map_init(&near, long_blocks * ANCHORS, &free_slots, &nfree) != 0)
     rc = KABAR_ENOMEM;
   for (size_t i = 0; i < nb && rc == KABAR_OK; i++) {
     kabar_block *b = &doc->blocks.v[i];
@@ -255,7 +274,7 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   kabar__free(room);
   kabar__free(sigs);
   kabar__free(next_content);
-  kabar__free(exact.slots);
-  kabar__free(near.slots);
+  anchor_map_free(&exact);
+  anchor_map_free(&near);
   return rc;
 }

@@ -13,14 +13,21 @@
 /* Number of distinct values in v[0, n), through an open-addressing set at most half full.
  * The values are already mixed hashes, so their low bits index the table directly; a
  * sort would cost as much as the rest of the fingerprint. 0 marks an empty slot, so a zero
- * value is counted apart. Returns SIZE_MAX when out of memory. */
+ * value is counted apart. A news article's set fits on the stack (a heap table of a few KiB
+ * cost as much as filling it). Returns SIZE_MAX when out of memory. */
+#define DISTINCT_STACK_SLOTS 1024
 static size_t count_distinct(const uint64_t *v, size_t n) {
   size_t cap = 16;
   while (cap < 2 * n)
     cap *= 2;
-  uint64_t *set = kabar__calloc(cap, sizeof *set);
-  if (!set)
-    return SIZE_MAX;
+  uint64_t local[DISTINCT_STACK_SLOTS];
+  uint64_t *set = local;
+  if (cap > DISTINCT_STACK_SLOTS) {
+    if (!(set = kabar__calloc(cap, sizeof *set)))
+      return SIZE_MAX;
+  } else {
+    memset(set, 0, cap * sizeof *set);
+  }
   size_t distinct = 0;
   int zero = 0;
   for (size_t i = 0; i < n; i++) {
@@ -36,7 +43,8 @@ static size_t count_distinct(const uint64_t *v, size_t n) {
       distinct++;
     }
   }
-  kabar__free(set);
+  if (set != local)
+    kabar__free(set);
   return distinct + (size_t)zero;
 }
 
