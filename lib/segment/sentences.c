@@ -1,15 +1,7 @@
 #include "segment.h"
-#include "../text/text.h"
 
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
-
-/* kabar__is_space_cp, without the call for ASCII (nearly every character it sees here). */
-static int is_space(int32_t cp) {
-  if (cp < 0x80)
-    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0;
-  return kabar__is_space_cp(cp);
-}
 
 /* The code point before byte b (b > a), its start in *p. */
 static int32_t cp_before(const char *text, uint32_t a, uint32_t b, uint32_t *p) {
@@ -28,8 +20,8 @@ static int32_t cp_before(const char *text, uint32_t a, uint32_t b, uint32_t *p) 
 /* Characters that open a word's context: spaces, brackets and opening quotes. */
 static int opens_word(int32_t cp) {
   if (cp < 0x80)
-    return is_space(cp) || cp == '(' || cp == '[' || cp == '"' || cp == '\'';
-  return is_space(cp) || cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A || cp == 0x00AB ||
+    return kabar__seg_space(cp) || cp == '(' || cp == '[' || cp == '"' || cp == '\'';
+  return kabar__seg_space(cp) || cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A || cp == 0x00AB ||
          cp == 0x2039;
 }
 
@@ -39,7 +31,7 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
                                 uint32_t b) {
   const char *s = doc->text;
   uint32_t p;
-  while (b > a && is_space(cp_before(s, a, b, &p)))
+  while (b > a && kabar__seg_space(cp_before(s, a, b, &p)))
     b = p;
   if (b == a || s[b - 1] != '.')
     return 0;
@@ -80,7 +72,7 @@ static int space_at(const char *text, uint32_t pos, uint32_t end, uint32_t *next
   size_t len;
   int32_t cp = kabar__utf8_decode((const unsigned char *)text + pos, end - pos, &len);
   *next = pos + (uint32_t)len;
-  return is_space(cp);
+  return kabar__seg_space(cp);
 }
 
 /* Moves the sentence's edges out of cut spans and white space (any kind, NUL included);
@@ -99,7 +91,7 @@ static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
   }
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
-    while (*b > *a && is_space(cp_before(doc->text, *a, *b, &p)))
+    while (*b > *a && kabar__seg_space(cp_before(doc->text, *a, *b, &p)))
       *b = p, changed = 1;
     if (*b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
       *b = c->start;

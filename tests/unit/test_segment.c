@@ -283,6 +283,20 @@ static void blocks_crlf_and_cr(void **state) {
   release(doc);
 }
 
+/* Every mix of LF, CR and CRLF, at the start and the end too, counts lines the same way. */
+static void blocks_mixed_breaks(void **state) {
+  const kabar_ctx *ctx = *state;
+  static const char text[] = "\rEen\n\rTwee\r\n\nDrie\r\r\nVier\n\n\r";
+  size_t len = sizeof text - 1;
+  kabar_doc *doc = make_doc(ctx, text, len, "nl");
+  assert_int_equal(kabar_doc_block_count(doc), 4);
+  assert_block(doc, text, len, 0, 2, "Een");
+  assert_block(doc, text, len, 1, 4, "Twee");
+  assert_block(doc, text, len, 2, 6, "Drie");
+  assert_block(doc, text, len, 3, 8, "Vier");
+  release(doc);
+}
+
 static void blocks_hard_wrapped(void **state) {
   const kabar_ctx *ctx = *state;
   /* two paragraphs wrapped at about 70 columns */
@@ -711,6 +725,7 @@ int main(void) {
       cmocka_unit_test_teardown(blocks_one_per_line_similar_lengths, release_all),
       cmocka_unit_test_teardown(blocks_blank_line_paragraphs, release_all),
       cmocka_unit_test_teardown(blocks_crlf_and_cr, release_all),
+      cmocka_unit_test_teardown(blocks_mixed_breaks, release_all),
       cmocka_unit_test_teardown(blocks_hard_wrapped, release_all),
       cmocka_unit_test_teardown(blocks_sample_nl_wrapped, release_all),
       cmocka_unit_test_teardown(tokens_reduplication, release_all),
