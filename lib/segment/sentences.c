@@ -21,8 +21,8 @@ static int32_t cp_before(const char *text, uint32_t a, uint32_t b, uint32_t *p) 
 static int opens_word(int32_t cp) {
   if (cp < 0x80)
     return kabar__seg_space(cp) || cp == '(' || cp == '[' || cp == '"' || cp == '\'';
-  return kabar__seg_space(cp) || cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A || cp == 0x00AB ||
-         cp == 0x2039;
+  return kabar__seg_space(cp) || cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A ||
+         cp == 0x00AB || cp == 0x2039;
 }
 
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
@@ -211,8 +211,8 @@ static size_t plain_run(const unsigned char *s, size_t n) {
     memcpy(&x, s + i, 8);
     /* With every byte below 0x80, y - ones has a high bit set iff y has a zero byte (no
      * borrow crosses a non-zero byte), and x ^ c has one iff x holds byte c. */
-    uint64_t hit = x | ((x ^ ('.' * ones)) - ones) | ((x ^ ('!' * ones)) - ones) |
-                   ((x ^ ('?' * ones)) - ones);
+    uint64_t hit =
+        x | ((x ^ ('.' * ones)) - ones) | ((x ^ ('!' * ones)) - ones) | ((x ^ ('?' * ones)) - ones);
     if (hit & highs)
       break;
   }
