@@ -1,17 +1,16 @@
 #include "segment.h"
-#include "../text/text.h"
 
 typedef struct line {
-  uint32_t start, end; /* content, without the line break */
+  uint32_t start, end; /* content, without the line break, trimmed */
 } line;
 
 /* Trims white-space code points (kabar__is_space_cp) from both ends of [*a, *b). */
 static void trim_span(const char *text, uint32_t *a, uint32_t *b) {
   const unsigned char *s = (const unsigned char *)text;
   while (*a < *b) {
-    size_t len;
-    int32_t cp = kabar__utf8_decode(s + *a, *b - *a, &len);
-    if (!kabar__is_space_cp(cp))
+    size_t len = 1;
+    int32_t cp = s[*a] < 0x80 ? s[*a] : kabar__utf8_decode(s + *a, *b - *a, &len);
+    if (!kabar__seg_space(cp))
       break;
     *a += (uint32_t)len;
   }
@@ -19,9 +18,9 @@ static void trim_span(const char *text, uint32_t *a, uint32_t *b) {
     uint32_t p = *b - 1;
     while (p > *a && (s[p] & 0xC0) == 0x80)
       p--;
-    size_t len;
-    int32_t cp = kabar__utf8_decode(s + p, *b - p, &len);
-    if (!kabar__is_space_cp(cp))
+    size_t len = 1;
+    int32_t cp = s[p] < 0x80 ? s[p] : kabar__utf8_decode(s + p, *b - p, &len);
+    if (!kabar__seg_space(cp))
       break;
     *b = p;
   }
@@ -29,24 +28,37 @@ static void trim_span(const char *text, uint32_t *a, uint32_t *b) {
 
 typedef KABAR_VEC(line) line_vec;
 
+static int push_line(const kabar_doc *doc, line_vec *lines, uint32_t a, uint32_t b) {
+  trim_span(doc->text, &a, &b);
+  line l = {a, b};
+  return KABAR_VEC_PUSH(*lines, l);
+}
+
+/* Offset of the first c in s[from, n), or n. */
+static uint32_t find_byte(const char *s, uint32_t from, uint32_t n, char c) {
+  const char *p = memchr(s + from, c, n - from);
+  return p ? (uint32_t)(p - s) : n;
+}
+
+/* The lines of the text, trimmed. memchr finds the breaks (LF, CR or CRLF) far faster than a
+ * byte loop; each kind's next position is kept until passed, so the walk stays linear. */
 static int split_lines(const kabar_doc *doc, line_vec *lines) {
   const char *s = doc->text;
   uint32_t n = (uint32_t)doc->len, start = 0;
-  for (uint32_t i = 0; i < n; i++) {
-    if (s[i] != '\n' && s[i] != '\r')
-      continue;
-    line l = {start, i};
-    if (KABAR_VEC_PUSH(*lines, l) != 0)
+  uint32_t lf = find_byte(s, 0, n, '\n'), cr = find_byte(s, 0, n, '\r');
+  for (uint32_t i = lf < cr ? lf : cr; i < n; i = lf < cr ? lf : cr) {
+    if (push_line(doc, lines, start, i) != 0)
       return -1;
     if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
       i++;
     start = i + 1;
+    if (lf < start)
+      lf = find_byte(s, start, n, '\n');
+    if (cr < start)
+      cr = find_byte(s, start, n, '\r');
   }
-  if (start < n || n == 0) {
-    line l = {start, n};
-    if (KABAR_VEC_PUSH(*lines, l) != 0)
-      return -1;
-  }
+  if ((start < n || n == 0) && push_line(doc, lines, start, n) != 0)
+    return -1;
   return 0;
 }
 
@@ -63,17 +75,12 @@ static int ends_sentence(const kabar_doc *doc, uint32_t b) {
 static uint32_t wrap_width(const kabar_doc *doc, const line *l, size_t n) {
   size_t joined = 0, filled = 0, blank = 0;
   uint32_t width = 0;
-  for (size_t i = 0; i < n; i++) {
-    uint32_t a = l[i].start, b = l[i].end;
-    trim_span(doc->text, &a, &b);
-    blank += a == b;
-  }
+  for (size_t i = 0; i < n; i++)
+    blank += l[i].start == l[i].end;
   if (blank == 0)
     return 0;
   for (size_t i = 0; i + 1 < n; i++) {
     uint32_t a = l[i].start, b = l[i].end, c = l[i + 1].start, d = l[i + 1].end;
-    trim_span(doc->text, &a, &b);
-    trim_span(doc->text, &c, &d);
     if (a == b || c == d)
       continue;
     joined++;
@@ -109,7 +116,6 @@ kabar_status kabar__segment_blocks(kabar_doc *doc) {
   uint32_t prev_len = 0;
   for (size_t i = 0; i < lines.n; i++) {
     uint32_t a = lines.v[i].start, b = lines.v[i].end;
-    trim_span(doc->text, &a, &b);
     if (a == b) {
       open = 0;
       continue;

@@ -3,6 +3,15 @@
 #define KABAR_SEGMENT_H
 
 #include "../core/internal.h"
+#include "../text/text.h"
+
+/* kabar__is_space_cp without the call for ASCII: the segmenters ask it about block and
+ * sentence edges, which are nearly always ASCII. */
+static inline int kabar__seg_space(int32_t cp) {
+  if (cp < 0x80)
+    return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || cp == 0;
+  return kabar__is_space_cp(cp);
+}
 
 /* Splits the working text into blocks: one per line, or per blank-line paragraph when the
  * text is hard-wrapped. */

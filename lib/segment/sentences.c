@@ -1,5 +1,4 @@
 #include "segment.h"
-#include "../text/text.h"
 
 #include <unicode/uchar.h>
 #include <unicode/utext.h>
@@ -7,6 +6,10 @@
 /* The code point before byte b (b > a), its start in *p. */
 static int32_t cp_before(const char *text, uint32_t a, uint32_t b, uint32_t *p) {
   uint32_t q = b - 1;
+  if ((unsigned char)text[q] < 0x80) {
+    *p = q;
+    return (unsigned char)text[q];
+  }
   while (q > a && ((unsigned char)text[q] & 0xC0) == 0x80)
     q--;
   size_t len;
@@ -16,9 +19,10 @@ static int32_t cp_before(const char *text, uint32_t a, uint32_t b, uint32_t *p) 
 
 /* Characters that open a word's context: spaces, brackets and opening quotes. */
 static int opens_word(int32_t cp) {
-  return kabar__is_space_cp(cp) || cp == '(' || cp == '[' || cp == '"' || cp == '\'' ||
-         cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A || cp == 0x00AB ||
-         cp == 0x2039;
+  if (cp < 0x80)
+    return kabar__seg_space(cp) || cp == '(' || cp == '[' || cp == '"' || cp == '\'';
+  return kabar__seg_space(cp) || cp == 0x201C || cp == 0x201E || cp == 0x2018 || cp == 0x201A ||
+         cp == 0x00AB || cp == 0x2039;
 }
 
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
@@ -27,7 +31,7 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
                                 uint32_t b) {
   const char *s = doc->text;
   uint32_t p;
-  while (b > a && kabar__is_space_cp(cp_before(s, a, b, &p)))
+  while (b > a && kabar__seg_space(cp_before(s, a, b, &p)))
     b = p;
   if (b == a || s[b - 1] != '.')
     return 0;
@@ -68,7 +72,7 @@ static int space_at(const char *text, uint32_t pos, uint32_t end, uint32_t *next
   size_t len;
   int32_t cp = kabar__utf8_decode((const unsigned char *)text + pos, end - pos, &len);
   *next = pos + (uint32_t)len;
-  return kabar__is_space_cp(cp);
+  return kabar__seg_space(cp);
 }
 
 /* Moves the sentence's edges out of cut spans and white space (any kind, NUL included);
@@ -87,7 +91,7 @@ static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
   }
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
-    while (*b > *a && kabar__is_space_cp(cp_before(doc->text, *a, *b, &p)))
+    while (*b > *a && kabar__seg_space(cp_before(doc->text, *a, *b, &p)))
       *b = p, changed = 1;
     if (*b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
       *b = c->start;
@@ -195,13 +199,46 @@ static int lower_follows(const unsigned char *s, size_t k, size_t n) {
   return 0;
 }
 
+/* Length of the run at the start of s[0, n) of ASCII bytes other than the terminators '.',
+ * '!' and '?'. No rule decides anything inside such a run: ASCII has no separator, Extend or
+ * Format, so each byte is its own unit and only sets the class before the next one. Eight
+ * bytes at a time, as news text has about one terminator or non-ASCII byte per 50. */
+static size_t plain_run(const unsigned char *s, size_t n) {
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    /* With every byte below 0x80, y - ones has a high bit set iff y has a zero byte (no
+     * borrow crosses a non-zero byte), and x ^ c has one iff x holds byte c. */
+    uint64_t hit =
+        x | ((x ^ ('.' * ones)) - ones) | ((x ^ ('!' * ones)) - ones) | ((x ^ ('?' * ones)) - ones);
+    if (hit & highs)
+      break;
+  }
+  while (i < n && s[i] < 0x80 && s[i] != '.' && s[i] != '!' && s[i] != '?')
+    i++;
+  return i;
+}
+
 typedef KABAR_VEC(uint32_t) break_vec;
 
-/* Sentence boundaries in s[0, n) (end offsets of each sentence; the last is n). */
+/* Sentence boundaries in s[0, n) (end offsets of each sentence; the last is n). prev is
+ * always the class of the unit before i. */
 static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out) {
   int prev = SB_NONE;
   size_t i = 0, next;
   while (i < n) {
+    size_t j = i + plain_run(s + i, n - i);
+    if (j > i) {
+      if (j < n && s[j] >= 0x80)
+        j--; /* the last plain byte takes the Extend or Format after it, if any (SB5) */
+      if (j > i)
+        prev = sb_ascii[s[j - 1]];
+      i = j;
+      if (i == n)
+        break;
+    }
     int c = sb_at(s, i, n, &next);
     if (c == U_SB_SEP) { /* SB4 */
       if (KABAR_VEC_PUSH(*out, (uint32_t)next) != 0)

@@ -65,6 +65,13 @@ static void test_tricky_strings(void **state) {
       "Klaar.\u2028Nieuwe regel.\u2029En nog een. «Quote.» „Ja.” ‘Nee.’ “Oke.” Einde",
       "Ein Satz.\u0301 Noch einer.\u00ad Und \u3002 mehr\u3002 Ende! ? ! . , ; : -",
       "UPPER. lower. Upper. 1. 2. a. B. .. ... !!! ??? ?! !?",
+      /* plain ASCII runs longer than eight bytes before terminators and non-ASCII (the fast
+       * rules skip such runs a word at a time) */
+      "Pemerintahań. Berikutnya pemerintahań.Berikutnya abcdefg­. selanjutnya",
+      "ABCDEFGHIJKLMNÓ.PQRSTUVW abcdefghijklmno.PQRSTUVW 12345678.90 abcdefgh.12345678",
+      "Kalimat panjang sekali tanpa tanda… Lalu kalimat lain。 Selesai Baris baru",
+      "Sebuah kalimat (dalam kurung.) Lalu “kutipan panjang sekali.” Kemudian lagi!",
+      "Kata kata kata kata kata kata kata kata kata kata. kata kata kata kata kata kata kata?",
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     assert_same_tokens(cases[i], strlen(cases[i]));
@@ -142,12 +149,37 @@ static void test_types_fold(void **state) {
   }
 }
 
+static void test_random_prose(void **state) {
+  (void)state;
+  /* words of plain letters with now and then the characters the sentence rules decide on,
+   * so that long runs without them meet every kind of stop at every offset */
+  static const char *rare[] = {".", "!", "?", ". ", "\n", "\xcc\x81", "\xc2\xad",
+                               "\xe2\x80\x9d", "\xe2\x80\xa8", "\xe3\x80\x82", "\xc3\xa9",
+                               "\xc2\xa0", ")", "\"", "1", ",", ":", "\r"};
+  static const char *common[] = {"a", "k", "Z", "M", " ", " ", "e"};
+  const size_t nrare = sizeof rare / sizeof *rare, ncommon = sizeof common / sizeof *common;
+  char buf[4096 + 8];
+  unsigned seed = 4242;
+  for (int round = 0; round < 300; round++) {
+    size_t n = 0;
+    while (n < 4096) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 16;
+      const char *c = r % 13 == 0 ? rare[(r / 13) % nrare] : common[(r / 13) % ncommon];
+      memcpy(buf + n, c, strlen(c));
+      n += strlen(c);
+    }
+    assert_same_tokens(buf, n);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tricky_strings),
       cmocka_unit_test(test_samples),
       cmocka_unit_test(test_random_text),
       cmocka_unit_test(test_types_fold),
+      cmocka_unit_test(test_random_prose),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);
 }

@@ -283,6 +283,20 @@ static void blocks_crlf_and_cr(void **state) {
   release(doc);
 }
 
+/* Every mix of LF, CR and CRLF, at the start and the end too, counts lines the same way. */
+static void blocks_mixed_breaks(void **state) {
+  const kabar_ctx *ctx = *state;
+  static const char text[] = "\rEen\n\rTwee\r\n\nDrie\r\r\nVier\n\n\r";
+  size_t len = sizeof text - 1;
+  kabar_doc *doc = make_doc(ctx, text, len, "nl");
+  assert_int_equal(kabar_doc_block_count(doc), 4);
+  assert_block(doc, text, len, 0, 2, "Een");
+  assert_block(doc, text, len, 1, 4, "Twee");
+  assert_block(doc, text, len, 2, 6, "Drie");
+  assert_block(doc, text, len, 3, 8, "Vier");
+  release(doc);
+}
+
 static void blocks_hard_wrapped(void **state) {
   const kabar_ctx *ctx = *state;
   /* two paragraphs wrapped at about 70 columns */
@@ -624,6 +638,50 @@ static void edge_only_whitespace(void **state) {
   release(doc);
 }
 
+/* The cleaned text of a one-line document is the line with every run of spaces, tabs and
+ * NULs as one space and all other bytes kept. The lines mix long stretches that need no
+ * change (copied a word at a time) with the bytes that do, at every offset. */
+static void edge_clean_text_flattened(void **state) {
+  const kabar_ctx *ctx = *state;
+  static const char common[] = "akZe .", rare[] = " \t\0\x01\x0b\x7f";
+  char text[512], want[512];
+  unsigned seed = 777;
+  for (int round = 0; round < 400; round++) {
+    size_t n = 0, len = 20 + (size_t)round % 200;
+    while (n < len) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 16;
+      if (r % 11 == 0) {
+        text[n++] = rare[(r / 11) % (sizeof rare - 1)];
+      } else if (r % 11 == 1) {
+        text[n++] = '\xc3'; /* é */
+        text[n++] = '\xa9';
+      } else {
+        text[n++] = common[(r / 11) % (sizeof common - 1)];
+      }
+    }
+    size_t a = 0, b = n, m = 0; /* the block: the line without its ASCII white space ends */
+    while (a < b && (is_ws_byte(text[a]) || text[a] == '\x0b'))
+      a++;
+    while (b > a && (is_ws_byte(text[b - 1]) || text[b - 1] == '\x0b'))
+      b--;
+    for (size_t i = a; i < b; i++)
+      if (!is_ws_byte(text[i]))
+        want[m++] = text[i];
+      else if (want[m - 1] != ' ')
+        want[m++] = ' ';
+    kabar_doc *doc = make_doc(ctx, text, n, "id");
+    assert_int_equal(kabar_doc_block_count(doc), a < b);
+    assert_int_equal(kabar_doc_cut_count(doc), 0);
+    size_t got;
+    const char *clean = kabar_doc_text(doc, &got);
+    if (got != m || memcmp(clean, want, m) != 0)
+      fail_msg("round %d: cleaned text \"%.*s\" (%zu bytes), expected \"%.*s\" (%zu)", round,
+               (int)got, clean, got, (int)m, want, m);
+    release(doc);
+  }
+}
+
 static void edge_nul_bytes(void **state) {
   const kabar_ctx *ctx = *state;
   static const char text[] =
@@ -711,6 +769,7 @@ int main(void) {
       cmocka_unit_test_teardown(blocks_one_per_line_similar_lengths, release_all),
       cmocka_unit_test_teardown(blocks_blank_line_paragraphs, release_all),
       cmocka_unit_test_teardown(blocks_crlf_and_cr, release_all),
+      cmocka_unit_test_teardown(blocks_mixed_breaks, release_all),
       cmocka_unit_test_teardown(blocks_hard_wrapped, release_all),
       cmocka_unit_test_teardown(blocks_sample_nl_wrapped, release_all),
       cmocka_unit_test_teardown(tokens_reduplication, release_all),
@@ -727,6 +786,7 @@ int main(void) {
       cmocka_unit_test_teardown(edge_empty_input, release_all),
       cmocka_unit_test_teardown(edge_only_whitespace, release_all),
       cmocka_unit_test_teardown(edge_nul_bytes, release_all),
+      cmocka_unit_test_teardown(edge_clean_text_flattened, release_all),
       cmocka_unit_test_teardown(edge_fifty_megabyte_line, release_all),
       cmocka_unit_test_teardown(edge_hundred_thousand_paragraphs, release_all),
   };
