@@ -1,0 +1,142 @@
+/* lib/terms/stemcache.c: the ctx's stem cache only saves time. These tests give a context more
+ * distinct words than the cache holds, and check every token's stem against Snowball itself:
+ * while the cache fills, once it is full, and for words seen again. (unit_threads checks that
+ * threads filling a cold cache at once get the same analyses as a warm one.) */
+#include "helpers.h"
+#include "core/internal.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WORDS_PER_BLOCK 100
+
+/* The i-th made-up Indonesian word: a prefix and a suffix the stemmer removes around a stem
+ * of three syllables spelling i, so that words are distinct. */
+static size_t make_word(unsigned i, char *out) {
+  static const char *pre[] = {"mem", "di", "ber", "ter", "pe", ""};
+  static const char *suf[] = {"kan", "an", "i", "nya", "lah", ""};
+  static const char cons[] = "bdgjklmprst";
+  static const char vow[] = "aiu";
+  size_t n = (size_t)sprintf(out, "%s", pre[i % 6]);
+  unsigned x = i / 6;
+  for (int s = 0; s < 3; s++) {
+    out[n++] = cons[x % 11];
+    x /= 11;
+    out[n++] = vow[x % 3];
+    x /= 3;
+  }
+  out[n++] = cons[x % 11]; /* 6 * (11 * 3)^3 * 11 > 2,000,000 distinct words */
+  x /= 11;
+  n += (size_t)sprintf(out + n, "%s", suf[x % 6]);
+  return n;
+}
+
+/* Paragraphs of made-up words first..first+count-1. */
+static char *make_text(unsigned first, unsigned count, size_t *len) {
+  char *text = malloc((size_t)count * 24 + 16);
+  assert_non_null(text);
+  size_t n = 0;
+  for (unsigned k = 0; k < count; k++) {
+    n += make_word(first + k, text + n);
+    text[n++] = (k + 1) % WORDS_PER_BLOCK == 0 ? '\n' : ' ';
+    if ((k + 1) % WORDS_PER_BLOCK == 0)
+      text[n++] = '\n';
+  }
+  *len = n;
+  return text;
+}
+
+/* Every stemmed token's term is what Snowball gives for its type. Returns how many were
+ * checked. */
+static size_t assert_terms_are_snowball(const kabar_doc *doc, struct sb_stemmer *st) {
+  size_t checked = 0;
+  for (size_t i = 0; i < doc->tokens.n; i++) {
+    const kabar_token *t = &doc->tokens.v[i];
+    if (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER))
+      continue;
+    const char *w = kabar__strtab_str(&doc->types, t->type);
+    uint32_t wn = kabar__strtab_len(&doc->types, t->type);
+    const sb_symbol *want = sb_stemmer_stem(st, (const sb_symbol *)w, (int)wn);
+    assert_non_null(want);
+    int want_len = sb_stemmer_length(st);
+    const char *got = kabar__strtab_str(&doc->terms, t->term);
+    uint32_t got_len = kabar__strtab_len(&doc->terms, t->term);
+    if ((int)got_len != want_len || memcmp(got, want, got_len) != 0)
+      fail_msg("'%.*s' has the term '%.*s', Snowball says '%.*s'", (int)wn, w, (int)got_len, got,
+               want_len, (const char *)want);
+    checked++;
+  }
+  return checked;
+}
+
+static size_t analyse_and_check(kabar_ctx *ctx, struct sb_stemmer *st, unsigned first,
+                                unsigned count) {
+  size_t len;
+  char *text = make_text(first, count, &len);
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new_lang(ctx, text, len, "id", 0, &err);
+  if (!doc)
+    fail_msg("kabar_doc_new_lang: %s", kabar_strerror(err.code));
+  size_t checked = assert_terms_are_snowball(doc, st);
+  kabar_doc_free(doc);
+  free(text);
+  return checked;
+}
+
+static void stems_stay_right_past_the_cache_size(void **state) {
+  (void)state;
+  kabar_ctx *ctx = test_ctx();
+  assert_non_null(ctx);
+  struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
+  assert_non_null(st);
+  /* 40,000 new words fill the cache (32,768 entries) and go past it */
+  assert_true(analyse_and_check(ctx, st, 0, 40000) > 30000);
+  /* the same words again: the first ones come from the cache, the last ones from Snowball */
+  assert_true(analyse_and_check(ctx, st, 0, 40000) > 30000);
+  /* new words once the cache is full */
+  assert_true(analyse_and_check(ctx, st, 100000, 5000) > 4000);
+  sb_stemmer_delete(st);
+  kabar_ctx_free(ctx);
+}
+
+/* Words of a fresh context and of one that has seen them get the same terms. */
+static void cold_and_warm_contexts_agree(void **state) {
+  (void)state;
+  kabar_ctx *cold = test_ctx(), *warm = test_ctx();
+  assert_non_null(cold);
+  assert_non_null(warm);
+  size_t len;
+  char *text = make_text(500, 3000, &len);
+  kabar_error err;
+  kabar_doc *first = kabar_doc_new_lang(warm, text, len, "id", 0, &err);
+  assert_non_null(first);
+  kabar_doc_free(first);
+  kabar_doc *a = kabar_doc_new_lang(cold, text, len, "id", 0, &err);
+  kabar_doc *b = kabar_doc_new_lang(warm, text, len, "id", 0, &err);
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_int_equal(a->tokens.n, b->tokens.n);
+  for (size_t i = 0; i < a->tokens.n; i++) {
+    uint32_t la = kabar__strtab_len(&a->terms, a->tokens.v[i].term);
+    uint32_t lb = kabar__strtab_len(&b->terms, b->tokens.v[i].term);
+    assert_int_equal(la, lb);
+    assert_memory_equal(kabar__strtab_str(&a->terms, a->tokens.v[i].term),
+                        kabar__strtab_str(&b->terms, b->tokens.v[i].term), la);
+  }
+  assert_int_equal(kabar_doc_simhash(a), kabar_doc_simhash(b));
+  kabar_doc_free(a);
+  kabar_doc_free(b);
+  free(text);
+  kabar_ctx_free(cold);
+  kabar_ctx_free(warm);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(stems_stay_right_past_the_cache_size),
+      cmocka_unit_test(cold_and_warm_contexts_agree),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
