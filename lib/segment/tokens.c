@@ -18,33 +18,6 @@ static uint64_t fold8(uint64_t w) {
   return w | ((ge_a & ~gt_z & BYTES8(ASCII_HIGH)) >> 2);
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define LITTLE_ENDIAN_LOADS 1
-#else
-#define LITTLE_ENDIAN_LOADS 0
-#endif
-
-/* The n < 8 bytes at s in the first n bytes of a word (the rest zero). */
-static uint64_t load_short(const unsigned char *s, size_t n) {
-#if LITTLE_ENDIAN_LOADS
-  if (n >= 4) { /* two overlapping loads; the overlap holds the same bytes */
-    uint32_t lo, hi;
-    memcpy(&lo, s, 4);
-    memcpy(&hi, s + n - 4, 4);
-    return lo | (uint64_t)hi << (8 * (n - 4));
-  }
-  return n >= 2 ? (uint64_t)s[0] | (uint64_t)s[1] << 8 | (n == 3 ? (uint64_t)s[2] << 16 : 0)
-                : (n ? s[0] : 0);
-#else
-  unsigned char b[8] = {0};
-  for (size_t i = 0; i < n; i++)
-    b[i] = s[i];
-  uint64_t w;
-  memcpy(&w, b, 8);
-  return w;
-#endif
-}
-
 /* Case-folds s[0, n) into out (SMALL_WORD + 8 bytes) eight bytes at a time, reading only s's
  * own bytes, and sets *hash to the folded word's kabar__hash; 0 when s is too long or not all
  * ASCII. */
@@ -54,12 +27,12 @@ static int fold_small(const char *s, size_t n, char *out, uint64_t *hash) {
     return 0;
   uint64_t w;
   if (n < 8) { /* most words: hashed from the register that holds them */
-    w = load_short(u, n);
+    w = kabar__load_short(u, n);
     if (w & BYTES8(ASCII_HIGH))
       return 0;
     w = fold8(w);
     memcpy(out, &w, 8);
-    *hash = LITTLE_ENDIAN_LOADS ? kabar__hash_short(w, n) : kabar__hash(out, n, 0);
+    *hash = KABAR_LITTLE_ENDIAN ? kabar__hash_short(w, n) : kabar__hash(out, n, 0);
     return 1;
   }
   size_t i = 0;
@@ -199,8 +172,76 @@ static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end
   return class_at_multibyte(s, p, end, next);
 }
 
+#if KABAR_LITTLE_ENDIAN && (defined(__GNUC__) || defined(__clang__))
+#define WORD_AT_A_TIME 1
+#else
+#define WORD_AT_A_TIME 0
+#endif
+
+/* The end of the run of ASCII letters (wb_byte's WB_LETTER) that starts at q < end. */
+static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t end) {
+#if WORD_AT_A_TIME
+  /* eight bytes at a time: a byte is A-Z or a-z when, lower-cased (| 0x20) and without its
+   * top bit, it lies in 'a'..'z' (the sums carry into no other byte) and its top bit is
+   * clear. '@', a letter too, ends such a step; the byte loop below, or the caller's next
+   * run, takes it. */
+  while (end - q >= 8) {
+    uint64_t w;
+    memcpy(&w, s + q, 8);
+    uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
+    uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
+    uint64_t other = ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+    if (other)
+      return q + (uint32_t)(__builtin_ctzll(other) >> 3);
+    q += 8;
+  }
+#endif
+  while (q < end && wb_byte[s[q]] == WB_LETTER)
+    q++;
+  return q;
+}
+
+/* Appends the token [a, b) of type `type`, or extends the previous one when the two spell a
+ * reduplication; 0 or -1 (no memory). */
+static inline int add_token(kabar_doc *doc, const kabar_block *blk, uint32_t bi, uint32_t a,
+                            uint32_t b, uint8_t flags, uint32_t type) {
+  kabar_token t = {a, b, bi, type, 0, flags};
+  /* most words follow a space: the byte before a word decides before the tokens are read */
+  if (a > blk->start && doc->text[a - 1] == '-' && doc->tokens.n > blk->tok_first &&
+      is_reduplication(doc, &doc->tokens.v[doc->tokens.n - 1], &t)) {
+    doc->tokens.v[doc->tokens.n - 1].end = b;
+    return 0;
+  }
+  return KABAR_VEC_PUSH(doc->tokens, t);
+}
+
 static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
-                      int number, kabar_buf *scratch);
+                      int number, kabar_buf *scratch) {
+  uint32_t type = intern_type(doc, doc->text + a, b - a, scratch);
+  if (type == KABAR_STRTAB_NONE)
+    return -1;
+  return add_token(doc, blk, bi, a, b, number ? KABAR_TOK_NUMBER : 0, type);
+}
+
+/* A word of the fast path: words of fewer than 8 ASCII bytes, most of them, are folded,
+ * hashed and interned from the register that holds them; others go through push_token. */
+static inline int push_word(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a,
+                            uint32_t b, int number, kabar_buf *scratch) {
+#if KABAR_LITTLE_ENDIAN
+  uint32_t n = b - a;
+  if (n < 8) {
+    uint64_t w = kabar__load_short(doc->text + a, n);
+    if (!(w & BYTES8(ASCII_HIGH))) {
+      w = fold8(w);
+      uint32_t type = kabar__strtab_intern_short(&doc->types, w, n, kabar__hash_short(w, n));
+      if (type == KABAR_STRTAB_NONE)
+        return -1;
+      return add_token(doc, blk, bi, a, b, number ? KABAR_TOK_NUMBER : 0, type);
+    }
+  }
+#endif
+  return push_token(doc, blk, bi, a, b, number, scratch);
+}
 
 /* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.
  * Words are found in one pass with two code points of look-ahead. */
@@ -224,14 +265,22 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     while (q < end) {
       /* ASCII letters and digits, most of a word's bytes, need no look-ahead */
       wb_class fc = (wb_class)wb_byte[s[q]];
-      if (fc == WB_LETTER || fc == WB_NUMERIC) {
-        do /* a run of one class: the status is the class's */
-          q++;
-        while (q < end && wb_byte[s[q]] == fc);
-        number = fc == WB_NUMERIC;
+      if (fc == WB_LETTER) { /* a run of one class: the status is the class's */
+        q = letters_end(s, q + 1, end);
+        number = 0;
         prev = fc;
         continue;
       }
+      if (fc == WB_NUMERIC) {
+        do
+          q++;
+        while (q < end && wb_byte[s[q]] == WB_NUMERIC);
+        number = 1;
+        prev = fc;
+        continue;
+      }
+      if (fc == WB_OTHER) /* a space or punctuation: no rule joins a word across it */
+        break;
       uint32_t q1, q2;
       wb_class nc = class_at(s, q, end, &q1);
       if (nc == WB_UNKNOWN)
@@ -259,30 +308,11 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     }
     /* a lone '_' is no word for ICU, though "__" is */
     int lone_ext = c == WB_EXTNUMLET && q == next;
-    if (!lone_ext && push_token(doc, blk, bi, start, q, number, scratch) != 0)
+    if (!lone_ext && push_word(doc, blk, bi, start, q, number, scratch) != 0)
       return -1;
     p = q;
   }
   return 0;
-}
-
-static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
-                      int number, kabar_buf *scratch) {
-  kabar_token t;
-  memset(&t, 0, sizeof t);
-  t.start = a;
-  t.end = b;
-  t.block = bi;
-  t.flags = number ? KABAR_TOK_NUMBER : 0;
-  t.type = intern_type(doc, doc->text + a, b - a, scratch);
-  if (t.type == KABAR_STRTAB_NONE)
-    return -1;
-  if (doc->tokens.n > blk->tok_first &&
-      is_reduplication(doc, &doc->tokens.v[doc->tokens.n - 1], &t)) {
-    doc->tokens.v[doc->tokens.n - 1].end = t.end;
-    return 0;
-  }
-  return KABAR_VEC_PUSH(doc->tokens, t);
 }
 
 /* Test hook: 1 sends every block to ICU, so tests can compare both paths. */
