@@ -199,22 +199,40 @@ static void copy_string(char *dst, const char *s, size_t len) {
   dst[len] = dst[len + 1] = '\0';
 }
 
+/* Kept out of line: the common add finds room and needs none of this function's registers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define COLD_PATH __attribute__((noinline, cold))
+#else
+#define COLD_PATH
+#endif
+
+/* Makes room in t for one more string of len bytes; a rehash moves *i, the empty slot for s
+ * (hash h). 0 or -1 (out of memory). */
+COLD_PATH static int strtab_room(kabar_strtab *t, size_t *i, const char *s, size_t len,
+                                 uint64_t h) {
+  if ((t->count + 1) * 2 > t->nslots) {
+    int found;
+    if (strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
+      return -1;
+    *i = strtab_probe(t, h, s, len, &found);
+  }
+  if (t->count >= t->cap &&
+      kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
+    return -1;
+  if (t->chars.len + STRING_ROOM(len) > t->chars.cap &&
+      kabar__buf_reserve(&t->chars, STRING_ROOM(len) - 1) != 0)
+    return -1;
+  return 0;
+}
+
 /* Adds s, not in t, at empty slot i of its probe sequence. */
 static uint32_t strtab_add(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h) {
   /* ids and offsets are 32-bit; chars.len never passes UINT32_MAX */
   if (len >= UINT32_MAX - t->chars.len || t->count >= UINT32_MAX - 1)
     return KABAR_STRTAB_NONE;
-  if ((t->count + 1) * 2 > t->nslots) {
-    int found;
-    if (strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
-      return KABAR_STRTAB_NONE;
-    i = strtab_probe(t, h, s, len, &found);
-  }
-  if (t->count >= t->cap &&
-      kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
-    return KABAR_STRTAB_NONE;
-  if (t->chars.len + STRING_ROOM(len) > t->chars.cap &&
-      kabar__buf_reserve(&t->chars, STRING_ROOM(len) - 1) != 0)
+  if (((t->count + 1) * 2 > t->nslots || t->count >= t->cap ||
+       t->chars.len + STRING_ROOM(len) > t->chars.cap) &&
+      strtab_room(t, &i, s, len, h) != 0)
     return KABAR_STRTAB_NONE;
   size_t off = t->chars.len; /* one copy; chars stays NUL-terminated like any kabar_buf */
   copy_string(t->chars.p + off, s, len);
