@@ -90,10 +90,57 @@ static void terms_few_vowels_in_doc(void **state) {
   kabar_doc_free(doc);
 }
 
+/* Every term of a document is Snowball's stem of its type, or the type itself for stopwords
+ * and numbers: random words of 1 to 24 bytes around Indonesian affixes, with vowels at every
+ * byte position of the 8-byte vowel count, and words with é (not a vowel of the measure). */
+static void terms_are_snowball_stems(void **state) {
+  (void)state;
+  static const char *parts[] = {"me", "ber", "di", "kan", "an", "nya", "a", "e", "i", "o",
+                                "u", "k", "t", "ng", "s", "r", "p", "\xc3\xa9", "y", "m"};
+  struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
+  assert_non_null(st);
+  char text[4096];
+  unsigned seed = 77;
+  for (int round = 0; round < 40; round++) {
+    size_t n = 0;
+    for (int w = 0; w < 120; w++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t target = 1 + (seed >> 16) % 24, len = 0;
+      while (len < target) {
+        seed = seed * 1103515245u + 12345u;
+        const char *p = parts[(seed >> 16) % (sizeof parts / sizeof *parts)];
+        memcpy(text + n + len, p, strlen(p));
+        len += strlen(p);
+      }
+      n += len;
+      text[n++] = ' ';
+    }
+    kabar_error err;
+    kabar_doc *doc = kabar_doc_new_lang(test_group_ctx, text, n, "id", 0, &err);
+    assert_non_null(doc);
+    for (size_t i = 0; i < doc->tokens.n; i++) {
+      const kabar_token *t = &doc->tokens.v[i];
+      const char *type = kabar__strtab_str(&doc->types, t->type);
+      int tn = (int)kabar__strtab_len(&doc->types, t->type);
+      const char *term = kabar__strtab_str(&doc->terms, t->term);
+      int keep = (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0;
+      const sb_symbol *out = sb_stemmer_stem(st, (const sb_symbol *)type, tn);
+      assert_non_null(out);
+      const char *want = keep ? type : (const char *)out;
+      int wn = keep ? tn : sb_stemmer_length(st);
+      if ((int)kabar__strtab_len(&doc->terms, t->term) != wn || memcmp(term, want, (size_t)wn))
+        fail_msg("term of '%s' is '%s', want '%.*s'", type, term, wn, want);
+    }
+    kabar_doc_free(doc);
+  }
+  sb_stemmer_delete(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(indonesian_few_vowels_unchanged),
       cmocka_unit_test(terms_few_vowels_in_doc),
+      cmocka_unit_test(terms_are_snowball_stems),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
