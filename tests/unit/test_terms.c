@@ -136,11 +136,70 @@ static void terms_are_snowball_stems(void **state) {
   sb_stemmer_delete(st);
 }
 
+/* The language stage looks types up in the ctx's union of the stopword lists: each type's
+ * mask must hold exactly the languages whose own list has it. The text holds every stopword
+ * of every language (some upper-cased), and words that are in no list. */
+static void assert_stop_marks(const kabar_ctx *ctx, int want_shared) {
+  kabar_buf text = {0};
+  for (size_t l = 0; l < ctx->nlangs; l++) {
+    const kabar_strtab *words = &ctx->langs[l].stopwords;
+    assert_true(words->count > 0);
+    for (uint32_t w = 0; w < words->count; w++) {
+      static const char extra[] = " RUMAHKU De HET Yang jembatan\n";
+      assert_int_equal(kabar__buf_put(&text, kabar__strtab_str(words, w),
+                                      kabar__strtab_len(words, w)),
+                       0);
+      assert_int_equal(kabar__buf_put(&text, w % 7 ? " " : extra, w % 7 ? 1 : sizeof extra - 1),
+                       0);
+    }
+  }
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(ctx, text.p, text.len, 0, &err);
+  assert_non_null(doc);
+  int shared = 0, none = 0;
+  for (uint32_t t = 0; t < doc->types.count; t++) {
+    const char *s = kabar__strtab_str(&doc->types, t);
+    uint32_t n = kabar__strtab_len(&doc->types, t), want = 0;
+    for (size_t l = 0; l < ctx->nlangs; l++)
+      if (kabar__strtab_find(&ctx->langs[l].stopwords, s, n) != KABAR_STRTAB_NONE)
+        want |= 1u << l;
+    if (doc->type_stop[t] != want)
+      fail_msg("type '%s': mask %x, the lists say %x", s, doc->type_stop[t], want);
+    shared += (want & (want - 1)) != 0;
+    none += want == 0;
+  }
+  assert_true(none > 0);
+  assert_true(!want_shared || shared > 0);
+  kabar_doc_free(doc);
+  kabar__buf_free(&text);
+}
+
+static void stop_marks_are_the_lists(void **state) {
+  (void)state;
+  assert_stop_marks(test_group_ctx, 0);
+  /* lists that share words (the shipped ones may not) */
+  char *dir = test_make_data_dir();
+  test_write_file(dir, "id/stopwords.txt", "yang\ndan\nde\nsama\nhet\nitu\n");
+  test_write_file(dir, "nl/stopwords.txt", "de\nhet\nen\nSAMA\nvan\n");
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = dir;
+  kabar_error err;
+  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
+  assert_non_null(ctx);
+  assert_int_equal(ctx->nlangs, 2);
+  assert_int_equal(ctx->stopwords.count, 8); /* the union: 6 + 5 - 3 shared */
+  assert_stop_marks(ctx, 1);
+  kabar_ctx_free(ctx);
+  test_rm_tree(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(indonesian_few_vowels_unchanged),
       cmocka_unit_test(terms_few_vowels_in_doc),
       cmocka_unit_test(terms_are_snowball_stems),
+      cmocka_unit_test(stop_marks_are_the_lists),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
