@@ -117,6 +117,13 @@ static inline int kabar__mem_eq(const void *a, const void *b, size_t n) {
   return u == v;
 }
 
+/* kabar__hash(p, n, 0) for 8 <= n < 16 bytes given as two words: the first 8 bytes and the
+ * other n - 8, little-endian as kabar__hash_short takes them. */
+static inline uint64_t kabar__hash_short2(uint64_t le0, uint64_t le1, size_t n) {
+  uint64_t h = ((n * KABAR_HASH_K) ^ kabar__mix64(le0)) * KABAR_HASH_K;
+  return kabar__mix64((h ^ kabar__mix64(le1 ^ (n - 8))) * KABAR_HASH_K);
+}
+
 /* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
  * stored NUL-terminated. Lookups never allocate. */
 typedef struct kabar_strtab {
@@ -175,6 +182,18 @@ static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, s
       if (e->hash == h && e->len == n && kabar__load_short(t->chars.p + e->off, n) == w)
         return slot - 1;
     }
+  }
+  /* a new word, when there is room, is stored from the register: its bytes and the zeros
+   * after them are its NUL and the buffer's (the string room kabar__strtab_add_at keeps) */
+  size_t off = t->chars.len;
+  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + 16 <= t->chars.cap &&
+      off < UINT32_MAX - 16) {
+    memcpy(t->chars.p + off, &w, 8);
+    t->chars.p[off + 8] = '\0';
+    t->chars.len = off + n + 1;
+    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
+    t->slots[i] = (uint32_t)++t->count;
+    return (uint32_t)t->count - 1;
   }
   char b[8];
   memcpy(b, &w, 8);

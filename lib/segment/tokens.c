@@ -67,19 +67,6 @@ static uint32_t intern_type(kabar_doc *doc, const char *s, size_t n, kabar_buf *
   return kabar__strtab_intern(&doc->types, scratch->p ? scratch->p : "", scratch->len);
 }
 
-/* Reduplication ("anak-anak", "perusahaan-perusahaan", "berlari-lari") is one word. */
-static int is_reduplication(const kabar_doc *doc, const kabar_token *a, const kabar_token *b) {
-  if (b->start != a->end + 1 || doc->text[a->end] != '-')
-    return 0;
-  if (a->type == b->type)
-    return 1;
-  uint32_t la = kabar__strtab_len(&doc->types, a->type);
-  uint32_t lb = kabar__strtab_len(&doc->types, b->type);
-  const char *sa = kabar__strtab_str(&doc->types, a->type);
-  const char *sb = kabar__strtab_str(&doc->types, b->type);
-  return lb >= 3 && la > lb && memcmp(sa + la - lb, sb, lb) == 0;
-}
-
 /* ---- fast path ------------------------------------------------------------------------
  * Most news paragraphs hold only Latin letters, digits, spaces and common punctuation. For
  * those, UAX #29 word boundaries reduce to a few rules (WB5-WB13b), applied here without
@@ -201,58 +188,85 @@ static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t 
   return q;
 }
 
-/* Appends the token [a, b) of type `type`, or extends the previous one when the two spell a
- * reduplication; 0 or -1 (no memory). */
-static inline int add_token(kabar_doc *doc, const kabar_block *blk, uint32_t bi, uint32_t a,
-                            uint32_t b, uint8_t flags, uint32_t type) {
-  kabar_token t = {a, b, bi, type, 0, flags};
-  /* most words follow a space: the byte before a word decides before the tokens are read */
-  if (a > blk->start && doc->text[a - 1] == '-' && doc->tokens.n > blk->tok_first &&
-      is_reduplication(doc, &doc->tokens.v[doc->tokens.n - 1], &t)) {
-    doc->tokens.v[doc->tokens.n - 1].end = b;
-    return 0;
-  }
-  return KABAR_VEC_PUSH(doc->tokens, t);
-}
-
-static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
-                      int number, kabar_buf *scratch) {
-  uint32_t type = intern_type(doc, doc->text + a, b - a, scratch);
-  if (type == KABAR_STRTAB_NONE)
-    return -1;
-  return add_token(doc, blk, bi, a, b, number ? KABAR_TOK_NUMBER : 0, type);
-}
-
-/* A word of the fast path: words of fewer than 8 ASCII bytes, most of them, are folded,
- * hashed and interned from the register that holds them; others go through push_token. */
-static inline int push_word(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a,
-                            uint32_t b, int number, kabar_buf *scratch) {
-#if KABAR_LITTLE_ENDIAN
+/* The type of the word [a, b). Words of fewer than 16 ASCII bytes, nearly all, are folded
+ * and hashed in registers; the shortest are interned from there too. */
+static inline uint32_t word_type(kabar_doc *doc, uint32_t a, uint32_t b, kabar_buf *scratch) {
+  const char *s = doc->text + a;
   uint32_t n = b - a;
+#if KABAR_LITTLE_ENDIAN
   if (n < 8) {
-    uint64_t w = kabar__load_short(doc->text + a, n);
+    uint64_t w = kabar__load_short(s, n);
     if (!(w & BYTES8(ASCII_HIGH))) {
       w = fold8(w);
-      uint32_t type = kabar__strtab_intern_short(&doc->types, w, n, kabar__hash_short(w, n));
-      if (type == KABAR_STRTAB_NONE)
-        return -1;
-      return add_token(doc, blk, bi, a, b, number ? KABAR_TOK_NUMBER : 0, type);
+      return kabar__strtab_intern_short(&doc->types, w, n, kabar__hash_short(w, n));
+    }
+  } else if (n < 16) {
+    uint64_t w0, w1 = kabar__load_short(s + 8, n - 8);
+    memcpy(&w0, s, 8);
+    if (!((w0 | w1) & BYTES8(ASCII_HIGH))) {
+      char folded[16];
+      w0 = fold8(w0);
+      w1 = fold8(w1);
+      memcpy(folded, &w0, 8);
+      memcpy(folded + 8, &w1, 8);
+      return kabar__strtab_intern_hashed(&doc->types, folded, n, kabar__hash_short2(w0, w1, n));
     }
   }
 #endif
-  return push_token(doc, blk, bi, a, b, number, scratch);
+  return intern_type(doc, s, n, scratch);
+}
+
+/* Reduplication ("anak-anak", "perusahaan-perusahaan", "berlari-lari") is one word: does the
+ * word at b of type b_type repeat the token before it in its block, `last`? */
+static int is_reduplication(const kabar_doc *doc, const kabar_token *last, uint32_t b,
+                            uint32_t b_type) {
+  if (b != last->end + 1 || doc->text[last->end] != '-')
+    return 0;
+  if (last->type == b_type)
+    return 1;
+  uint32_t la = kabar__strtab_len(&doc->types, last->type);
+  uint32_t lb = kabar__strtab_len(&doc->types, b_type);
+  const char *sa = kabar__strtab_str(&doc->types, last->type);
+  const char *sb = kabar__strtab_str(&doc->types, b_type);
+  return lb >= 3 && la > lb && memcmp(sa + la - lb, sb, lb) == 0;
+}
+
+/* Appends the token [a, b) of type `type` to the block's tokens, doc->tokens.v[first, *n),
+ * or extends the last one when the two spell a reduplication; 0 or -1 (no memory). The
+ * count is the caller's local, doc->tokens.n is set when the block is done: the stores of a
+ * token (a byte-sized field among them) would otherwise make the compiler reload the doc's
+ * fields for every word. */
+static inline int add_token(kabar_doc *doc, const kabar_block *blk, size_t first, size_t *n,
+                            uint32_t bi, uint32_t a, uint32_t b, uint8_t flags, uint32_t type) {
+  /* most words follow a space: the byte before a word decides before the tokens are read */
+  if (a > blk->start && doc->text[a - 1] == '-' && *n > first &&
+      is_reduplication(doc, &doc->tokens.v[*n - 1], a, type)) {
+    doc->tokens.v[*n - 1].end = b;
+    return 0;
+  }
+  if (*n == doc->tokens.cap &&
+      kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, *n + 1, sizeof *doc->tokens.v) != 0)
+    return -1;
+  doc->tokens.v[(*n)++] = (kabar_token){a, b, bi, type, 0, flags};
+  return 0;
 }
 
 /* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.
  * Words are found in one pass with two code points of look-ahead. */
 static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
-  kabar_block *blk = &doc->blocks.v[bi];
+  const kabar_block *blk = &doc->blocks.v[bi];
   const unsigned char *s = (const unsigned char *)doc->text;
-  uint32_t end = blk->end, next;
+  const uint32_t end = blk->end;
+  const size_t first = doc->tokens.n;
+  size_t n = first;
+  int rc = 0;
+  uint32_t next;
   for (uint32_t p = blk->start; p < end;) {
     wb_class c = class_at(s, p, end, &next);
-    if (c == WB_UNKNOWN)
-      return 1; /* the caller drops this block's tokens and asks ICU */
+    if (c == WB_UNKNOWN) {
+      rc = 1; /* the caller drops this block's tokens and asks ICU */
+      break;
+    }
     if (!wb_is_word(c)) {
       p = next;
       continue;
@@ -283,8 +297,10 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
         break;
       uint32_t q1, q2;
       wb_class nc = class_at(s, q, end, &q1);
-      if (nc == WB_UNKNOWN)
+      if (nc == WB_UNKNOWN) {
+        doc->tokens.n = n;
         return 1;
+      }
       if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
         number = nc == WB_NUMERIC || (nc == WB_EXTNUMLET && prev != WB_EXTNUMLET && number);
         prev = nc;
@@ -294,8 +310,10 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       if (q1 >= end)
         break;
       wb_class after = class_at(s, q1, end, &q2);
-      if (after == WB_UNKNOWN)
+      if (after == WB_UNKNOWN) {
+        doc->tokens.n = n;
         return 1;
+      }
       int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
                        after == WB_LETTER; /* WB6/7 */
       int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
@@ -307,12 +325,19 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       q = q2;
     }
     /* a lone '_' is no word for ICU, though "__" is */
-    int lone_ext = c == WB_EXTNUMLET && q == next;
-    if (!lone_ext && push_word(doc, blk, bi, start, q, number, scratch) != 0)
-      return -1;
-    p = q;
+    if (!(c == WB_EXTNUMLET && q == next)) {
+      uint32_t type = word_type(doc, start, q, scratch);
+      if (type == KABAR_STRTAB_NONE ||
+          add_token(doc, blk, first, &n, bi, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
+        rc = -1;
+        break;
+      }
+    }
+    /* the byte after a word is most often a space, which is no part of the next */
+    p = q < end && wb_byte[s[q]] == WB_OTHER ? q + 1 : q;
   }
-  return 0;
+  doc->tokens.n = n;
+  return rc;
 }
 
 /* Test hook: 1 sends every block to ICU, so tests can compare both paths. */
@@ -337,8 +362,11 @@ static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scr
     int32_t status = ubrk_getRuleStatus(wb);
     if (status < UBRK_WORD_NONE_LIMIT)
       continue;
-    if (push_token(doc, blk, bi, blk->start + (uint32_t)prev, blk->start + (uint32_t)next,
-                   status < UBRK_WORD_NUMBER_LIMIT, scratch) != 0) {
+    uint32_t a = blk->start + (uint32_t)prev, b = blk->start + (uint32_t)next;
+    uint32_t type = intern_type(doc, doc->text + a, b - a, scratch);
+    if (type == KABAR_STRTAB_NONE ||
+        add_token(doc, blk, blk->tok_first, &doc->tokens.n, bi, a, b,
+                  status < UBRK_WORD_NUMBER_LIMIT ? KABAR_TOK_NUMBER : 0, type) != 0) {
       rc = KABAR_ENOMEM;
       break;
     }

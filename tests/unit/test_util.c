@@ -62,6 +62,20 @@ static void hash_short_is_hash(void **state) {
     }
     assert_true(kabar__hash_short(le, n) == kabar__hash(b, n, 0));
   }
+  for (int round = 0; round < 20000; round++) {
+    unsigned char b[16];
+    size_t n = 8 + (size_t)round % 8;
+    uint64_t le0 = 0, le1 = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      b[i] = (unsigned char)(seed >> 16);
+      if (i < 8)
+        le0 |= (uint64_t)b[i] << (8 * i);
+      else
+        le1 |= (uint64_t)b[i] << (8 * (i - 8));
+    }
+    assert_true(kabar__hash_short2(le0, le1, n) == kabar__hash(b, n, 0));
+  }
 }
 
 static void strtab_intern_find_reserve(void **state) {
