@@ -231,24 +231,41 @@ static int is_reduplication(const kabar_doc *doc, const kabar_token *last, uint3
   return lb >= 3 && la > lb && memcmp(sa + la - lb, sb, lb) == 0;
 }
 
-/* Appends the token [a, b) of type `type` to the block's tokens, doc->tokens.v[first, *n),
- * or extends the last one when the two spell a reduplication; 0 or -1 (no memory). The
- * count is the caller's local, doc->tokens.n is set when the block is done: the stores of a
- * token (a byte-sized field among them) would otherwise make the compiler reload the doc's
- * fields for every word. */
-static inline int add_token(kabar_doc *doc, const kabar_block *blk, size_t first, size_t *n,
-                            uint32_t bi, uint32_t a, uint32_t b, uint8_t flags, uint32_t type) {
+/* Where a block's tokens go: doc->tokens.v[first, n). The fast path keeps this in locals
+ * and sets doc->tokens.n when the block is done: a token's byte-sized flags may alias any
+ * of the doc's fields, so storing a token through the doc makes the compiler reload them
+ * for every word. */
+typedef struct tok_out {
+  kabar_token *v;
+  size_t first, n, cap;
+  uint32_t block, block_start;
+} tok_out;
+
+/* Appends the token [a, b) of type `type`, or extends the last one when the two spell a
+ * reduplication; 0 or -1 (no memory). */
+static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint32_t a,
+                            uint32_t b, uint8_t flags, uint32_t type) {
   /* most words follow a space: the byte before a word decides before the tokens are read */
-  if (a > blk->start && doc->text[a - 1] == '-' && *n > first &&
-      is_reduplication(doc, &doc->tokens.v[*n - 1], a, type)) {
-    doc->tokens.v[*n - 1].end = b;
+  if (a > out->block_start && text[a - 1] == '-' && out->n > out->first &&
+      is_reduplication(doc, &out->v[out->n - 1], a, type)) {
+    out->v[out->n - 1].end = b;
     return 0;
   }
-  if (*n == doc->tokens.cap &&
-      kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, *n + 1, sizeof *doc->tokens.v) != 0)
-    return -1;
-  doc->tokens.v[(*n)++] = (kabar_token){a, b, bi, type, 0, flags};
+  if (out->n == out->cap) {
+    doc->tokens.n = out->n;
+    if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, out->n + 1,
+                    sizeof *doc->tokens.v) != 0)
+      return -1;
+    out->v = doc->tokens.v;
+    out->cap = doc->tokens.cap;
+  }
+  out->v[out->n++] = (kabar_token){a, b, out->block, type, 0, flags};
   return 0;
+}
+
+static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
+  return (tok_out){doc->tokens.v, doc->tokens.n, doc->tokens.n, doc->tokens.cap, bi,
+                   doc->blocks.v[bi].start};
 }
 
 /* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.
@@ -257,8 +274,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   const kabar_block *blk = &doc->blocks.v[bi];
   const unsigned char *s = (const unsigned char *)doc->text;
   const uint32_t end = blk->end;
-  const size_t first = doc->tokens.n;
-  size_t n = first;
+  tok_out out = tok_out_start(doc, bi);
   int rc = 0;
   uint32_t next;
   for (uint32_t p = blk->start; p < end;) {
@@ -298,7 +314,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       uint32_t q1, q2;
       wb_class nc = class_at(s, q, end, &q1);
       if (nc == WB_UNKNOWN) {
-        doc->tokens.n = n;
+        doc->tokens.n = out.n;
         return 1;
       }
       if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
@@ -311,7 +327,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
         break;
       wb_class after = class_at(s, q1, end, &q2);
       if (after == WB_UNKNOWN) {
-        doc->tokens.n = n;
+        doc->tokens.n = out.n;
         return 1;
       }
       int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
@@ -328,7 +344,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     if (!(c == WB_EXTNUMLET && q == next)) {
       uint32_t type = word_type(doc, start, q, scratch);
       if (type == KABAR_STRTAB_NONE ||
-          add_token(doc, blk, first, &n, bi, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
+          add_token(doc, &out, doc->text, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
         rc = -1;
         break;
       }
@@ -336,7 +352,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     /* the byte after a word is most often a space, which is no part of the next */
     p = q < end && wb_byte[s[q]] == WB_OTHER ? q + 1 : q;
   }
-  doc->tokens.n = n;
+  doc->tokens.n = out.n;
   return rc;
 }
 
@@ -357,6 +373,7 @@ static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scr
     utext_close(&ut);
     return KABAR_EDEP;
   }
+  tok_out out = tok_out_start(doc, bi);
   int32_t prev = ubrk_first(wb);
   for (int32_t next = ubrk_next(wb); next != UBRK_DONE; prev = next, next = ubrk_next(wb)) {
     int32_t status = ubrk_getRuleStatus(wb);
@@ -365,12 +382,13 @@ static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scr
     uint32_t a = blk->start + (uint32_t)prev, b = blk->start + (uint32_t)next;
     uint32_t type = intern_type(doc, doc->text + a, b - a, scratch);
     if (type == KABAR_STRTAB_NONE ||
-        add_token(doc, blk, blk->tok_first, &doc->tokens.n, bi, a, b,
+        add_token(doc, &out, doc->text, a, b,
                   status < UBRK_WORD_NUMBER_LIMIT ? KABAR_TOK_NUMBER : 0, type) != 0) {
       rc = KABAR_ENOMEM;
       break;
     }
   }
+  doc->tokens.n = out.n;
   utext_close(&ut);
   return rc;
 }
