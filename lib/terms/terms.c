@@ -107,7 +107,11 @@ static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int kee
     if (rc != KABAR_OK)
       return rc;
   }
-  uint32_t id = kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
+  /* most terms are short words: interned inline, from a register */
+  uint32_t id = stem_len < 8 ? kabar__strtab_intern_short(&doc->terms,
+                                                          kabar__load_short(stem, stem_len),
+                                                          stem_len, stem_hash)
+                             : kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
   if (id == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;
   *memo = id + 1;
