@@ -263,9 +263,9 @@ static kabar_status merge_stopwords(kabar_ctx *ctx, kabar_error *err) {
     const kabar_strtab *words = &ctx->langs[l].stopwords;
     for (uint32_t w = 0; w < words->count; w++) {
       uint32_t before = (uint32_t)ctx->stopwords.count;
-      uint32_t id = kabar__strtab_intern_hashed(&ctx->stopwords, kabar__strtab_str(words, w),
-                                                kabar__strtab_len(words, w),
-                                                kabar__strtab_hash(words, w));
+      uint32_t id =
+          kabar__strtab_intern_hashed(&ctx->stopwords, kabar__strtab_str(words, w),
+                                      kabar__strtab_len(words, w), kabar__strtab_hash(words, w));
       if (id == KABAR_STRTAB_NONE)
         return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
       if (id == before) /* new: ids are dense, and there is room for every word */

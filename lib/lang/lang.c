@@ -21,8 +21,8 @@ kabar_status kabar__lang_mark_types(kabar_doc *doc) {
   const kabar_strtab *types = &doc->types;
   for (size_t t = 0; t < n; t++) {
     const struct kabar_strtab_entry *e = &types->entries[t];
-    uint32_t id = kabar__strtab_find_hashed(&ctx->stopwords, types->chars.p + e->off, e->len,
-                                            e->hash);
+    uint32_t id =
+        kabar__strtab_find_hashed(&ctx->stopwords, types->chars.p + e->off, e->len, e->hash);
     doc->type_stop[t] = id == KABAR_STRTAB_NONE ? 0 : ctx->stop_langs[id];
   }
   return KABAR_OK;

@@ -243,8 +243,8 @@ typedef struct tok_out {
 
 /* Appends the token [a, b) of type `type`, or extends the last one when the two spell a
  * reduplication; 0 or -1 (no memory). */
-static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint32_t a,
-                            uint32_t b, uint8_t flags, uint32_t type) {
+static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint32_t a, uint32_t b,
+                            uint8_t flags, uint32_t type) {
   /* most words follow a space: the byte before a word decides before the tokens are read */
   if (a > out->block_start && text[a - 1] == '-' && out->n > out->first &&
       is_reduplication(doc, &out->v[out->n - 1], a, type)) {
@@ -253,8 +253,8 @@ static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint
   }
   if (out->n == out->cap) {
     doc->tokens.n = out->n;
-    if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, out->n + 1,
-                    sizeof *doc->tokens.v) != 0)
+    size_t size = sizeof *doc->tokens.v;
+    if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, out->n + 1, size) != 0)
       return -1;
     out->v = doc->tokens.v;
     out->cap = doc->tokens.cap;
@@ -264,8 +264,11 @@ static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint
 }
 
 static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
-  return (tok_out){doc->tokens.v, doc->tokens.n, doc->tokens.n, doc->tokens.cap, bi,
-                   doc->blocks.v[bi].start};
+  tok_out out = {.v = doc->tokens.v, .first = doc->tokens.n, .n = doc->tokens.n};
+  out.cap = doc->tokens.cap;
+  out.block = bi;
+  out.block_start = doc->blocks.v[bi].start;
+  return out;
 }
 
 /* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.

@@ -26,9 +26,7 @@ typedef struct term_run {
 
 /* High bit of each byte of w that is one of a e i o u: a byte equals v when w ^ v has it
  * zero, and a byte x is zero when neither x nor (x & 0x7f) + 0x7f has its high bit. */
-static uint64_t nonzero_bytes(uint64_t x) {
-  return ((x & BYTES8(0x7f)) + BYTES8(0x7f)) | x;
-}
+static uint64_t nonzero_bytes(uint64_t x) { return ((x & BYTES8(0x7f)) + BYTES8(0x7f)) | x; }
 static uint64_t vowel_bytes(uint64_t w) {
   uint64_t nonzero = nonzero_bytes(w ^ BYTES8('a')) & nonzero_bytes(w ^ BYTES8('e')) &
                      nonzero_bytes(w ^ BYTES8('i')) & nonzero_bytes(w ^ BYTES8('o')) &
@@ -91,8 +89,8 @@ static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const 
 /* The term of `type` in `lang`, new to this document and language (memo slot *memo).
  * Stopwords and numbers keep their case-folded form: they carry no topic, never enter
  * fingerprints, and skipping them saves a third of the stemmer calls. */
-static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int keep,
-                             uint32_t *memo, uint32_t *term) {
+static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int keep, uint32_t *memo,
+                             uint32_t *term) {
   kabar_doc *doc = run->doc;
   const char *s = kabar__strtab_str(&doc->types, type);
   uint32_t n = kabar__strtab_len(&doc->types, type);
@@ -108,10 +106,10 @@ static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int kee
       return rc;
   }
   /* most terms are short words: interned inline, from a register */
-  uint32_t id = stem_len < 8 ? kabar__strtab_intern_short(&doc->terms,
-                                                          kabar__load_short(stem, stem_len),
-                                                          stem_len, stem_hash)
-                             : kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
+  uint32_t id = stem_len < 8
+                    ? kabar__strtab_intern_short(&doc->terms, kabar__load_short(stem, stem_len),
+                                                 stem_len, stem_hash)
+                    : kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
   if (id == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;
   *memo = id + 1;

@@ -113,8 +113,8 @@ static void test_random_text(void **state) {
  * meets each, and a block's end falls at each position too. */
 static void test_letter_runs(void **state) {
   (void)state;
-  static const char *alphabet[] = {"a", "z", "A", "Z", "m", "Q", "@", "[", "`", "{",
-                                   "\xc3\xa9", "5", ".", " ", "-", "'"};
+  static const char *alphabet[] = {"a", "z", "A",        "Z", "m", "Q", "@", "[",
+                                   "`", "{", "\xc3\xa9", "5", ".", " ", "-", "'"};
   const size_t nalpha = sizeof alphabet / sizeof *alphabet;
   char buf[512];
   unsigned seed = 4242;
@@ -126,8 +126,8 @@ static void test_letter_runs(void **state) {
       for (size_t i = 0; i < len; i++) {
         seed = seed * 1103515245u + 12345u;
         /* mostly letters, so that long runs occur */
-        const char *c = (seed >> 16) % 4 ? alphabet[(seed >> 20) % 6]
-                                         : alphabet[(seed >> 20) % nalpha];
+        const char *c =
+            (seed >> 16) % 4 ? alphabet[(seed >> 20) % 6] : alphabet[(seed >> 20) % nalpha];
         memcpy(buf + n, c, strlen(c));
         n += strlen(c);
       }
@@ -174,10 +174,8 @@ static void test_types_fold(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_tricky_strings),
-      cmocka_unit_test(test_samples),
-      cmocka_unit_test(test_random_text),
-      cmocka_unit_test(test_letter_runs),
+      cmocka_unit_test(test_tricky_strings), cmocka_unit_test(test_samples),
+      cmocka_unit_test(test_random_text),    cmocka_unit_test(test_letter_runs),
       cmocka_unit_test(test_types_fold),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);

@@ -95,8 +95,8 @@ static void terms_few_vowels_in_doc(void **state) {
  * byte position of the 8-byte vowel count, and words with é (not a vowel of the measure). */
 static void terms_are_snowball_stems(void **state) {
   (void)state;
-  static const char *parts[] = {"me", "ber", "di", "kan", "an", "nya", "a", "e", "i", "o",
-                                "u", "k", "t", "ng", "s", "r", "p", "\xc3\xa9", "y", "m"};
+  static const char *parts[] = {"me", "ber", "di", "kan", "an", "nya", "a", "e",        "i", "o",
+                                "u",  "k",   "t",  "ng",  "s",  "r",   "p", "\xc3\xa9", "y", "m"};
   struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
   assert_non_null(st);
   char text[4096];
@@ -146,11 +146,9 @@ static void assert_stop_marks(const kabar_ctx *ctx, int want_shared) {
     assert_true(words->count > 0);
     for (uint32_t w = 0; w < words->count; w++) {
       static const char extra[] = " RUMAHKU De HET Yang jembatan\n";
-      assert_int_equal(kabar__buf_put(&text, kabar__strtab_str(words, w),
-                                      kabar__strtab_len(words, w)),
-                       0);
-      assert_int_equal(kabar__buf_put(&text, w % 7 ? " " : extra, w % 7 ? 1 : sizeof extra - 1),
-                       0);
+      assert_int_equal(
+          kabar__buf_put(&text, kabar__strtab_str(words, w), kabar__strtab_len(words, w)), 0);
+      assert_int_equal(kabar__buf_put(&text, w % 7 ? " " : extra, w % 7 ? 1 : sizeof extra - 1), 0);
     }
   }
   kabar_error err;

@@ -172,7 +172,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hash_values_pinned), cmocka_unit_test(hash_reads_only_its_bytes),
       cmocka_unit_test(hash_short_is_hash), cmocka_unit_test(strtab_intern_find_reserve),
-      cmocka_unit_test(mem_eq_is_memcmp), cmocka_unit_test(strtab_intern_short),
+      cmocka_unit_test(mem_eq_is_memcmp),   cmocka_unit_test(strtab_intern_short),
       cmocka_unit_test(vec_push_grows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
