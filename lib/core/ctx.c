@@ -249,6 +249,33 @@ static kabar_status load_listed_langs(kabar_ctx *ctx, const char *list, kabar_er
   return rc;
 }
 
+/* The union of the languages' stopword lists, each word with the set of its languages: the
+ * language stage marks a document's word types with one lookup each, whatever the number of
+ * languages. */
+static kabar_status merge_stopwords(kabar_ctx *ctx, kabar_error *err) {
+  size_t total = 0, cap = 0;
+  for (size_t l = 0; l < ctx->nlangs; l++)
+    total += ctx->langs[l].stopwords.count;
+  if (kabar__strtab_reserve(&ctx->stopwords, total, 0) != 0 ||
+      kabar__grow((void **)&ctx->stop_langs, &cap, total ? total : 1, sizeof *ctx->stop_langs) != 0)
+    return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+  for (size_t l = 0; l < ctx->nlangs; l++) {
+    const kabar_strtab *words = &ctx->langs[l].stopwords;
+    for (uint32_t w = 0; w < words->count; w++) {
+      uint32_t before = (uint32_t)ctx->stopwords.count;
+      uint32_t id =
+          kabar__strtab_intern_hashed(&ctx->stopwords, kabar__strtab_str(words, w),
+                                      kabar__strtab_len(words, w), kabar__strtab_hash(words, w));
+      if (id == KABAR_STRTAB_NONE)
+        return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
+      if (id == before) /* new: ids are dense, and there is room for every word */
+        ctx->stop_langs[id] = 0;
+      ctx->stop_langs[id] |= 1u << l;
+    }
+  }
+  return KABAR_OK;
+}
+
 static void *pcre_alloc(PCRE2_SIZE n, void *ud) {
   (void)ud;
   return kabar__malloc(n);
@@ -329,6 +356,8 @@ kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
   if (rc == KABAR_OK)
     rc = opts && opts->languages ? load_listed_langs(ctx, opts->languages, err)
                                  : load_all_langs(ctx, err);
+  if (rc == KABAR_OK)
+    rc = merge_stopwords(ctx, err);
   if (rc != KABAR_OK) {
     kabar_ctx_free(ctx);
     return NULL;
@@ -354,6 +383,8 @@ void kabar_ctx_free(kabar_ctx *ctx) {
   }
   kabar__rules_free(ctx->common_rules);
   kabar__stem_cache_free(ctx->stems);
+  kabar__strtab_free(&ctx->stopwords);
+  kabar__free(ctx->stop_langs);
   ubrk_close(ctx->word_tmpl);
   ubrk_close(ctx->sent_tmpl);
   pcre2_match_context_free(ctx->pcre_mctx);

@@ -50,6 +50,8 @@ struct kabar_ctx {
   size_t max_input;
   size_t max_blocks, max_tokens; /* 0 = no limit */
   kabar_stem_cache *stems; /* shared by the ctx's documents; thread-safe, see lib/terms */
+  kabar_strtab stopwords;  /* every language's stopwords, so a word is looked up once */
+  uint32_t *stop_langs;    /* per id in stopwords: bit i = in ctx->langs[i].stopwords */
 };
 
 /* Maps offsets in the working text (the input, or its repaired copy) back to the input. */

@@ -84,20 +84,8 @@ void kabar__buf_free(kabar_buf *b) {
 /* The last n < 8 bytes as a little-endian number. Most hashed strings are short words, all
  * tail, so two overlapping loads replace a loop of n shifts; the value is the same. */
 static uint64_t hash_tail(const unsigned char *s, size_t n) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (n >= 4) {
-    uint32_t lo, hi;
-    memcpy(&lo, s, 4);
-    memcpy(&hi, s + n - 4, 4);
-    return lo | (uint64_t)hi << (8 * (n - 4)); /* the overlap holds the same bytes */
-  }
-  if (n >= 2) {
-    uint16_t lo, hi;
-    memcpy(&lo, s, 2);
-    memcpy(&hi, s + n - 2, 2);
-    return lo | (uint64_t)hi << (8 * (n - 2));
-  }
-  return n ? s[0] : 0;
+#if KABAR_LITTLE_ENDIAN
+  return kabar__load_short(s, n);
 #else
   uint64_t tail = 0;
   for (size_t i = 0; i < n; i++)
@@ -122,6 +110,10 @@ uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
   return kabar__mix64(h);
 }
 
+/* Room a new string of len bytes needs after chars.len: its bytes, its NUL and the buffer's,
+ * and at least 8 bytes for copy_string's whole-word stores. */
+#define STRING_ROOM(len) ((len) + 10)
+
 void kabar__strtab_free(kabar_strtab *t) {
   kabar__buf_free(&t->chars);
   kabar__free(t->slots);
@@ -139,7 +131,7 @@ static size_t strtab_probe(const kabar_strtab *t, uint64_t h, const char *s, siz
       return i;
     }
     const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-    if (e->hash == h && e->len == len && memcmp(t->chars.p + e->off, s, len) == 0) {
+    if (e->hash == h && e->len == len && kabar__mem_eq(t->chars.p + e->off, s, len)) {
       *found = 1;
       return i;
     }
@@ -185,37 +177,89 @@ int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes) {
     return -1;
   if (kabar__grow((void **)&t->entries, &t->cap, count, sizeof *t->entries) != 0)
     return -1;
-  return kabar__buf_reserve(&t->chars, bytes + strings);
+  return kabar__buf_reserve(&t->chars, bytes + strings + STRING_ROOM(0));
 }
 
-uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h) {
-  int found = 0;
-  size_t i = 0;
-  if (t->nslots) { /* most calls find their string: look before making room */
-    i = strtab_probe(t, h, s, len, &found);
-    if (found)
-      return t->slots[i] - 1;
+/* Copies s[0, len) and two NULs (the string's and the buffer's) to dst, which has
+ * STRING_ROOM(len) bytes. Most strings are short words: one or two word-sized copies cost
+ * less than a call to memcpy. */
+static void copy_string(char *dst, const char *s, size_t len) {
+  if (len < 8) {
+    uint64_t w = kabar__load_short(s, len); /* zero after the bytes */
+    memcpy(dst, &w, 8);
+  } else if (len <= 16) {
+    uint64_t a, b;
+    memcpy(&a, s, 8);
+    memcpy(&b, s + len - 8, 8);
+    memcpy(dst, &a, 8);
+    memcpy(dst + len - 8, &b, 8);
+  } else {
+    memcpy(dst, s, len);
   }
-  if (len >= UINT32_MAX || t->count >= UINT32_MAX - 1 || t->chars.len + len + 1 > UINT32_MAX)
-    return KABAR_STRTAB_NONE;
+  dst[len] = dst[len + 1] = '\0';
+}
+
+/* Kept out of line: the common add finds room and needs none of this function's registers. */
+#if defined(__GNUC__) || defined(__clang__)
+#define COLD_PATH __attribute__((noinline, cold))
+#else
+#define COLD_PATH
+#endif
+
+/* Makes room in t for one more string of len bytes; a rehash moves *i, the empty slot for s
+ * (hash h). 0 or -1 (out of memory). */
+COLD_PATH static int strtab_room(kabar_strtab *t, size_t *i, const char *s, size_t len,
+                                 uint64_t h) {
   if ((t->count + 1) * 2 > t->nslots) {
+    int found;
     if (strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
-      return KABAR_STRTAB_NONE;
-    i = strtab_probe(t, h, s, len, &found);
+      return -1;
+    *i = strtab_probe(t, h, s, len, &found);
   }
   if (t->count >= t->cap &&
       kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
+    return -1;
+  if (t->chars.len + STRING_ROOM(len) > t->chars.cap &&
+      kabar__buf_reserve(&t->chars, STRING_ROOM(len) - 1) != 0)
+    return -1;
+  return 0;
+}
+
+/* Adds s, not in t, at empty slot i of its probe sequence. */
+static uint32_t strtab_add(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h) {
+  /* ids and offsets are 32-bit; chars.len never passes UINT32_MAX */
+  if (len >= UINT32_MAX - t->chars.len || t->count >= UINT32_MAX - 1)
     return KABAR_STRTAB_NONE;
-  if (t->chars.len + len + 2 > t->chars.cap && kabar__buf_reserve(&t->chars, len + 1) != 0)
+  if (((t->count + 1) * 2 > t->nslots || t->count >= t->cap ||
+       t->chars.len + STRING_ROOM(len) > t->chars.cap) &&
+      strtab_room(t, &i, s, len, h) != 0)
     return KABAR_STRTAB_NONE;
   size_t off = t->chars.len; /* one copy; chars stays NUL-terminated like any kabar_buf */
-  if (len)
-    memcpy(t->chars.p + off, s, len);
-  t->chars.p[off + len] = t->chars.p[off + len + 1] = '\0';
+  copy_string(t->chars.p + off, s, len);
   t->chars.len = off + len + 1;
   t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)len};
   t->slots[i] = (uint32_t)++t->count;
   return (uint32_t)t->count - 1;
+}
+
+uint32_t kabar__strtab_add_at(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h) {
+  return strtab_add(t, i, s, len, h);
+}
+
+uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h) {
+  size_t i = 0;
+  if (t->nslots) { /* most calls find their string: look before making room */
+    size_t mask = t->nslots - 1;
+    for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+      uint32_t slot = t->slots[i];
+      if (slot == 0)
+        break;
+      const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+      if (e->hash == h && e->len == len && kabar__mem_eq(t->chars.p + e->off, s, len))
+        return slot - 1;
+    }
+  }
+  return strtab_add(t, i, s, len, h);
 }
 
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len) {

@@ -64,6 +64,66 @@ static inline uint64_t kabar__hash_short(uint64_t le, size_t n) {
   return kabar__mix64(((n * KABAR_HASH_K) ^ kabar__mix64(le ^ n)) * KABAR_HASH_K);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KABAR_LITTLE_ENDIAN 1
+#else
+#define KABAR_LITTLE_ENDIAN 0
+#endif
+
+/* The n < 8 bytes at p as the 8 bytes of a word in memory order, zero after them, reading
+ * only p[0, n): on little-endian machines, the bytes as a little-endian number. Two
+ * overlapping loads replace a loop over the bytes (the overlap holds the same bytes). */
+static inline uint64_t kabar__load_short(const void *p, size_t n) {
+  const unsigned char *s = (const unsigned char *)p;
+#if KABAR_LITTLE_ENDIAN
+  if (n >= 4) {
+    uint32_t lo, hi;
+    memcpy(&lo, s, 4);
+    memcpy(&hi, s + n - 4, 4);
+    return lo | (uint64_t)hi << (8 * (n - 4));
+  }
+  if (n >= 2) {
+    uint16_t lo, hi;
+    memcpy(&lo, s, 2);
+    memcpy(&hi, s + n - 2, 2);
+    return lo | (uint64_t)hi << (8 * (n - 2));
+  }
+  return n ? s[0] : 0;
+#else
+  unsigned char b[8] = {0};
+  for (size_t i = 0; i < n; i++)
+    b[i] = s[i];
+  uint64_t w;
+  memcpy(&w, b, 8);
+  return w;
+#endif
+}
+
+/* memcmp(a, b, n) == 0 without a library call: interned strings are mostly short words,
+ * for which the call costs more than the comparison. */
+static inline int kabar__mem_eq(const void *a, const void *b, size_t n) {
+  const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+  if (n < 8)
+    return kabar__load_short(x, n) == kabar__load_short(y, n);
+  uint64_t u, v;
+  for (size_t i = 0; i + 8 < n; i += 8) {
+    memcpy(&u, x + i, 8);
+    memcpy(&v, y + i, 8);
+    if (u != v)
+      return 0;
+  }
+  memcpy(&u, x + n - 8, 8); /* the last 8 bytes, maybe again in part */
+  memcpy(&v, y + n - 8, 8);
+  return u == v;
+}
+
+/* kabar__hash(p, n, 0) for 8 <= n < 16 bytes given as two words: the first 8 bytes and the
+ * other n - 8, little-endian as kabar__hash_short takes them. */
+static inline uint64_t kabar__hash_short2(uint64_t le0, uint64_t le1, size_t n) {
+  uint64_t h = ((n * KABAR_HASH_K) ^ kabar__mix64(le0)) * KABAR_HASH_K;
+  return kabar__mix64((h ^ kabar__mix64(le1 ^ (n - 8))) * KABAR_HASH_K);
+}
+
 /* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
  * stored NUL-terminated. Lookups never allocate. */
 typedef struct kabar_strtab {
@@ -100,9 +160,44 @@ static inline uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const ch
     if (slot == 0)
       return KABAR_STRTAB_NONE;
     const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-    if (e->hash == h && e->len == len && memcmp(t->chars.p + e->off, s, len) == 0)
+    if (e->hash == h && e->len == len && kabar__mem_eq(t->chars.p + e->off, s, len))
       return slot - 1;
   }
+}
+/* Adds s, known not to be in t, at slot i: the empty slot where the search for s (hash h)
+ * ended. Returns its id, or KABAR_STRTAB_NONE when out of memory. */
+uint32_t kabar__strtab_add_at(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h);
+/* kabar__strtab_intern_hashed for a string of n < 8 bytes given as kabar__load_short gives
+ * it. Inline: the tokenizer interns every word, most of them short. */
+static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, size_t n,
+                                                  uint64_t h) {
+  size_t i = 0;
+  if (t->nslots) {
+    size_t mask = t->nslots - 1;
+    for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+      uint32_t slot = t->slots[i];
+      if (slot == 0)
+        break;
+      const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+      if (e->hash == h && e->len == n && kabar__load_short(t->chars.p + e->off, n) == w)
+        return slot - 1;
+    }
+  }
+  /* a new word, when there is room, is stored from the register: its bytes and the zeros
+   * after them are its NUL and the buffer's (the string room kabar__strtab_add_at keeps) */
+  size_t off = t->chars.len;
+  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + 16 <= t->chars.cap &&
+      off < UINT32_MAX - 16) {
+    memcpy(t->chars.p + off, &w, 8);
+    t->chars.p[off + 8] = '\0';
+    t->chars.len = off + n + 1;
+    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
+    t->slots[i] = (uint32_t)++t->count;
+    return (uint32_t)t->count - 1;
+  }
+  char b[8];
+  memcpy(b, &w, 8);
+  return kabar__strtab_add_at(t, i, b, n, h);
 }
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;

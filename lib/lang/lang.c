@@ -13,17 +13,17 @@
 
 kabar_status kabar__lang_mark_types(kabar_doc *doc) {
   size_t n = doc->types.count;
-  doc->type_stop = kabar__calloc(n ? n : 1, sizeof *doc->type_stop);
+  doc->type_stop = kabar__malloc((n ? n : 1) * sizeof *doc->type_stop);
   if (!doc->type_stop)
     return KABAR_ENOMEM;
+  /* one lookup per type in the union of the lists (see the ctx), which knows the languages */
   const kabar_ctx *ctx = doc->ctx;
+  const kabar_strtab *types = &doc->types;
   for (size_t t = 0; t < n; t++) {
-    const char *s = kabar__strtab_str(&doc->types, (uint32_t)t);
-    uint32_t len = kabar__strtab_len(&doc->types, (uint32_t)t);
-    uint64_t h = kabar__strtab_hash(&doc->types, (uint32_t)t);
-    for (size_t l = 0; l < ctx->nlangs; l++)
-      if (kabar__strtab_find_hashed(&ctx->langs[l].stopwords, s, len, h) != KABAR_STRTAB_NONE)
-        doc->type_stop[t] |= 1u << l;
+    const struct kabar_strtab_entry *e = &types->entries[t];
+    uint32_t id =
+        kabar__strtab_find_hashed(&ctx->stopwords, types->chars.p + e->off, e->len, e->hash);
+    doc->type_stop[t] = id == KABAR_STRTAB_NONE ? 0 : ctx->stop_langs[id];
   }
   return KABAR_OK;
 }

@@ -18,33 +18,6 @@ static uint64_t fold8(uint64_t w) {
   return w | ((ge_a & ~gt_z & BYTES8(ASCII_HIGH)) >> 2);
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define LITTLE_ENDIAN_LOADS 1
-#else
-#define LITTLE_ENDIAN_LOADS 0
-#endif
-
-/* The n < 8 bytes at s in the first n bytes of a word (the rest zero). */
-static uint64_t load_short(const unsigned char *s, size_t n) {
-#if LITTLE_ENDIAN_LOADS
-  if (n >= 4) { /* two overlapping loads; the overlap holds the same bytes */
-    uint32_t lo, hi;
-    memcpy(&lo, s, 4);
-    memcpy(&hi, s + n - 4, 4);
-    return lo | (uint64_t)hi << (8 * (n - 4));
-  }
-  return n >= 2 ? (uint64_t)s[0] | (uint64_t)s[1] << 8 | (n == 3 ? (uint64_t)s[2] << 16 : 0)
-                : (n ? s[0] : 0);
-#else
-  unsigned char b[8] = {0};
-  for (size_t i = 0; i < n; i++)
-    b[i] = s[i];
-  uint64_t w;
-  memcpy(&w, b, 8);
-  return w;
-#endif
-}
-
 /* Case-folds s[0, n) into out (SMALL_WORD + 8 bytes) eight bytes at a time, reading only s's
  * own bytes, and sets *hash to the folded word's kabar__hash; 0 when s is too long or not all
  * ASCII. */
@@ -54,12 +27,12 @@ static int fold_small(const char *s, size_t n, char *out, uint64_t *hash) {
     return 0;
   uint64_t w;
   if (n < 8) { /* most words: hashed from the register that holds them */
-    w = load_short(u, n);
+    w = kabar__load_short(u, n);
     if (w & BYTES8(ASCII_HIGH))
       return 0;
     w = fold8(w);
     memcpy(out, &w, 8);
-    *hash = LITTLE_ENDIAN_LOADS ? kabar__hash_short(w, n) : kabar__hash(out, n, 0);
+    *hash = KABAR_LITTLE_ENDIAN ? kabar__hash_short(w, n) : kabar__hash(out, n, 0);
     return 1;
   }
   size_t i = 0;
@@ -92,19 +65,6 @@ static uint32_t intern_type(kabar_doc *doc, const char *s, size_t n, kabar_buf *
   if (rc != KABAR_OK)
     return KABAR_STRTAB_NONE;
   return kabar__strtab_intern(&doc->types, scratch->p ? scratch->p : "", scratch->len);
-}
-
-/* Reduplication ("anak-anak", "perusahaan-perusahaan", "berlari-lari") is one word. */
-static int is_reduplication(const kabar_doc *doc, const kabar_token *a, const kabar_token *b) {
-  if (b->start != a->end + 1 || doc->text[a->end] != '-')
-    return 0;
-  if (a->type == b->type)
-    return 1;
-  uint32_t la = kabar__strtab_len(&doc->types, a->type);
-  uint32_t lb = kabar__strtab_len(&doc->types, b->type);
-  const char *sa = kabar__strtab_str(&doc->types, a->type);
-  const char *sb = kabar__strtab_str(&doc->types, b->type);
-  return lb >= 3 && la > lb && memcmp(sa + la - lb, sb, lb) == 0;
 }
 
 /* ---- fast path ------------------------------------------------------------------------
@@ -199,19 +159,133 @@ static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end
   return class_at_multibyte(s, p, end, next);
 }
 
-static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
-                      int number, kabar_buf *scratch);
+#if KABAR_LITTLE_ENDIAN && (defined(__GNUC__) || defined(__clang__))
+#define WORD_AT_A_TIME 1
+#else
+#define WORD_AT_A_TIME 0
+#endif
+
+/* The end of the run of ASCII letters (wb_byte's WB_LETTER) that starts at q < end. */
+static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t end) {
+#if WORD_AT_A_TIME
+  /* eight bytes at a time: a byte is A-Z or a-z when, lower-cased (| 0x20) and without its
+   * top bit, it lies in 'a'..'z' (the sums carry into no other byte) and its top bit is
+   * clear. '@', a letter too, ends such a step; the byte loop below, or the caller's next
+   * run, takes it. */
+  while (end - q >= 8) {
+    uint64_t w;
+    memcpy(&w, s + q, 8);
+    uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
+    uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
+    uint64_t other = ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+    if (other)
+      return q + (uint32_t)(__builtin_ctzll(other) >> 3);
+    q += 8;
+  }
+#endif
+  while (q < end && wb_byte[s[q]] == WB_LETTER)
+    q++;
+  return q;
+}
+
+/* The type of the word [a, b). Words of fewer than 16 ASCII bytes, nearly all, are folded
+ * and hashed in registers; the shortest are interned from there too. */
+static inline uint32_t word_type(kabar_doc *doc, uint32_t a, uint32_t b, kabar_buf *scratch) {
+  const char *s = doc->text + a;
+  uint32_t n = b - a;
+#if KABAR_LITTLE_ENDIAN
+  if (n < 8) {
+    uint64_t w = kabar__load_short(s, n);
+    if (!(w & BYTES8(ASCII_HIGH))) {
+      w = fold8(w);
+      return kabar__strtab_intern_short(&doc->types, w, n, kabar__hash_short(w, n));
+    }
+  } else if (n < 16) {
+    uint64_t w0, w1 = kabar__load_short(s + 8, n - 8);
+    memcpy(&w0, s, 8);
+    if (!((w0 | w1) & BYTES8(ASCII_HIGH))) {
+      char folded[16];
+      w0 = fold8(w0);
+      w1 = fold8(w1);
+      memcpy(folded, &w0, 8);
+      memcpy(folded + 8, &w1, 8);
+      return kabar__strtab_intern_hashed(&doc->types, folded, n, kabar__hash_short2(w0, w1, n));
+    }
+  }
+#endif
+  return intern_type(doc, s, n, scratch);
+}
+
+/* Reduplication ("anak-anak", "perusahaan-perusahaan", "berlari-lari") is one word: does the
+ * word at b of type b_type repeat the token before it in its block, `last`? */
+static int is_reduplication(const kabar_doc *doc, const kabar_token *last, uint32_t b,
+                            uint32_t b_type) {
+  if (b != last->end + 1 || doc->text[last->end] != '-')
+    return 0;
+  if (last->type == b_type)
+    return 1;
+  uint32_t la = kabar__strtab_len(&doc->types, last->type);
+  uint32_t lb = kabar__strtab_len(&doc->types, b_type);
+  const char *sa = kabar__strtab_str(&doc->types, last->type);
+  const char *sb = kabar__strtab_str(&doc->types, b_type);
+  return lb >= 3 && la > lb && memcmp(sa + la - lb, sb, lb) == 0;
+}
+
+/* Where a block's tokens go: doc->tokens.v[first, n). The fast path keeps this in locals
+ * and sets doc->tokens.n when the block is done: a token's byte-sized flags may alias any
+ * of the doc's fields, so storing a token through the doc makes the compiler reload them
+ * for every word. */
+typedef struct tok_out {
+  kabar_token *v;
+  size_t first, n, cap;
+  uint32_t block, block_start;
+} tok_out;
+
+/* Appends the token [a, b) of type `type`, or extends the last one when the two spell a
+ * reduplication; 0 or -1 (no memory). */
+static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint32_t a, uint32_t b,
+                            uint8_t flags, uint32_t type) {
+  /* most words follow a space: the byte before a word decides before the tokens are read */
+  if (a > out->block_start && text[a - 1] == '-' && out->n > out->first &&
+      is_reduplication(doc, &out->v[out->n - 1], a, type)) {
+    out->v[out->n - 1].end = b;
+    return 0;
+  }
+  if (out->n == out->cap) {
+    doc->tokens.n = out->n;
+    size_t size = sizeof *doc->tokens.v;
+    if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, out->n + 1, size) != 0)
+      return -1;
+    out->v = doc->tokens.v;
+    out->cap = doc->tokens.cap;
+  }
+  out->v[out->n++] = (kabar_token){a, b, out->block, type, 0, flags};
+  return 0;
+}
+
+static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
+  tok_out out = {.v = doc->tokens.v, .first = doc->tokens.n, .n = doc->tokens.n};
+  out.cap = doc->tokens.cap;
+  out.block = bi;
+  out.block_start = doc->blocks.v[bi].start;
+  return out;
+}
 
 /* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.
  * Words are found in one pass with two code points of look-ahead. */
 static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
-  kabar_block *blk = &doc->blocks.v[bi];
+  const kabar_block *blk = &doc->blocks.v[bi];
   const unsigned char *s = (const unsigned char *)doc->text;
-  uint32_t end = blk->end, next;
+  const uint32_t end = blk->end;
+  tok_out out = tok_out_start(doc, bi);
+  int rc = 0;
+  uint32_t next;
   for (uint32_t p = blk->start; p < end;) {
     wb_class c = class_at(s, p, end, &next);
-    if (c == WB_UNKNOWN)
-      return 1; /* the caller drops this block's tokens and asks ICU */
+    if (c == WB_UNKNOWN) {
+      rc = 1; /* the caller drops this block's tokens and asks ICU */
+      break;
+    }
     if (!wb_is_word(c)) {
       p = next;
       continue;
@@ -224,18 +298,28 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     while (q < end) {
       /* ASCII letters and digits, most of a word's bytes, need no look-ahead */
       wb_class fc = (wb_class)wb_byte[s[q]];
-      if (fc == WB_LETTER || fc == WB_NUMERIC) {
-        do /* a run of one class: the status is the class's */
-          q++;
-        while (q < end && wb_byte[s[q]] == fc);
-        number = fc == WB_NUMERIC;
+      if (fc == WB_LETTER) { /* a run of one class: the status is the class's */
+        q = letters_end(s, q + 1, end);
+        number = 0;
         prev = fc;
         continue;
       }
+      if (fc == WB_NUMERIC) {
+        do
+          q++;
+        while (q < end && wb_byte[s[q]] == WB_NUMERIC);
+        number = 1;
+        prev = fc;
+        continue;
+      }
+      if (fc == WB_OTHER) /* a space or punctuation: no rule joins a word across it */
+        break;
       uint32_t q1, q2;
       wb_class nc = class_at(s, q, end, &q1);
-      if (nc == WB_UNKNOWN)
+      if (nc == WB_UNKNOWN) {
+        doc->tokens.n = out.n;
         return 1;
+      }
       if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
         number = nc == WB_NUMERIC || (nc == WB_EXTNUMLET && prev != WB_EXTNUMLET && number);
         prev = nc;
@@ -245,8 +329,10 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       if (q1 >= end)
         break;
       wb_class after = class_at(s, q1, end, &q2);
-      if (after == WB_UNKNOWN)
+      if (after == WB_UNKNOWN) {
+        doc->tokens.n = out.n;
         return 1;
+      }
       int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
                        after == WB_LETTER; /* WB6/7 */
       int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
@@ -258,31 +344,19 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       q = q2;
     }
     /* a lone '_' is no word for ICU, though "__" is */
-    int lone_ext = c == WB_EXTNUMLET && q == next;
-    if (!lone_ext && push_token(doc, blk, bi, start, q, number, scratch) != 0)
-      return -1;
-    p = q;
+    if (!(c == WB_EXTNUMLET && q == next)) {
+      uint32_t type = word_type(doc, start, q, scratch);
+      if (type == KABAR_STRTAB_NONE ||
+          add_token(doc, &out, doc->text, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
+        rc = -1;
+        break;
+      }
+    }
+    /* the byte after a word is most often a space, which is no part of the next */
+    p = q < end && wb_byte[s[q]] == WB_OTHER ? q + 1 : q;
   }
-  return 0;
-}
-
-static int push_token(kabar_doc *doc, kabar_block *blk, uint32_t bi, uint32_t a, uint32_t b,
-                      int number, kabar_buf *scratch) {
-  kabar_token t;
-  memset(&t, 0, sizeof t);
-  t.start = a;
-  t.end = b;
-  t.block = bi;
-  t.flags = number ? KABAR_TOK_NUMBER : 0;
-  t.type = intern_type(doc, doc->text + a, b - a, scratch);
-  if (t.type == KABAR_STRTAB_NONE)
-    return -1;
-  if (doc->tokens.n > blk->tok_first &&
-      is_reduplication(doc, &doc->tokens.v[doc->tokens.n - 1], &t)) {
-    doc->tokens.v[doc->tokens.n - 1].end = t.end;
-    return 0;
-  }
-  return KABAR_VEC_PUSH(doc->tokens, t);
+  doc->tokens.n = out.n;
+  return rc;
 }
 
 /* Test hook: 1 sends every block to ICU, so tests can compare both paths. */
@@ -302,17 +376,22 @@ static kabar_status icu_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scr
     utext_close(&ut);
     return KABAR_EDEP;
   }
+  tok_out out = tok_out_start(doc, bi);
   int32_t prev = ubrk_first(wb);
   for (int32_t next = ubrk_next(wb); next != UBRK_DONE; prev = next, next = ubrk_next(wb)) {
     int32_t status = ubrk_getRuleStatus(wb);
     if (status < UBRK_WORD_NONE_LIMIT)
       continue;
-    if (push_token(doc, blk, bi, blk->start + (uint32_t)prev, blk->start + (uint32_t)next,
-                   status < UBRK_WORD_NUMBER_LIMIT, scratch) != 0) {
+    uint32_t a = blk->start + (uint32_t)prev, b = blk->start + (uint32_t)next;
+    uint32_t type = intern_type(doc, doc->text + a, b - a, scratch);
+    if (type == KABAR_STRTAB_NONE ||
+        add_token(doc, &out, doc->text, a, b,
+                  status < UBRK_WORD_NUMBER_LIMIT ? KABAR_TOK_NUMBER : 0, type) != 0) {
       rc = KABAR_ENOMEM;
       break;
     }
   }
+  doc->tokens.n = out.n;
   utext_close(&ut);
   return rc;
 }

@@ -66,7 +66,7 @@ static size_t home_slot(uint64_t hash, uint8_t lang) {
 }
 
 static int same_key(const stem_entry *e, uint8_t lang, const char *word, size_t n, uint64_t hash) {
-  return e->hash == hash && e->lang == lang && e->word_len == n && memcmp(e->bytes, word, n) == 0;
+  return e->hash == hash && e->lang == lang && e->word_len == n && kabar__mem_eq(e->bytes, word, n);
 }
 
 const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, const char *word,

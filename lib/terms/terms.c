@@ -16,22 +16,41 @@ typedef struct term_run {
   kabar_doc *doc;
   struct sb_stemmer *stemmers[KABAR_MAX_LANGS];
   uint8_t measure_rule[KABAR_MAX_LANGS]; /* 0 = not known yet, 1 = see few_vowels, 2 = no */
-  uint32_t *memo; /* (type, language slot) -> term id + 1; a type is a stopword or a number
-                     the same way every time it occurs in a language */
-  size_t nslots;  /* languages + 1 for "other" */
+  /* per language slot (languages, then "other"), made on first use: type -> term id + 1; a
+   * type is a stopword or a number the same way every time it occurs in a language. Nearly
+   * every document has one language. */
+  uint32_t *memo[KABAR_MAX_LANGS + 1];
 } term_run;
+
+#define BYTES8(b) (0x0101010101010101ULL * (b))
+
+/* High bit of each byte of w that is one of a e i o u: a byte equals v when w ^ v has it
+ * zero, and a byte x is zero when neither x nor (x & 0x7f) + 0x7f has its high bit. */
+static uint64_t nonzero_bytes(uint64_t x) { return ((x & BYTES8(0x7f)) + BYTES8(0x7f)) | x; }
+static uint64_t vowel_bytes(uint64_t w) {
+  uint64_t nonzero = nonzero_bytes(w ^ BYTES8('a')) & nonzero_bytes(w ^ BYTES8('e')) &
+                     nonzero_bytes(w ^ BYTES8('i')) & nonzero_bytes(w ^ BYTES8('o')) &
+                     nonzero_bytes(w ^ BYTES8('u'));
+  return ~nonzero & BYTES8(0x80);
+}
 
 /* Snowball's Indonesian stemmer starts with `$measure > 2`, measure counting the vowels
  * a e i o u: a word with fewer comes back unchanged ("kota", "rumah", "dpr"), and two fifths
  * of the news set's distinct words are such. tests/unit/test_terms.c holds libstemmer to it.
- * Other stemmers have no such test. */
+ * Other stemmers have no such test. The vowels are counted 8 bytes at a time. */
 static int few_vowels(const char *s, uint32_t n) {
   int vowels = 0;
-  for (uint32_t i = 0; i < n && vowels < 3; i++) {
-    char c = s[i];
-    vowels += c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
+  for (uint32_t i = 0; i < n; i += 8) {
+    uint64_t w;
+    if (n - i >= 8)
+      memcpy(&w, s + i, 8);
+    else
+      w = kabar__load_short(s + i, n - i); /* zero bytes are no vowels */
+    for (uint64_t m = vowel_bytes(w); m; m &= m - 1)
+      if (++vowels == 3)
+        return 0;
   }
-  return vowels < 3;
+  return 1;
 }
 
 static int stem_unchanged(term_run *run, uint8_t lang, const char *algo, const char *s,
@@ -67,17 +86,12 @@ static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const 
   return KABAR_OK;
 }
 
-/* Stopwords and numbers keep their case-folded form: they carry no topic, never enter
+/* The term of `type` in `lang`, new to this document and language (memo slot *memo).
+ * Stopwords and numbers keep their case-folded form: they carry no topic, never enter
  * fingerprints, and skipping them saves a third of the stemmer calls. */
-static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, int keep,
-                              uint32_t *term) {
+static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int keep, uint32_t *memo,
+                             uint32_t *term) {
   kabar_doc *doc = run->doc;
-  size_t slot = lang == KABAR_LANG_OTHER ? doc->ctx->nlangs : lang;
-  uint32_t *memo = &run->memo[(size_t)type * run->nslots + slot];
-  if (*memo) {
-    *term = *memo - 1;
-    return KABAR_OK;
-  }
   const char *s = kabar__strtab_str(&doc->types, type);
   uint32_t n = kabar__strtab_len(&doc->types, type);
   /* a word left as it is keeps the hash its type has */
@@ -91,7 +105,11 @@ static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, int ke
     if (rc != KABAR_OK)
       return rc;
   }
-  uint32_t id = kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
+  /* most terms are short words: interned inline, from a register */
+  uint32_t id = stem_len < 8
+                    ? kabar__strtab_intern_short(&doc->terms, kabar__load_short(stem, stem_len),
+                                                 stem_len, stem_hash)
+                    : kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
   if (id == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;
   *memo = id + 1;
@@ -99,30 +117,54 @@ static kabar_status stem_type(term_run *run, uint32_t type, uint8_t lang, int ke
   return KABAR_OK;
 }
 
+/* Stop flags and terms of one block's tokens: the block's language is read once, and a
+ * token whose type was seen before in that language costs one memo load. */
+static kabar_status block_terms(term_run *run, const kabar_block *blk) {
+  kabar_doc *doc = run->doc;
+  uint8_t lang = blk->lang;
+  size_t slot = lang == KABAR_LANG_OTHER ? doc->ctx->nlangs : lang;
+  uint32_t *memo = run->memo[slot];
+  if (!memo && blk->tok_end > blk->tok_first) {
+    memo = run->memo[slot] = kabar__calloc(doc->types.count, sizeof *memo);
+    if (!memo)
+      return KABAR_ENOMEM;
+  }
+  /* "other" has no stopwords */
+  uint32_t stop_bit = lang == KABAR_LANG_OTHER ? 0 : 1u << lang;
+  const uint32_t *type_stop = doc->type_stop;
+  for (uint32_t i = blk->tok_first; i < blk->tok_end; i++) {
+    kabar_token *t = &doc->tokens.v[i];
+    if (type_stop[t->type] & stop_bit)
+      t->flags |= KABAR_TOK_STOP;
+    uint32_t m = memo[t->type];
+    if (m) {
+      t->term = m - 1;
+      continue;
+    }
+    kabar_status rc =
+        new_term(run, t->type, lang, (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0,
+                 &memo[t->type], &t->term);
+    if (rc != KABAR_OK)
+      return rc;
+  }
+  return KABAR_OK;
+}
+
 kabar_status kabar__terms(kabar_doc *doc) {
   term_run run;
   memset(&run, 0, sizeof run);
   run.doc = doc;
-  run.nslots = doc->ctx->nlangs + 1;
-  run.memo = kabar__calloc(doc->types.count ? doc->types.count * run.nslots : 1, sizeof(uint32_t));
   /* a type has one stem per language, rarely longer than the type: in a document of one
    * language (nearly all) the types' sizes bound the terms' */
-  if (!run.memo || kabar__strtab_reserve(&doc->terms, doc->types.count,
-                                         doc->types.chars.len - doc->types.count) != 0) {
-    kabar__free(run.memo);
-    return KABAR_ENOMEM;
-  }
-  kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < doc->tokens.n && rc == KABAR_OK; i++) {
-    kabar_token *t = &doc->tokens.v[i];
-    uint8_t lang = doc->blocks.v[t->block].lang;
-    if (lang != KABAR_LANG_OTHER && (doc->type_stop[t->type] >> lang & 1u))
-      t->flags |= KABAR_TOK_STOP;
-    rc = stem_type(&run, t->type, lang, (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0,
-                   &t->term);
-  }
+  kabar_status rc = kabar__strtab_reserve(&doc->terms, doc->types.count,
+                                          doc->types.chars.len - doc->types.count) != 0
+                        ? KABAR_ENOMEM
+                        : KABAR_OK;
+  for (size_t b = 0; b < doc->blocks.n && rc == KABAR_OK; b++)
+    rc = block_terms(&run, &doc->blocks.v[b]);
   for (size_t l = 0; l < KABAR_MAX_LANGS; l++)
     sb_stemmer_delete(run.stemmers[l]);
-  kabar__free(run.memo);
+  for (size_t l = 0; l <= KABAR_MAX_LANGS; l++)
+    kabar__free(run.memo[l]);
   return rc;
 }

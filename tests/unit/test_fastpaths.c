@@ -114,6 +114,36 @@ static void test_random_text(void **state) {
   }
 }
 
+/* Runs of letters are scanned eight bytes at a time: words of every length up to 40 from
+ * letters and the bytes around 'A'-'Z' and 'a'-'z' ('@' is a letter for ICU, '[' '`' '{' are
+ * not), a letter with a high bit (é), digits and '.', so that each byte position of a step
+ * meets each, and a block's end falls at each position too. */
+static void test_letter_runs(void **state) {
+  (void)state;
+  static const char *alphabet[] = {"a", "z", "A",        "Z", "m", "Q", "@", "[",
+                                   "`", "{", "\xc3\xa9", "5", ".", " ", "-", "'"};
+  const size_t nalpha = sizeof alphabet / sizeof *alphabet;
+  char buf[512];
+  unsigned seed = 4242;
+  for (int round = 0; round < 3000; round++) {
+    size_t n = 0, words = 1 + (size_t)round % 9;
+    for (size_t w = 0; w < words; w++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t len = 1 + (seed >> 16) % 40;
+      for (size_t i = 0; i < len; i++) {
+        seed = seed * 1103515245u + 12345u;
+        /* mostly letters, so that long runs occur */
+        const char *c =
+            (seed >> 16) % 4 ? alphabet[(seed >> 20) % 6] : alphabet[(seed >> 20) % nalpha];
+        memcpy(buf + n, c, strlen(c));
+        n += strlen(c);
+      }
+      buf[n++] = w % 3 == 2 ? '\n' : ' ';
+    }
+    assert_same_tokens(buf, n - (size_t)(round % 2)); /* with and without the final space */
+  }
+}
+
 /* Token types: ASCII words up to 64 bytes are case-folded eight bytes at a time, others by
  * ICU; both must give the lower-cased word. Words of every length from 1 to 80 bytes, made of
  * letters, digits and the bytes next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each
@@ -175,9 +205,8 @@ static void test_random_prose(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_tricky_strings),
-      cmocka_unit_test(test_samples),
-      cmocka_unit_test(test_random_text),
+      cmocka_unit_test(test_tricky_strings), cmocka_unit_test(test_samples),
+      cmocka_unit_test(test_random_text),    cmocka_unit_test(test_letter_runs),
       cmocka_unit_test(test_types_fold),
       cmocka_unit_test(test_random_prose),
   };

@@ -90,10 +90,114 @@ static void terms_few_vowels_in_doc(void **state) {
   kabar_doc_free(doc);
 }
 
+/* Every term of a document is Snowball's stem of its type, or the type itself for stopwords
+ * and numbers: random words of 1 to 24 bytes around Indonesian affixes, with vowels at every
+ * byte position of the 8-byte vowel count, and words with é (not a vowel of the measure). */
+static void terms_are_snowball_stems(void **state) {
+  (void)state;
+  static const char *parts[] = {"me", "ber", "di", "kan", "an", "nya", "a", "e",        "i", "o",
+                                "u",  "k",   "t",  "ng",  "s",  "r",   "p", "\xc3\xa9", "y", "m"};
+  struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
+  assert_non_null(st);
+  char text[4096];
+  unsigned seed = 77;
+  for (int round = 0; round < 40; round++) {
+    size_t n = 0;
+    for (int w = 0; w < 120; w++) {
+      seed = seed * 1103515245u + 12345u;
+      size_t target = 1 + (seed >> 16) % 24, len = 0;
+      while (len < target) {
+        seed = seed * 1103515245u + 12345u;
+        const char *p = parts[(seed >> 16) % (sizeof parts / sizeof *parts)];
+        memcpy(text + n + len, p, strlen(p));
+        len += strlen(p);
+      }
+      n += len;
+      text[n++] = ' ';
+    }
+    kabar_error err;
+    kabar_doc *doc = kabar_doc_new_lang(test_group_ctx, text, n, "id", 0, &err);
+    assert_non_null(doc);
+    for (size_t i = 0; i < doc->tokens.n; i++) {
+      const kabar_token *t = &doc->tokens.v[i];
+      const char *type = kabar__strtab_str(&doc->types, t->type);
+      int tn = (int)kabar__strtab_len(&doc->types, t->type);
+      const char *term = kabar__strtab_str(&doc->terms, t->term);
+      int keep = (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0;
+      const sb_symbol *out = sb_stemmer_stem(st, (const sb_symbol *)type, tn);
+      assert_non_null(out);
+      const char *want = keep ? type : (const char *)out;
+      int wn = keep ? tn : sb_stemmer_length(st);
+      if ((int)kabar__strtab_len(&doc->terms, t->term) != wn || memcmp(term, want, (size_t)wn))
+        fail_msg("term of '%s' is '%s', want '%.*s'", type, term, wn, want);
+    }
+    kabar_doc_free(doc);
+  }
+  sb_stemmer_delete(st);
+}
+
+/* The language stage looks types up in the ctx's union of the stopword lists: each type's
+ * mask must hold exactly the languages whose own list has it. The text holds every stopword
+ * of every language (some upper-cased), and words that are in no list. */
+static void assert_stop_marks(const kabar_ctx *ctx, int want_shared) {
+  kabar_buf text = {0};
+  for (size_t l = 0; l < ctx->nlangs; l++) {
+    const kabar_strtab *words = &ctx->langs[l].stopwords;
+    assert_true(words->count > 0);
+    for (uint32_t w = 0; w < words->count; w++) {
+      static const char extra[] = " RUMAHKU De HET Yang jembatan\n";
+      assert_int_equal(
+          kabar__buf_put(&text, kabar__strtab_str(words, w), kabar__strtab_len(words, w)), 0);
+      assert_int_equal(kabar__buf_put(&text, w % 7 ? " " : extra, w % 7 ? 1 : sizeof extra - 1), 0);
+    }
+  }
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(ctx, text.p, text.len, 0, &err);
+  assert_non_null(doc);
+  int shared = 0, none = 0;
+  for (uint32_t t = 0; t < doc->types.count; t++) {
+    const char *s = kabar__strtab_str(&doc->types, t);
+    uint32_t n = kabar__strtab_len(&doc->types, t), want = 0;
+    for (size_t l = 0; l < ctx->nlangs; l++)
+      if (kabar__strtab_find(&ctx->langs[l].stopwords, s, n) != KABAR_STRTAB_NONE)
+        want |= 1u << l;
+    if (doc->type_stop[t] != want)
+      fail_msg("type '%s': mask %x, the lists say %x", s, doc->type_stop[t], want);
+    shared += (want & (want - 1)) != 0;
+    none += want == 0;
+  }
+  assert_true(none > 0);
+  assert_true(!want_shared || shared > 0);
+  kabar_doc_free(doc);
+  kabar__buf_free(&text);
+}
+
+static void stop_marks_are_the_lists(void **state) {
+  (void)state;
+  assert_stop_marks(test_group_ctx, 0);
+  /* lists that share words (the shipped ones may not) */
+  char *dir = test_make_data_dir();
+  test_write_file(dir, "id/stopwords.txt", "yang\ndan\nde\nsama\nhet\nitu\n");
+  test_write_file(dir, "nl/stopwords.txt", "de\nhet\nen\nSAMA\nvan\n");
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = dir;
+  kabar_error err;
+  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
+  assert_non_null(ctx);
+  assert_int_equal(ctx->nlangs, 2);
+  assert_int_equal(ctx->stopwords.count, 8); /* the union: 6 + 5 - 3 shared */
+  assert_stop_marks(ctx, 1);
+  kabar_ctx_free(ctx);
+  test_rm_tree(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(indonesian_few_vowels_unchanged),
       cmocka_unit_test(terms_few_vowels_in_doc),
+      cmocka_unit_test(terms_are_snowball_stems),
+      cmocka_unit_test(stop_marks_are_the_lists),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }

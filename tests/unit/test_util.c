@@ -62,6 +62,20 @@ static void hash_short_is_hash(void **state) {
     }
     assert_true(kabar__hash_short(le, n) == kabar__hash(b, n, 0));
   }
+  for (int round = 0; round < 20000; round++) {
+    unsigned char b[16];
+    size_t n = 8 + (size_t)round % 8;
+    uint64_t le0 = 0, le1 = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      b[i] = (unsigned char)(seed >> 16);
+      if (i < 8)
+        le0 |= (uint64_t)b[i] << (8 * i);
+      else
+        le1 |= (uint64_t)b[i] << (8 * (i - 8));
+    }
+    assert_true(kabar__hash_short2(le0, le1, n) == kabar__hash(b, n, 0));
+  }
 }
 
 static void strtab_intern_find_reserve(void **state) {
@@ -95,6 +109,54 @@ static void strtab_intern_find_reserve(void **state) {
   kabar__strtab_free(&t);
 }
 
+/* kabar__mem_eq is memcmp(...) == 0 for every length and every differing byte position, and
+ * reads only its n bytes (ASan checks: the strings end their allocations). */
+static void mem_eq_is_memcmp(void **state) {
+  (void)state;
+  for (size_t n = 0; n < 40; n++) {
+    char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
+    assert_non_null(a);
+    assert_non_null(b);
+    memcpy(a, pinned_text, n);
+    memcpy(b, pinned_text, n);
+    assert_true(kabar__mem_eq(a, b, n));
+    assert_true(kabar__load_short(a, n < 8 ? n : 7) == kabar__load_short(b, n < 8 ? n : 7));
+    for (size_t i = 0; i < n; i++) {
+      b[i] ^= 0x20;
+      assert_false(kabar__mem_eq(a, b, n));
+      assert_false(kabar__mem_eq(b, a, n));
+      b[i] ^= 0x20;
+    }
+    free(a);
+    free(b);
+  }
+}
+
+/* Short strings interned from a register and from memory share one table: the same ids, and
+ * the same bytes and NULs in chars. */
+static void strtab_intern_short(void **state) {
+  (void)state;
+  kabar_strtab t;
+  memset(&t, 0, sizeof t);
+  char key[8];
+  for (int round = 0; round < 2; round++)
+    for (uint32_t i = 0; i < 3000; i++) { /* past the first table size: rehashes on the way */
+      size_t n = i % 8;
+      for (size_t k = 0; k < n; k++)
+        key[k] = (char)('a' + (i * 7 + k * 13) % 26);
+      uint32_t id = (i + (uint32_t)round) % 2
+                        ? kabar__strtab_intern(&t, key, n)
+                        : kabar__strtab_intern_short(&t, kabar__load_short(key, n), n,
+                                                     kabar__hash(key, n, 0));
+      assert_int_equal(id, kabar__strtab_find(&t, key, n));
+      assert_int_equal(kabar__strtab_len(&t, id), (uint32_t)n);
+      assert_memory_equal(kabar__strtab_str(&t, id), key, n);
+      assert_int_equal(kabar__strtab_str(&t, id)[n], '\0');
+    }
+  assert_int_equal(t.chars.p[t.chars.len], '\0');
+  kabar__strtab_free(&t);
+}
+
 static void vec_push_grows(void **state) {
   (void)state;
   kabar_sizevec v = {0};
@@ -110,6 +172,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hash_values_pinned), cmocka_unit_test(hash_reads_only_its_bytes),
       cmocka_unit_test(hash_short_is_hash), cmocka_unit_test(strtab_intern_find_reserve),
+      cmocka_unit_test(mem_eq_is_memcmp),   cmocka_unit_test(strtab_intern_short),
       cmocka_unit_test(vec_push_grows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
