@@ -74,8 +74,9 @@ typedef struct rule_filter {
   uint32_t min_len;  /* PCRE2_INFO_MINLENGTH: characters, so also a lower bound in bytes */
   uint8_t anchored;  /* a match starts at the start offset only (every branch opens with ^) */
   uint8_t has_first; /* a match starts with one of `first` */
-  uint8_t has_last;  /* a match contains one of `last` */
+  uint8_t has_last;  /* a match contains one of `last` (PCRE2's required unit, or need_of) */
   uint8_t has_open;  /* a match that starts at the subject's start opens as `open` allows */
+  uint8_t has_start; /* a match starts with one of `start`, at any offset */
   /* `open` and `follow` hold at every offset, not only at the subject's start: an attempt at
    * offset p depends on what lies before p in no way the test matches did not try */
   uint8_t anywhere;
@@ -87,7 +88,7 @@ typedef struct rule_filter {
    * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
    * follow) or 1 + the index in `follow` of the ASCII bytes that may come next; a byte from
    * 0x80 up may always come next. */
-  byte_set open;
+  byte_set open, start;
   uint8_t follow_of[128];
   uint64_t (*follow)[2];
 } rule_filter;
@@ -100,16 +101,6 @@ typedef struct kabar_rule {
   rule_filter filter;
 } kabar_rule;
 
-/* Which rules of an action may match somewhere in a subject, from the set of bytes the
- * subject holds: a rule needs one of its `need_first` bytes (every match starts with one)
- * and one of its `last` bytes. Bits as in open_mask. */
-typedef struct seen_index {
-  byte_set bytes;         /* the bytes in some rule's needs */
-  uint64_t *first, *last; /* [c * words + w]: the rules whose need byte c meets */
-  uint64_t *free_first;   /* [w]: the rules with no first need */
-  uint64_t *free_last;    /* [w]: the rules with no last need */
-} seen_index;
-
 /* Rules grouped by action, each group in file order (the first block or dateline rule that
  * matches names the result), so a pass over one action visits no other. */
 struct kabar_rules {
@@ -119,7 +110,6 @@ struct kabar_rules {
    * visits only the few rules that may open it. */
   uint64_t *open_mask[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
-  seen_index by_seen[RULE_ACTIONS];
 };
 
 void kabar__rules_free(kabar_rules *rules) {
@@ -133,10 +123,6 @@ void kabar__rules_free(kabar_rules *rules) {
     }
     KABAR_VEC_FREE(rules->by_action[a]);
     kabar__free(rules->open_mask[a]);
-    kabar__free(rules->by_seen[a].first);
-    kabar__free(rules->by_seen[a].last);
-    kabar__free(rules->by_seen[a].free_first);
-    kabar__free(rules->by_seen[a].free_last);
   }
   kabar__free(rules);
 }
@@ -222,6 +208,261 @@ static int add_unit(byte_set *set, uint32_t unit, int caseless) {
   return 1;
 }
 
+/* ---- bytes every match holds, read from the pattern's text ------------------------------ */
+
+/* PCRE2 reports one required code unit at most; a pattern such as "(?:-|–|—)$" requires one
+ * of several. need_of() reads the pattern (a conservative subset of PCRE2's syntax: anything
+ * else gives up) for a set of bytes every match holds one of: a literal character that every
+ * match consumes gives its first byte, a group whose every branch requires one of a set gives
+ * the union. The bytes lie in the subject, which is all a byte set (`seen`) has to cover. */
+typedef struct need_reader {
+  const char *p;
+  int caseless; /* the pattern may match caselessly somewhere: take it so everywhere */
+  int failed;   /* a construct outside the subset: no answer */
+} need_reader;
+
+typedef struct byte_need {
+  int has; /* 0: no byte is known to be required */
+  byte_set set;
+} byte_need;
+
+/* How common a set's bytes are in text (letters, digits, space, '.' and ','): the rarer set
+ * rules out more blocks. */
+static unsigned need_commonness(const byte_set *set) {
+  static const byte_set common = {{0x03ff500100000000u, 0x07fffffe07fffffeu, 0, 0}};
+  unsigned n = 0;
+  for (unsigned k = 0; k < 4; k++)
+    n += (unsigned)__builtin_popcountll(set->w[k] & common.w[k]);
+  return n;
+}
+
+static unsigned set_size(const byte_set *set) {
+  unsigned n = 0;
+  for (unsigned k = 0; k < 4; k++)
+    n += (unsigned)__builtin_popcountll(set->w[k]);
+  return n;
+}
+
+/* Keeps the better of two requirements (either holds for every match). */
+static void need_pick(byte_need *best, const byte_need *other) {
+  if (!other->has)
+    return;
+  if (!best->has || need_commonness(&other->set) < need_commonness(&best->set) ||
+      (need_commonness(&other->set) == need_commonness(&best->set) &&
+       set_size(&other->set) < set_size(&best->set)))
+    *best = *other;
+}
+
+static byte_need need_of_alternatives(need_reader *r);
+
+/* A literal character at r->p (advanced past it). */
+static byte_need need_of_literal(need_reader *r) {
+  byte_need n = {1, {{0}}};
+  unsigned char c = (unsigned char)*r->p;
+  size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  for (size_t i = 0; i < len; i++)
+    if (!r->p[i]) {
+      r->failed = 1;
+      return n;
+    }
+  r->p += len;
+  if (c >= 0x80 && r->caseless) /* another case may start with another byte */
+    n.has = 0;
+  else
+    add_unit(&n.set, c, r->caseless);
+  return n;
+}
+
+/* Skips a class "[...]" at r->p. */
+static void skip_class(need_reader *r) {
+  const char *p = r->p + 1;
+  if (*p == '^')
+    p++;
+  if (*p == ']')
+    p++;
+  while (*p && *p != ']') {
+    if (*p == '\\' && p[1])
+      p += 2;
+    else if (*p == '[' && p[1] == ':' && strstr(p + 2, ":]"))
+      p = strstr(p + 2, ":]") + 2;
+    else
+      p++;
+  }
+  r->failed |= !*p;
+  r->p = *p ? p + 1 : p;
+}
+
+/* An escape at r->p: a literal, or a class of characters or an assertion (no requirement). */
+static byte_need need_of_escape(need_reader *r) {
+  byte_need n = {0, {{0}}};
+  char e = r->p[1];
+  static const char literal[][2] = {{'t', '\t'}, {'n', '\n'}, {'r', '\r'},
+                                    {'f', '\f'}, {'e', 27},   {'a', 7}};
+  if (!e) {
+    r->failed = 1;
+    return n;
+  }
+  if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+    r->p++; /* an escaped punctuation character or any other: itself */
+    return need_of_literal(r);
+  }
+  r->p += 2;
+  for (size_t i = 0; i < sizeof literal / sizeof *literal; i++)
+    if (e == literal[i][0]) {
+      add_unit(&n.set, (unsigned char)literal[i][1], r->caseless);
+      n.has = 1;
+      return n;
+    }
+  if (e == 'p' || e == 'P') {
+    if (*r->p == '{') {
+      const char *end = strchr(r->p, '}');
+      r->failed |= !end;
+      r->p = end ? end + 1 : r->p;
+    } else if (*r->p) {
+      r->p++;
+    }
+  } else if (!strchr("bBAzZGdDsSwWhHvVRX", e) && !(e == 'N' && *r->p != '{')) {
+    r->failed = 1; /* back references, \x, \Q, \K and the rest */
+  }
+  return n;
+}
+
+/* A group at r->p ("(" ...): its requirement, or none for a lookaround or an option setting. */
+static byte_need need_of_group(need_reader *r) {
+  byte_need n = {0, {{0}}};
+  const char *p = r->p + 1;
+  int lookaround = 0;
+  if (*p == '?') {
+    p++;
+    if (*p == ':' || *p == '>' || *p == '|') {
+      p++;
+    } else if (*p == '=' || *p == '!') {
+      lookaround = 1;
+      p++;
+    } else if (*p == '<' && (p[1] == '=' || p[1] == '!')) {
+      lookaround = 1;
+      p += 2;
+    } else if (*p == '<' || (*p == 'P' && p[1] == '<')) { /* a named group */
+      p = strchr(p, '>');
+      if (!p) {
+        r->failed = 1;
+        return n;
+      }
+      p++;
+    } else { /* option letters, then ':' (a group) or ')' (a setting) */
+      while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '^' || *p == '-') {
+        if (*p == 'x') { /* extended syntax: spaces and # mean other things */
+          r->failed = 1;
+          return n;
+        }
+        p++;
+      }
+      if (*p == ')') { /* a setting (or (?R) or (?C): they add no requirement either) */
+        r->p = p + 1;
+        return n;
+      }
+      if (*p != ':') { /* comments, recursion, conditions, callouts */
+        r->failed = 1;
+        return n;
+      }
+      p++;
+    }
+  } else if (*p == '*') { /* verbs and alpha assertions */
+    r->failed = 1;
+    return n;
+  }
+  r->p = p;
+  n = need_of_alternatives(r);
+  if (*r->p != ')') {
+    r->failed = 1;
+    return n;
+  }
+  r->p++;
+  if (lookaround)
+    n.has = 0;
+  return n;
+}
+
+/* Reads a quantifier at r->p, if any; 1 when it allows zero repetitions. */
+static int read_quantifier(need_reader *r) {
+  int optional = 0;
+  char q = *r->p;
+  if (q == '?' || q == '*' || q == '+') {
+    optional = q != '+';
+    r->p++;
+  } else if (q == '{') {
+    const char *p = r->p + 1;
+    unsigned long min = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+      min = min * 10 + (unsigned long)(*p - '0') > 1000000 ? 1000000
+                                                           : min * 10 + (unsigned long)(*p - '0');
+    if (*p == ',')
+      for (p++; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    if (*p != '}' || digits == 0) { /* a literal '{': not in the subset */
+      r->failed = 1;
+      return 0;
+    }
+    optional = min == 0;
+    r->p = p + 1;
+  } else {
+    return 0;
+  }
+  if (*r->p == '+' || *r->p == '?') /* possessive or lazy */
+    r->p++;
+  return optional;
+}
+
+/* A branch: the best requirement among the items every match goes through. */
+static byte_need need_of_branch(need_reader *r) {
+  byte_need best = {0, {{0}}};
+  while (*r->p && *r->p != '|' && *r->p != ')' && !r->failed) {
+    byte_need n = {0, {{0}}};
+    char c = *r->p;
+    if (c == '(') {
+      n = need_of_group(r);
+    } else if (c == '[') {
+      skip_class(r);
+    } else if (c == '\\') {
+      n = need_of_escape(r);
+    } else if (c == '.' || c == '^' || c == '$') {
+      r->p++;
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+      r->failed = 1;
+    } else {
+      n = need_of_literal(r);
+    }
+    if (!r->failed && read_quantifier(r))
+      n.has = 0;
+    need_pick(&best, &n);
+  }
+  return best;
+}
+
+/* Alternatives up to ')' or the end: every branch must require something. */
+static byte_need need_of_alternatives(need_reader *r) {
+  byte_need all = need_of_branch(r);
+  while (*r->p == '|' && !r->failed) {
+    r->p++;
+    byte_need n = need_of_branch(r);
+    if (!n.has)
+      all.has = 0;
+    for (unsigned k = 0; k < 4; k++)
+      all.set.w[k] |= n.set.w[k];
+  }
+  return all;
+}
+
+/* A set of bytes one of which every match of the pattern holds (has == 0: none found). */
+static byte_need need_of(const char *pattern, int caseless) {
+  need_reader r = {pattern, caseless, 0};
+  byte_need n = need_of_alternatives(&r);
+  if (r.failed || *r.p) /* an unbalanced ')' */
+    n.has = 0;
+  return n;
+}
+
 /* Reads PCRE2's start-of-match facts. The first code unit and the bitmap of first code units
  * are documented for unanchored patterns; PCRE2 10.42 also computes them for anchored ones,
  * with the same meaning (the first code unit of any match). Where PCRE2 reports nothing, the
@@ -251,6 +492,10 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
       pcre2_pattern_info(code, PCRE2_INFO_LASTCODEUNIT, &unit) == 0) {
     f->has_last = (uint8_t)add_unit(&f->last, unit, caseless);
   }
+  byte_need text = need_of(pattern, caseless), pcre = {f->has_last, f->last};
+  need_pick(&pcre, &text);
+  f->has_last = (uint8_t)pcre.has;
+  f->last = pcre.set;
 }
 
 /* How much an attempt to match at offset p depends on what lies before p. */
@@ -448,51 +693,31 @@ static int may_open_with_byte(const rule_filter *f, unsigned c) {
   return !f->has_first || set_has(&f->first, c);
 }
 
-/* The bytes one of which starts every match, at any offset (NULL: not known). `open` may hold
+/* The bytes one of which starts every match at any offset, for filter.start: `open` may hold
  * at a subject's start only; PCRE2's `first` always holds. */
-static const byte_set *need_first(const rule_filter *f) {
+static void find_start(rule_filter *f) {
   if (f->has_open && f->anywhere)
-    return &f->open;
-  return f->has_first ? &f->first : NULL;
+    f->start = f->open;
+  else if (f->has_first)
+    f->start = f->first;
+  f->has_start = (f->has_open && f->anywhere) || f->has_first;
 }
 
-static void index_need(uint64_t *mask, uint64_t *free_mask, byte_set *bytes, const byte_set *need,
-                       size_t words, size_t i) {
-  uint64_t bit = (uint64_t)1 << (i % 64);
-  if (!need) {
-    free_mask[i / 64] |= bit;
-    return;
-  }
-  for (unsigned c = 0; c < 256; c++)
-    if (set_has(need, c)) {
-      mask[c * words + i / 64] |= bit;
-      set_add(bytes, c);
-    }
-}
-
-/* Fills the rules' open_mask and by_seen tables. */
-static kabar_status build_indexes(kabar_rules *rules) {
+/* Fills the rules' open_mask tables. */
+static kabar_status build_open_masks(kabar_rules *rules) {
   for (size_t a = 0; a < RULE_ACTIONS; a++) {
     size_t n = rules->by_action[a].n, words = (n + 63) / 64;
     if (n == 0)
       continue;
-    seen_index *x = &rules->by_seen[a];
-    rules->words[a] = words;
-    rules->open_mask[a] = kabar__calloc(256 * words, sizeof(uint64_t));
-    x->first = kabar__calloc(256 * words, sizeof(uint64_t));
-    x->last = kabar__calloc(256 * words, sizeof(uint64_t));
-    x->free_first = kabar__calloc(words, sizeof(uint64_t));
-    x->free_last = kabar__calloc(words, sizeof(uint64_t));
-    if (!rules->open_mask[a] || !x->first || !x->last || !x->free_first || !x->free_last)
+    uint64_t *mask = kabar__calloc(256 * words, sizeof *mask);
+    if (!mask)
       return KABAR_ENOMEM;
-    for (size_t i = 0; i < n; i++) {
-      const rule_filter *f = &rules->by_action[a].v[i].filter;
+    for (size_t i = 0; i < n; i++)
       for (unsigned c = 0; c < 256; c++)
-        if (may_open_with_byte(f, c))
-          rules->open_mask[a][c * words + i / 64] |= (uint64_t)1 << (i % 64);
-      index_need(x->first, x->free_first, &x->bytes, need_first(f), words, i);
-      index_need(x->last, x->free_last, &x->bytes, f->has_last ? &f->last : NULL, words, i);
-    }
+        if (may_open_with_byte(&rules->by_action[a].v[i].filter, c))
+          mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
+    rules->open_mask[a] = mask;
+    rules->words[a] = words;
   }
   return KABAR_OK;
 }
@@ -523,6 +748,7 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
   }
   filter_init(&r.filter, code, pattern);
   kabar_status rc = find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
+  find_start(&r.filter);
   if (rc != KABAR_OK || !r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
     kabar__free(r.name);
     kabar__free(r.filter.follow);
@@ -574,7 +800,7 @@ kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optio
     p = next;
   }
   kabar__buf_free(&file);
-  if (rc == KABAR_OK && (rc = build_indexes(rules)) != KABAR_OK)
+  if (rc == KABAR_OK && (rc = build_open_masks(rules)) != KABAR_OK)
     rc = fail_at(err, rc, path, KABAR_NO_OFFSET, 0);
   if (rc != KABAR_OK) {
     kabar__rules_free(rules);
@@ -638,19 +864,14 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
                                   const char *s, size_t n, int opening, const byte_set *seen) {
   size_t left = set->by_action[action].n - w * 64;
   uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
-  size_t words = set->words[action];
   if (opening && n > 0)
-    m &= set->open_mask[action][(unsigned char)s[0] * words + w];
-  if (seen && m) {
-    const seen_index *x = &set->by_seen[action];
-    uint64_t first = x->free_first[w], last = x->free_last[w];
-    for (unsigned k = 0; k < 4; k++)
-      for (uint64_t b = seen->w[k] & x->bytes.w[k]; b; b &= b - 1) {
-        size_t c = k * 64 + (size_t)__builtin_ctzll(b);
-        first |= x->first[c * words + w];
-        last |= x->last[c * words + w];
-      }
-    m &= first & last;
+    m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
+  for (uint64_t b = seen ? m : 0; b; b &= b - 1) {
+    size_t j = (size_t)__builtin_ctzll(b);
+    const rule_filter *f = &set->by_action[action].v[w * 64 + j].filter;
+    if ((f->has_start && !sets_meet(&f->start, seen)) ||
+        (f->has_last && !sets_meet(&f->last, seen)))
+      m &= ~((uint64_t)1 << j);
   }
   return m;
 }

@@ -289,17 +289,22 @@ static void test_filter_never_drops_a_match(void **state) {
  * every kind: the filter must let each through however its openings were found. */
 static void test_filter_on_context_rules(void **state) {
   (void)state;
-  static const char *rules_text = "cut not-at-word-start \\Bfoo\n"
-                                  "cut word-or-z (?:\\B|z)qu\n"
-                                  "cut after-digit (?<=[0-9])px\n"
-                                  "cut digit-switch (?<![0-9])rx|(?<=[0-9])qx\n"
-                                  "cut after-space (?<!\\S)kg\\b\n"
-                                  "cut line-start (?m)^Baca\n"
-                                  "cut at-offset \\Gab\n"
-                                  "cut-tail inner-tail \\Bend$\n"
-                                  "cut lookahead-word (?=\\Bx)xy\n"
-                                  "block caseless-block ^(?i)kelvin\\b.{0,20}$\n"
-                                  "dateline caseless-dateline ^(?i:sk)\\w+\\s+--\\s*\n";
+  static const char *rules_text =
+      "cut not-at-word-start \\Bfoo\n"
+      "cut word-or-z (?:\\B|z)qu\n"
+      "cut after-digit (?<=[0-9])px\n"
+      "cut digit-switch (?<![0-9])rx|(?<=[0-9])qx\n"
+      "cut after-space (?<!\\S)kg\\b\n"
+      "cut line-start (?m)^Baca\n"
+      "cut at-offset \\Gab\n"
+      "cut-tail inner-tail \\Bend$\n"
+      "cut lookahead-word (?=\\Bx)xy\n"
+      "block caseless-block ^(?i)kelvin\\b.{0,20}$\n"
+      "dateline caseless-dateline ^(?i:sk)\\w+\\s+--\\s*\n"
+      /* bytes every match holds, read from the pattern's text */
+      "block dash-end ^\\w+\\s*(?:-{1,2}|\xE2\x80\x93|\xE2\x80\x94)[\\s,.;]*$\n"
+      "cut optional-parts (?:Q\\+)?w(?:x|y?)z{0,2}(?<n>v)*[\\]]?(?i)\\x{41}?jk\n"
+      "cut caseless-need (?i:kelvin|sanak)\\d\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -316,7 +321,16 @@ static void test_filter_on_context_rules(void **state) {
                                   "\xE2\x84\xAA\x65lvin",
                                   "kelvin x",
                                   "SKOPJE -- ",
-                                  "\xC5\xBFkopje -- "};
+                                  "\xC5\xBFkopje -- ",
+                                  "Jakarta -",
+                                  "Jakarta \xE2\x80\x94 ",
+                                  "Jakarta--;",
+                                  "wjk",
+                                  "Q+wxzzvv]JK",
+                                  "wyJk",
+                                  "KELVIN7",
+                                  "\xE2\x84\xAA\x65lvin7",
+                                  "\xC5\xBF\x61nak1"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
