@@ -5,7 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef enum rule_action { RULE_BLOCK, RULE_CUT, RULE_CUT_TAIL, RULE_DATELINE, RULE_ACTIONS } rule_action;
+typedef enum rule_action {
+  RULE_BLOCK,
+  RULE_CUT,
+  RULE_CUT_TAIL,
+  RULE_DATELINE,
+  RULE_ACTIONS
+} rule_action;
 
 /* cut-tail rules end in $ and see only this many bytes at the end of a block, so a long
  * paragraph is not scanned from its start for a tail that can only be near its end. */
@@ -18,10 +24,13 @@ typedef struct byte_set {
 
 static void set_add(byte_set *set, unsigned c) { set->w[c >> 6] |= (uint64_t)1 << (c & 63); }
 
-static int set_has(const byte_set *set, unsigned c) { return (int)((set->w[c >> 6] >> (c & 63)) & 1); }
+static int set_has(const byte_set *set, unsigned c) {
+  return (int)((set->w[c >> 6] >> (c & 63)) & 1);
+}
 
 static int sets_meet(const byte_set *a, const byte_set *b) {
-  return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) != 0;
+  return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) !=
+         0;
 }
 
 /* Eight 0/1 flags, flag j in byte j, gathered into bits 0-7: times 0x0102040810204080 flag j
@@ -38,7 +47,14 @@ static uint64_t pack_flags(const uint8_t *f) {
 static void set_of_bytes(byte_set *set, const char *s, size_t n) {
   uint8_t flag[256];
   memset(flag, 0, sizeof flag);
-  for (size_t i = 0; i < n; i++)
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) { /* unrolled: the loop's own count and test cost as much */
+    flag[(unsigned char)s[i]] = 1;
+    flag[(unsigned char)s[i + 1]] = 1;
+    flag[(unsigned char)s[i + 2]] = 1;
+    flag[(unsigned char)s[i + 3]] = 1;
+  }
+  for (; i < n; i++)
     flag[(unsigned char)s[i]] = 1;
   for (unsigned w = 0; w < 4; w++) {
     uint64_t word = 0;
@@ -48,17 +64,33 @@ static void set_of_bytes(byte_set *set, const char *s, size_t n) {
   }
 }
 
-/* What every match of a rule looks like, from PCRE2's own start-of-match analysis (the facts
- * pcre2_match uses to skip start positions), so most rules are ruled out for a block without
- * calling PCRE2 at all. Almost every call finds nothing, and a call costs ~500 instructions
- * even then. A filter may only let through too much, never too little: may_match() is 0
- * only when pcre2_match cannot find a match. */
+/* What every match of a rule looks like, so most rules are ruled out for a block without
+ * calling PCRE2 at all: almost every call finds nothing, and a call costs ~500 instructions
+ * even then. Two sources: PCRE2's own start-of-match analysis (the facts pcre2_match uses to
+ * skip start positions), and test matches run at load time (see find_openings). A filter may
+ * only let through too much, never too little: may_match() is 0 only when pcre2_match cannot
+ * find a match. */
 typedef struct rule_filter {
   uint32_t min_len;  /* PCRE2_INFO_MINLENGTH: characters, so also a lower bound in bytes */
   uint8_t anchored;  /* a match starts at the start offset only (every branch opens with ^) */
   uint8_t has_first; /* a match starts with one of `first` */
-  uint8_t has_last;  /* a match contains one of `last` */
+  uint8_t has_last;  /* a match contains one of `last` (PCRE2's required unit, or need_of) */
+  uint8_t has_open;  /* a match that starts at the subject's start opens as `open` allows */
+  uint8_t has_start; /* a match starts with one of `start`, at any offset */
+  /* `open` and `follow` hold at every offset, not only at the subject's start: an attempt at
+   * offset p depends on what lies before p in no way the test matches did not try */
+  uint8_t anywhere;
+  /* the bytes of `open` when they are few, for memchr (0: not so) */
+  uint8_t nlead;
+  uint8_t lead[4];
   byte_set first, last;
+  /* The bytes a match may start with (the ASCII ones by test matches, the others from
+   * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
+   * follow) or 1 + the index in `follow` of the ASCII bytes that may come next; a byte from
+   * 0x80 up may always come next. */
+  byte_set open, start;
+  uint8_t follow_of[128];
+  uint64_t (*follow)[2];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -73,8 +105,12 @@ typedef struct kabar_rule {
  * matches names the result), so a pass over one action visits no other. */
 struct kabar_rules {
   KABAR_VEC(kabar_rule) by_action[RULE_ACTIONS];
+  /* For each action, open_mask[c * words + w] has bit j set when rule 64w + j may match at
+   * the start of a subject that begins with byte c (may_match still decides), so a block
+   * visits only the few rules that may open it. */
+  uint64_t *open_mask[RULE_ACTIONS];
+  size_t words[RULE_ACTIONS];
 };
-
 
 void kabar__rules_free(kabar_rules *rules) {
   if (!rules)
@@ -83,8 +119,10 @@ void kabar__rules_free(kabar_rules *rules) {
     for (size_t i = 0; i < rules->by_action[a].n; i++) {
       kabar__free(rules->by_action[a].v[i].name);
       pcre2_code_free(rules->by_action[a].v[i].code);
+      kabar__free(rules->by_action[a].v[i].filter.follow);
     }
     KABAR_VEC_FREE(rules->by_action[a]);
+    kabar__free(rules->open_mask[a]);
   }
   kabar__free(rules);
 }
@@ -140,9 +178,8 @@ static int may_be_caseless(const char *pattern, uint32_t options) {
   if (options & PCRE2_CASELESS)
     return 1;
   for (const char *p = strstr(pattern, "(?"); p; p = strstr(p + 2, "(?"))
-    for (const char *q = p + 2; (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '^' ||
-                                *q == '-';
-         q++)
+    for (const char *q = p + 2;
+         (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '^' || *q == '-'; q++)
       if (*q == 'i')
         return 1;
   return 0;
@@ -169,6 +206,261 @@ static int add_unit(byte_set *set, uint32_t unit, int caseless) {
   if (unit == 's' || unit == 'S')
     set_add(set, 0xC5);
   return 1;
+}
+
+/* ---- bytes every match holds, read from the pattern's text ------------------------------ */
+
+/* PCRE2 reports one required code unit at most; a pattern such as "(?:-|–|—)$" requires one
+ * of several. need_of() reads the pattern (a conservative subset of PCRE2's syntax: anything
+ * else gives up) for a set of bytes every match holds one of: a literal character that every
+ * match consumes gives its first byte, a group whose every branch requires one of a set gives
+ * the union. The bytes lie in the subject, which is all a byte set (`seen`) has to cover. */
+typedef struct need_reader {
+  const char *p;
+  int caseless; /* the pattern may match caselessly somewhere: take it so everywhere */
+  int failed;   /* a construct outside the subset: no answer */
+} need_reader;
+
+typedef struct byte_need {
+  int has; /* 0: no byte is known to be required */
+  byte_set set;
+} byte_need;
+
+/* How common a set's bytes are in text (letters, digits, space, '.' and ','): the rarer set
+ * rules out more blocks. */
+static unsigned need_commonness(const byte_set *set) {
+  static const byte_set common = {{0x03ff500100000000u, 0x07fffffe07fffffeu, 0, 0}};
+  unsigned n = 0;
+  for (unsigned k = 0; k < 4; k++)
+    n += (unsigned)__builtin_popcountll(set->w[k] & common.w[k]);
+  return n;
+}
+
+static unsigned set_size(const byte_set *set) {
+  unsigned n = 0;
+  for (unsigned k = 0; k < 4; k++)
+    n += (unsigned)__builtin_popcountll(set->w[k]);
+  return n;
+}
+
+/* Keeps the better of two requirements (either holds for every match). */
+static void need_pick(byte_need *best, const byte_need *other) {
+  if (!other->has)
+    return;
+  if (!best->has || need_commonness(&other->set) < need_commonness(&best->set) ||
+      (need_commonness(&other->set) == need_commonness(&best->set) &&
+       set_size(&other->set) < set_size(&best->set)))
+    *best = *other;
+}
+
+static byte_need need_of_alternatives(need_reader *r);
+
+/* A literal character at r->p (advanced past it). */
+static byte_need need_of_literal(need_reader *r) {
+  byte_need n = {1, {{0}}};
+  unsigned char c = (unsigned char)*r->p;
+  size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  for (size_t i = 0; i < len; i++)
+    if (!r->p[i]) {
+      r->failed = 1;
+      return n;
+    }
+  r->p += len;
+  if (c >= 0x80 && r->caseless) /* another case may start with another byte */
+    n.has = 0;
+  else
+    add_unit(&n.set, c, r->caseless);
+  return n;
+}
+
+/* Skips a class "[...]" at r->p. */
+static void skip_class(need_reader *r) {
+  const char *p = r->p + 1;
+  if (*p == '^')
+    p++;
+  if (*p == ']')
+    p++;
+  while (*p && *p != ']') {
+    if (*p == '\\' && p[1])
+      p += 2;
+    else if (*p == '[' && p[1] == ':' && strstr(p + 2, ":]"))
+      p = strstr(p + 2, ":]") + 2;
+    else
+      p++;
+  }
+  r->failed |= !*p;
+  r->p = *p ? p + 1 : p;
+}
+
+/* An escape at r->p: a literal, or a class of characters or an assertion (no requirement). */
+static byte_need need_of_escape(need_reader *r) {
+  byte_need n = {0, {{0}}};
+  char e = r->p[1];
+  static const char literal[][2] = {{'t', '\t'}, {'n', '\n'}, {'r', '\r'},
+                                    {'f', '\f'}, {'e', 27},   {'a', 7}};
+  if (!e) {
+    r->failed = 1;
+    return n;
+  }
+  if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+    r->p++; /* an escaped punctuation character or any other: itself */
+    return need_of_literal(r);
+  }
+  r->p += 2;
+  for (size_t i = 0; i < sizeof literal / sizeof *literal; i++)
+    if (e == literal[i][0]) {
+      add_unit(&n.set, (unsigned char)literal[i][1], r->caseless);
+      n.has = 1;
+      return n;
+    }
+  if (e == 'p' || e == 'P') {
+    if (*r->p == '{') {
+      const char *end = strchr(r->p, '}');
+      r->failed |= !end;
+      r->p = end ? end + 1 : r->p;
+    } else if (*r->p) {
+      r->p++;
+    }
+  } else if (!strchr("bBAzZGdDsSwWhHvVRX", e) && !(e == 'N' && *r->p != '{')) {
+    r->failed = 1; /* back references, \x, \Q, \K and the rest */
+  }
+  return n;
+}
+
+/* A group at r->p ("(" ...): its requirement, or none for a lookaround or an option setting. */
+static byte_need need_of_group(need_reader *r) {
+  byte_need n = {0, {{0}}};
+  const char *p = r->p + 1;
+  int lookaround = 0;
+  if (*p == '?') {
+    p++;
+    if (*p == ':' || *p == '>' || *p == '|') {
+      p++;
+    } else if (*p == '=' || *p == '!') {
+      lookaround = 1;
+      p++;
+    } else if (*p == '<' && (p[1] == '=' || p[1] == '!')) {
+      lookaround = 1;
+      p += 2;
+    } else if (*p == '<' || (*p == 'P' && p[1] == '<')) { /* a named group */
+      p = strchr(p, '>');
+      if (!p) {
+        r->failed = 1;
+        return n;
+      }
+      p++;
+    } else { /* option letters, then ':' (a group) or ')' (a setting) */
+      while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '^' || *p == '-') {
+        if (*p == 'x') { /* extended syntax: spaces and # mean other things */
+          r->failed = 1;
+          return n;
+        }
+        p++;
+      }
+      if (*p == ')') { /* a setting (or (?R) or (?C): they add no requirement either) */
+        r->p = p + 1;
+        return n;
+      }
+      if (*p != ':') { /* comments, recursion, conditions, callouts */
+        r->failed = 1;
+        return n;
+      }
+      p++;
+    }
+  } else if (*p == '*') { /* verbs and alpha assertions */
+    r->failed = 1;
+    return n;
+  }
+  r->p = p;
+  n = need_of_alternatives(r);
+  if (*r->p != ')') {
+    r->failed = 1;
+    return n;
+  }
+  r->p++;
+  if (lookaround)
+    n.has = 0;
+  return n;
+}
+
+/* Reads a quantifier at r->p, if any; 1 when it allows zero repetitions. */
+static int read_quantifier(need_reader *r) {
+  int optional = 0;
+  char q = *r->p;
+  if (q == '?' || q == '*' || q == '+') {
+    optional = q != '+';
+    r->p++;
+  } else if (q == '{') {
+    const char *p = r->p + 1;
+    unsigned long min = 0;
+    int digits = 0;
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+      min = min * 10 + (unsigned long)(*p - '0') > 1000000 ? 1000000
+                                                           : min * 10 + (unsigned long)(*p - '0');
+    if (*p == ',')
+      for (p++; *p >= '0' && *p <= '9'; p++)
+        digits++;
+    if (*p != '}' || digits == 0) { /* a literal '{': not in the subset */
+      r->failed = 1;
+      return 0;
+    }
+    optional = min == 0;
+    r->p = p + 1;
+  } else {
+    return 0;
+  }
+  if (*r->p == '+' || *r->p == '?') /* possessive or lazy */
+    r->p++;
+  return optional;
+}
+
+/* A branch: the best requirement among the items every match goes through. */
+static byte_need need_of_branch(need_reader *r) {
+  byte_need best = {0, {{0}}};
+  while (*r->p && *r->p != '|' && *r->p != ')' && !r->failed) {
+    byte_need n = {0, {{0}}};
+    char c = *r->p;
+    if (c == '(') {
+      n = need_of_group(r);
+    } else if (c == '[') {
+      skip_class(r);
+    } else if (c == '\\') {
+      n = need_of_escape(r);
+    } else if (c == '.' || c == '^' || c == '$') {
+      r->p++;
+    } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+      r->failed = 1;
+    } else {
+      n = need_of_literal(r);
+    }
+    if (!r->failed && read_quantifier(r))
+      n.has = 0;
+    need_pick(&best, &n);
+  }
+  return best;
+}
+
+/* Alternatives up to ')' or the end: every branch must require something. */
+static byte_need need_of_alternatives(need_reader *r) {
+  byte_need all = need_of_branch(r);
+  while (*r->p == '|' && !r->failed) {
+    r->p++;
+    byte_need n = need_of_branch(r);
+    if (!n.has)
+      all.has = 0;
+    for (unsigned k = 0; k < 4; k++)
+      all.set.w[k] |= n.set.w[k];
+  }
+  return all;
+}
+
+/* A set of bytes one of which every match of the pattern holds (has == 0: none found). */
+static byte_need need_of(const char *pattern, int caseless) {
+  need_reader r = {pattern, caseless, 0};
+  byte_need n = need_of_alternatives(&r);
+  if (r.failed || *r.p) /* an unbalanced ')' */
+    n.has = 0;
+  return n;
 }
 
 /* Reads PCRE2's start-of-match facts. The first code unit and the bitmap of first code units
@@ -200,25 +492,234 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
       pcre2_pattern_info(code, PCRE2_INFO_LASTCODEUNIT, &unit) == 0) {
     f->has_last = (uint8_t)add_unit(&f->last, unit, caseless);
   }
+  byte_need text = need_of(pattern, caseless), pcre = {f->has_last, f->last};
+  need_pick(&pcre, &text);
+  f->has_last = (uint8_t)pcre.has;
+  f->last = pcre.set;
+}
+
+/* How much an attempt to match at offset p depends on what lies before p. */
+typedef enum rule_reach {
+  REACH_NONE, /* not at all */
+  REACH_WORD, /* only on whether the character before p is a word character */
+  REACH_ANY   /* in any way */
+} rule_reach;
+
+/* An attempt at offset p reads before p through a lookbehind only: PCRE2 counts \b and \B as
+ * one character long, and \A as one too, and MAXLOOKBEHIND bounds how far back any goes.
+ * With no lookbehind group ("(?<" or an alpha assertion "(*...") the one-character reads are
+ * \b and \B, which only ask whether that character is a word character (p == 0 counts as
+ * not). \G, \A and ^ (offset 0 only, or after a newline under (?m)) depend on p itself.
+ * Read from the pattern's text, where a false yes only weakens the filter: a ^ right after
+ * an unescaped [ negates a class, any other is taken for an anchor; a named group "(?<name>"
+ * is taken for a lookbehind. */
+static rule_reach rule_reach_of(const pcre2_code *code, const char *pattern) {
+  uint32_t lookbehind = 2;
+  if (pcre2_pattern_info(code, PCRE2_INFO_MAXLOOKBEHIND, &lookbehind) != 0 || lookbehind > 1)
+    return REACH_ANY;
+  for (const char *p = pattern; *p; p++) {
+    if (*p == '\\') {
+      if (p[1] == 'G' || p[1] == 'A')
+        return REACH_ANY;
+      if (p[1])
+        p++;
+    } else if (*p == '^' && !(p > pattern && p[-1] == '[' && (p - 1 == pattern || p[-2] != '\\'))) {
+      return REACH_ANY;
+    } else if (*p == '(' && (strncmp(p, "(?<", 3) == 0 || p[1] == '*')) {
+      return REACH_ANY;
+    }
+  }
+  return lookbehind == 0 ? REACH_NONE : REACH_WORD;
+}
+
+/* At most this many ASCII first bytes get a table of the bytes that may follow them, which
+ * costs 128 test matches each (per context) at load time. */
+#define FOLLOW_MAX 40
+
+/* Whether a match may start at the start of s[0, n) (ASCII, so whole characters) in a
+ * subject that goes on past n and has the character `before` (< 0: nothing) before s. The
+ * test runs on before + s[0, n) alone, from offset 1 (or 0), with PCRE2_PARTIAL_HARD: the
+ * matcher reads the same characters as on the real subject until it needs one past the
+ * end, and then it stops with PCRE2_ERROR_PARTIAL (at the end, \z, \Z, \b, \B and $ give a
+ * partial match too; the optimizations that look at the whole subject, the minimum length
+ * and the required last unit, are off in partial matching). So where the real subject has
+ * a match there, the test gives a match or a partial one, never PCRE2_ERROR_NOMATCH, as
+ * long as the real subject has the same character before (or one the rule's reach cannot
+ * tell from it). Other errors count as a possible match; running out of memory is
+ * reported (-1). */
+static int may_open_with(const pcre2_code *code, int before, const char *s, size_t n,
+                         pcre2_match_data *md, pcre2_match_context *mctx) {
+  char subject[3];
+  size_t at = before >= 0;
+  subject[0] = (char)before;
+  memcpy(subject + at, s, n);
+  int rc = pcre2_match(code, (PCRE2_SPTR)subject, at + n, at, PCRE2_ANCHORED | PCRE2_PARTIAL_HARD,
+                       md, mctx);
+  return rc == PCRE2_ERROR_NOMEMORY ? -1 : rc != PCRE2_ERROR_NOMATCH;
+}
+
+/* may_open_with in every context the rule's reach can tell apart: nothing before (the
+ * subject's start), and for REACH_WORD a word and a non-word character before. Under
+ * REACH_ANY the answer holds at a subject's start only. */
+static int may_open_anywhere(const pcre2_code *code, rule_reach reach, const char *s, size_t n,
+                             pcre2_match_data *md, pcre2_match_context *mctx) {
+  static const int contexts[] = {-1, 'a', ' '};
+  size_t ncontexts = reach == REACH_WORD ? 3 : 1;
+  for (size_t i = 0; i < ncontexts; i++) {
+    int m = may_open_with(code, contexts[i], s, n, md, mctx);
+    if (m != 0)
+      return m;
+  }
+  return 0;
+}
+
+/* Fills the filter's `open` and `follow` by test matches on every one- and two-byte ASCII
+ * opening (may_open_anywhere). Bytes from 0x80 up are not tried: they are in `open` when
+ * PCRE2's `first` has them or gives nothing, and may always come second. */
+static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pcre2_code *code,
+                                  rule_reach reach) {
+  pcre2_match_data *md = pcre2_match_data_create(1, ctx->pcre_gctx);
+  if (!md)
+    return KABAR_ENOMEM;
+  kabar_status rc = KABAR_OK;
+  unsigned nfirst = 0;
+  char s[2];
+  for (unsigned c = 0; c < 0x80 && rc == KABAR_OK; c++) {
+    s[0] = (char)c;
+    int m = f->has_first && !set_has(&f->first, c)
+                ? 0
+                : may_open_anywhere(code, reach, s, 1, md, ctx->pcre_mctx);
+    if (m > 0) {
+      set_add(&f->open, c);
+      nfirst++;
+    }
+    rc = m < 0 ? KABAR_ENOMEM : KABAR_OK;
+  }
+  for (unsigned c = 0x80; c < 0x100; c++)
+    if (!f->has_first || set_has(&f->first, c))
+      set_add(&f->open, c);
+  if (rc == KABAR_OK && nfirst <= FOLLOW_MAX && nfirst > 0) {
+    f->follow = kabar__calloc(nfirst, sizeof *f->follow);
+    rc = f->follow ? KABAR_OK : KABAR_ENOMEM;
+  }
+  unsigned nfollow = 0;
+  for (unsigned c = 0; c < 0x80 && f->follow && rc == KABAR_OK; c++) {
+    if (!set_has(&f->open, c))
+      continue;
+    uint64_t *next = f->follow[nfollow];
+    unsigned count = 0;
+    s[0] = (char)c;
+    for (unsigned d = 0; d < 0x80 && rc == KABAR_OK; d++) {
+      s[1] = (char)d;
+      int m = may_open_anywhere(code, reach, s, 2, md, ctx->pcre_mctx);
+      if (m > 0) {
+        next[d >> 6] |= (uint64_t)1 << (d & 63);
+        count++;
+      }
+      rc = m < 0 ? KABAR_ENOMEM : KABAR_OK;
+    }
+    if (count < 0x80) /* else anything may follow: no table */
+      f->follow_of[c] = (uint8_t)++nfollow;
+    else
+      next[0] = next[1] = 0;
+  }
+  pcre2_match_data_free(md);
+  if (rc != KABAR_OK)
+    return rc;
+  f->has_open = 1;
+  f->anywhere = reach != REACH_ANY;
+  unsigned nlead = 0;
+  for (unsigned c = 0; c < 0x100 && nlead <= sizeof f->lead; c++)
+    if (set_has(&f->open, c) && nlead++ < sizeof f->lead)
+      f->lead[nlead - 1] = (uint8_t)c;
+  f->nlead = nlead <= sizeof f->lead && f->min_len > 0 ? (uint8_t)nlead : 0;
+  return KABAR_OK;
+}
+
+/* Whether a match may start at s[p] (p < n) by `open` and `follow`. */
+static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, size_t p) {
+  unsigned c = s[p];
+  if (!set_has(&f->open, c))
+    return 0;
+  unsigned k = c < 0x80 ? f->follow_of[c] : 0;
+  if (k == 0 || p + 1 >= n || s[p + 1] >= 0x80)
+    return 1;
+  unsigned d = s[p + 1];
+  return (int)((f->follow[k - 1][d >> 6] >> (d & 63)) & 1);
+}
+
+/* Whether a match may start at an offset in [from, end) by `open` and `follow` (a rule with
+ * lead bytes: no others are in `open`). */
+static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end) {
+  for (unsigned k = 0; k < f->nlead; k++)
+    for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
+      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)))
+        return 1;
+  return 0;
 }
 
 /* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds every byte of
  * the subject from `from` on (more may do), or is NULL when not computed. A match starts at
  * `from` or later and is at least min_len characters, hence bytes, long; an anchored rule
- * starts at `from` exactly; and the match holds one of the required bytes. */
+ * starts at `from` exactly; the match holds one of the required bytes; and it opens as the
+ * test matches allow, at the subject's start or, where they hold anywhere, at every offset. */
 static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
                      const byte_set *seen) {
   if (n - from < f->min_len)
     return 0;
+  if (f->has_last && seen && !sets_meet(&f->last, seen))
+    return 0;
+  if (from >= n) /* only an empty match is left, which min_len allowed */
+    return 1;
+  if (f->has_open && f->anchored && (from == 0 || f->anywhere))
+    return may_open_at(f, (const unsigned char *)s, n, from);
+  if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
+    return (!seen || sets_meet(&f->open, seen)) && may_open_in(f, s, n, from, n - f->min_len + 1);
   if (f->has_first) {
-    if (f->anchored) {
-      if (from >= n || !set_has(&f->first, (unsigned char)s[from]))
-        return 0;
-    } else if (seen && !sets_meet(&f->first, seen)) {
+    if (f->anchored)
+      return set_has(&f->first, (unsigned char)s[from]);
+    if (seen && !sets_meet(&f->first, seen))
       return 0;
-    }
   }
-  return !(f->has_last && seen && !sets_meet(&f->last, seen));
+  return 1;
+}
+
+/* 0 when may_match(f, s, n, 0, ...) is 0 for every subject with n > 0 and s[0] == c. */
+static int may_open_with_byte(const rule_filter *f, unsigned c) {
+  if (!f->anchored)
+    return 1;
+  if (f->has_open)
+    return set_has(&f->open, c);
+  return !f->has_first || set_has(&f->first, c);
+}
+
+/* The bytes one of which starts every match at any offset, for filter.start: `open` may hold
+ * at a subject's start only; PCRE2's `first` always holds. */
+static void find_start(rule_filter *f) {
+  if (f->has_open && f->anywhere)
+    f->start = f->open;
+  else if (f->has_first)
+    f->start = f->first;
+  f->has_start = (f->has_open && f->anywhere) || f->has_first;
+}
+
+/* Fills the rules' open_mask tables. */
+static kabar_status build_open_masks(kabar_rules *rules) {
+  for (size_t a = 0; a < RULE_ACTIONS; a++) {
+    size_t n = rules->by_action[a].n, words = (n + 63) / 64;
+    if (n == 0)
+      continue;
+    uint64_t *mask = kabar__calloc(256 * words, sizeof *mask);
+    if (!mask)
+      return KABAR_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+      for (unsigned c = 0; c < 256; c++)
+        if (may_open_with_byte(&rules->by_action[a].v[i].filter, c))
+          mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
+    rules->open_mask[a] = mask;
+    rules->words[a] = words;
+  }
+  return KABAR_OK;
 }
 
 static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_action action,
@@ -246,8 +747,11 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
             pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
   }
   filter_init(&r.filter, code, pattern);
-  if (!r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
+  kabar_status rc = find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
+  find_start(&r.filter);
+  if (rc != KABAR_OK || !r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
     kabar__free(r.name);
+    kabar__free(r.filter.follow);
     pcre2_code_free(code);
     return KABAR_ENOMEM;
   }
@@ -296,45 +800,14 @@ kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optio
     p = next;
   }
   kabar__buf_free(&file);
+  if (rc == KABAR_OK && (rc = build_open_masks(rules)) != KABAR_OK)
+    rc = fail_at(err, rc, path, KABAR_NO_OFFSET, 0);
   if (rc != KABAR_OK) {
     kabar__rules_free(rules);
     return rc;
   }
   *out = rules;
   return KABAR_OK;
-}
-
-static const kabar_rule *rule_by_index(const kabar_rules *rules, size_t i) {
-  for (size_t a = 0; a < RULE_ACTIONS; a++) {
-    if (i < rules->by_action[a].n)
-      return &rules->by_action[a].v[i];
-    i -= rules->by_action[a].n;
-  }
-  return NULL;
-}
-
-size_t kabar__rules_count(const kabar_rules *rules) {
-  size_t n = 0;
-  for (size_t a = 0; rules && a < RULE_ACTIONS; a++)
-    n += rules->by_action[a].n;
-  return n;
-}
-
-int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, const char *s,
-                      size_t n, size_t from, int *verdict, const char **name) {
-  const kabar_rule *rule = rule_by_index(rules, i);
-  if (!rule || from > n)
-    return PCRE2_ERROR_BADOFFSET;
-  byte_set seen;
-  set_of_bytes(&seen, s, n);
-  *verdict = may_match(&rule->filter, s, n, from, &seen);
-  *name = rule->name;
-  pcre2_match_data *md = pcre2_match_data_create(1, ctx->pcre_gctx);
-  if (!md)
-    return PCRE2_ERROR_NOMEMORY;
-  int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, n, from, 0, md, ctx->pcre_mctx);
-  pcre2_match_data_free(md);
-  return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 }
 
 /* ---- matching ------------------------------------------------------------------------- */
@@ -365,8 +838,7 @@ static int pcre_match_at(clean_run *run, const kabar_rule *rule, const char *s, 
                           : KABAR_EDEP;
     /* an offset into the caller's input, not into the repaired text */
     return kabar__fail(run->err, st,
-                       kabar__offmap_orig(&run->doc->map, (size_t)(s - run->doc->text) + from),
-                       rc);
+                       kabar__offmap_orig(&run->doc->map, (size_t)(s - run->doc->text) + from), rc);
   }
   PCRE2_SIZE *ov = pcre2_get_ovector_pointer(run->md);
   *ms = ov[0];
@@ -385,19 +857,90 @@ static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s
 
 typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
 
-/* Calls visit for every rule of `action` in the run's rule sets, in order, until one returns
- * non-zero (a match that settles the question, or an error). */
-static int for_each_rule(clean_run *run, rule_action action, rule_visit visit, void *ud) {
+/* Bit j of the result: rule 64w + j of the set's `action` may match in the subject s[0, n)
+ * (from offset 0 when `opening`) that holds the bytes `seen` (NULL: not computed). Every rule
+ * for which may_match() can be 1 is in. */
+static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
+                                  const char *s, size_t n, int opening, const byte_set *seen) {
+  size_t left = set->by_action[action].n - w * 64;
+  uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
+  if (opening && n > 0)
+    m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
+  for (uint64_t b = seen ? m : 0; b; b &= b - 1) {
+    size_t j = (size_t)__builtin_ctzll(b);
+    const rule_filter *f = &set->by_action[action].v[w * 64 + j].filter;
+    if ((f->has_start && !sets_meet(&f->start, seen)) ||
+        (f->has_last && !sets_meet(&f->last, seen)))
+      m &= ~((uint64_t)1 << j);
+  }
+  return m;
+}
+
+/* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
+ * returns non-zero (a match that settles the question, or an error). */
+static int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
+                              int opening, const byte_set *seen, rule_visit visit, void *ud) {
   for (size_t k = 0; k < run->nsets; k++) {
-    const kabar_rule *rule = run->sets[k]->by_action[action].v;
-    for (size_t i = 0; i < run->sets[k]->by_action[action].n; i++) {
-      int r = visit(run, &rule[i], ud);
-      if (r)
-        return r;
-    }
+    const kabar_rules *set = run->sets[k];
+    const kabar_rule *rule = set->by_action[action].v;
+    for (size_t w = 0; w < set->words[action]; w++)
+      for (uint64_t m = candidates(set, action, w, s, n, opening, seen); m; m &= m - 1) {
+        int r = visit(run, &rule[w * 64 + (size_t)__builtin_ctzll(m)], ud);
+        if (r)
+          return r;
+      }
   }
   return 0;
 }
+
+/* ---- test hooks ---------------------------------------------------------------------- */
+
+/* Rule i in the order of kabar__rule_check: its action and its index within it. */
+static const kabar_rule *rule_by_index(const kabar_rules *rules, size_t i, rule_action *action,
+                                       size_t *j) {
+  for (size_t a = 0; a < RULE_ACTIONS; a++) {
+    if (i < rules->by_action[a].n) {
+      *action = (rule_action)a;
+      *j = i;
+      return &rules->by_action[a].v[i];
+    }
+    i -= rules->by_action[a].n;
+  }
+  return NULL;
+}
+
+size_t kabar__rules_count(const kabar_rules *rules) {
+  size_t n = 0;
+  for (size_t a = 0; rules && a < RULE_ACTIONS; a++)
+    n += rules->by_action[a].n;
+  return n;
+}
+
+int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, const char *s,
+                      size_t n, size_t from, int *verdict, const char **name) {
+  rule_action action = RULE_BLOCK;
+  size_t j = 0;
+  const kabar_rule *rule = rule_by_index(rules, i, &action, &j);
+  if (!rule || from > n)
+    return PCRE2_ERROR_BADOFFSET;
+  byte_set seen;
+  set_of_bytes(&seen, s, n);
+  /* every filter the matching passes use: the rule's own, and the tables that pick the
+   * candidates (the openings at offset 0 only) */
+  uint64_t listed = candidates(rules, action, j / 64, s, n, from == 0, &seen) &
+                    candidates(rules, action, j / 64, s, n, from == 0, NULL);
+  *verdict = (int)((listed >> (j % 64)) & 1) && may_match(&rule->filter, s, n, from, &seen) &&
+             may_match(&rule->filter, s, n, from, NULL);
+  *name = rule->name;
+  pcre2_match_data *md = pcre2_match_data_create(1, ctx->pcre_gctx);
+  if (!md)
+    return PCRE2_ERROR_NOMEMORY;
+  int rc = pcre2_match(rule->code, (PCRE2_SPTR)s, n, from, 0, md, ctx->pcre_mctx);
+  pcre2_match_data_free(md);
+  return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
+}
+
+/* ---- cuts and blocks ------------------------------------------------------------------ */
 
 static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint8_t kind,
                     const char *rule) {
@@ -435,7 +978,8 @@ static kabar_status block_rules(clean_run *run, kabar_block *blk, const byte_set
   if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
   block_ctx bc = {.blk = blk, .seen = seen};
-  int r = for_each_rule(run, RULE_BLOCK, visit_block_rule, &bc);
+  int r = for_each_candidate(run, RULE_BLOCK, run->doc->text + blk->start, blk->end - blk->start, 1,
+                             seen, visit_block_rule, &bc);
   return r < 0 ? (kabar_status)r : KABAR_OK;
 }
 
@@ -523,9 +1067,12 @@ static kabar_status cut_rules(clean_run *run, uint32_t bi, const byte_set *seen)
   kabar_doc *doc = run->doc;
   size_t first = doc->cuts.n;
   block_ctx bc = {.blk = &doc->blocks.v[bi], .seen = seen, .bi = bi};
-  int r = for_each_rule(run, RULE_CUT, visit_cut_rule, &bc);
+  const char *s = doc->text + bc.blk->start;
+  size_t n = bc.blk->end - bc.blk->start;
+  /* a cut-tail rule's first attempt is at the window's start: not `opening` */
+  int r = for_each_candidate(run, RULE_CUT, s, n, 0, seen, visit_cut_rule, &bc);
   if (r == 0)
-    r = for_each_rule(run, RULE_CUT_TAIL, visit_cut_rule, &bc);
+    r = for_each_candidate(run, RULE_CUT_TAIL, s, n, 0, seen, visit_cut_rule, &bc);
   if (r < 0)
     return (kabar_status)r;
   merge_cuts(doc, first);
@@ -561,18 +1108,17 @@ static kabar_status find_dateline(clean_run *run, uint32_t bi, kabar_cut *found)
     if (doc->cuts.v[c].end > pos)
       pos = doc->cuts.v[c].end;
   }
-  byte_set seen;
-  set_of_bytes(&seen, doc->text + blk->start, blk->end - blk->start);
+  /* no byte set: the rules' openings leave few to try */
   block_ctx bc;
   memset(&bc, 0, sizeof bc);
   bc.blk = (kabar_block *)blk;
-  bc.seen = &seen;
   bc.bi = bi;
   bc.pos = pos < blk->end ? pos : blk->end;
   bc.limit = c < doc->cuts.n && doc->cuts.v[c].start < blk->end ? doc->cuts.v[c].start : blk->end;
   if (bc.limit < bc.pos)
     bc.limit = bc.pos;
-  int r = for_each_rule(run, RULE_DATELINE, visit_dateline_rule, &bc);
+  int r = for_each_candidate(run, RULE_DATELINE, doc->text + bc.pos, bc.limit - bc.pos, 1, bc.seen,
+                             visit_dateline_rule, &bc);
   *found = bc.found;
   return r < 0 ? (kabar_status)r : KABAR_OK;
 }
@@ -608,8 +1154,8 @@ static size_t boilerplate_tokens_left(const kabar_doc *doc, uint32_t bi, size_t 
 
 /* The block's last character that is not a closing quote or bracket ('x."' ends in '.'). */
 static char last_char_before_closers(const kabar_doc *doc, const kabar_block *blk) {
-  static const char *closers[] = {"\"", "'", ")", "]", "\xE2\x80\x9D", "\xE2\x80\x99",
-                                  "\xC2\xBB"}; /* ” ’ » */
+  static const char *closers[] = {"\"",           "'",       ")", "]", "\xE2\x80\x9D",
+                                  "\xE2\x80\x99", "\xC2\xBB"}; /* ” ’ » */
   uint32_t end = blk->end;
   for (int again = 1; again && end > blk->start;) {
     again = 0;
@@ -667,8 +1213,10 @@ static uint8_t lang_from_chrome(clean_run *run) {
       if (blk->end - blk->start > BLOCK_RULE_MAX)
         continue;
       block_ctx bc = {.blk = blk, .bi = (uint32_t)i};
-      hits += for_each_rule(run, RULE_BLOCK, visit_any_rule, &bc) > 0 ||
-              for_each_rule(run, RULE_DATELINE, visit_any_rule, &bc) > 0;
+      const char *s = run->doc->text + blk->start;
+      size_t n = blk->end - blk->start;
+      hits += for_each_candidate(run, RULE_BLOCK, s, n, 1, NULL, visit_any_rule, &bc) > 0 ||
+              for_each_candidate(run, RULE_DATELINE, s, n, 1, NULL, visit_any_rule, &bc) > 0;
     }
     if (hits > best_hits) {
       best = l;

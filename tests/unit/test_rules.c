@@ -1,9 +1,9 @@
 /* The boilerplate rules' prefilter (lib/clean/rules.c) skips PCRE2 when PCRE2's own
  * start-of-match facts rule a match out. It must never skip a subject that matches: for every
  * shipped rule, the documented examples, the sample articles' lines and many variants of them
- * (other cases, KELVIN SIGN for k and LONG S for s, cut short, shifted, padded past the
- * cut-tail window, mixed at random) are matched with pcre2_match and compared with the
- * filter's verdict. */
+ * (other cases, KELVIN SIGN for k and LONG S for s, cut short, shifted, after characters of
+ * every kind, padded past the cut-tail window, mixed at random) are matched with pcre2_match
+ * from several offsets and compared with the verdict of every filter the matching uses. */
 #include "helpers.h"
 #include "clean/clean.h"
 #include "core/internal.h"
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct subjects {
   char **v;
@@ -80,7 +81,7 @@ static void add_variants(subjects *set, const char *s) {
   add_case_variant(set, s, 'f');
   for (size_t cut = 1; cut < n; cut += cut < 8 ? 1 : 5) {
     size_t i = utf8_back(s, n - cut);
-    add_subject(set, s, i);                              /* a prefix */
+    add_subject(set, s, i);                                         /* a prefix */
     add_subject(set, s + utf8_back(s, cut), n - utf8_back(s, cut)); /* a suffix */
   }
   char buf[2048];
@@ -90,6 +91,16 @@ static void add_variants(subjects *set, const char *s) {
   add_subject(set, buf, strlen(buf));
   snprintf(buf, sizeof buf, "  %s", s);
   add_subject(set, buf, strlen(buf));
+  /* right after a character of each kind a lookbehind, \b or \B can tell apart: ASCII and
+   * other word characters, punctuation, an em dash, a newline */
+  static const char *before[] = {"x",  "Z", "7", "_", "\xC3\xA9",     "\xE2\x84\xAA", ".", "(",
+                                 "\"", ",", "-", "/", "\xE2\x80\x94", "\xC2\xA0",     "\n"};
+  for (size_t i = 0; i < sizeof before / sizeof *before; i++) {
+    snprintf(buf, sizeof buf, "%s%s", before[i], s);
+    add_subject(set, buf, strlen(buf));
+    snprintf(buf, sizeof buf, "Kata%s%s", before[i], s);
+    add_subject(set, buf, strlen(buf));
+  }
   memset(buf, 'x', 700);
   buf[350] = ' ';
   snprintf(buf + 700, sizeof buf - 700, " %s", s);
@@ -130,7 +141,7 @@ static void add_doc_examples(subjects *set) {
 }
 
 static void add_sample_lines(subjects *set) {
-  static const char *names[] = {"id-banjir-quote.txt", "id-cyber-pact.txt", "id-ktt-piala.txt",
+  static const char *names[] = {"id-banjir-quote.txt",   "id-cyber-pact.txt",  "id-ktt-piala.txt",
                                 "id-mixed-nl-quote.txt", "nl-chipfabriek.txt", "nl-top-wk.txt",
                                 "nl-wrapped.txt"};
   for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
@@ -145,14 +156,70 @@ static void add_sample_lines(subjects *set) {
 
 /* Random strings over pieces that rules start with, end with or must contain. */
 static void add_random(subjects *set, unsigned seed, size_t count) {
-  static const char *pieces[] = {
-      "A",  "a",  "K",  "k",  "S", "s", "\xE2\x84\xAA", "\xC5\xBF", " ",  "  ", "-", "--",
-      "\xE2\x80\x93", "\xE2\x80\x94", "(", ")", "[", "]", ":", ",", ".", "/", "@", "*", "\xC2\xA9",
-      "Baca", "juga", "Lihat", "ANP", "Reuters", "Jakarta", "KOMPAS.com", "CNN Indonesia", "Foto/",
-      "Ikuti", "WhatsApp", "Channel", "Artikel ini telah tayang di", "Scroll to continue",
-      "Advertisement", "ADVERTISEMENT", "Lees ook", "Door", "(ANP)", "Reageren?", "Tips?",
-      "nl", "com", "www.", "https://", "pic.twitter.com/x1", "date 2023-11", "\xE2\x80\x9C", "x",
-      "1", "2024", "Kelvin", "sumber", "\n", "\t", "\xC3\xA9", "Zwolle", "De", "Rp"};
+  static const char *pieces[] = {"A",
+                                 "a",
+                                 "K",
+                                 "k",
+                                 "S",
+                                 "s",
+                                 "\xE2\x84\xAA",
+                                 "\xC5\xBF",
+                                 " ",
+                                 "  ",
+                                 "-",
+                                 "--",
+                                 "\xE2\x80\x93",
+                                 "\xE2\x80\x94",
+                                 "(",
+                                 ")",
+                                 "[",
+                                 "]",
+                                 ":",
+                                 ",",
+                                 ".",
+                                 "/",
+                                 "@",
+                                 "*",
+                                 "\xC2\xA9",
+                                 "Baca",
+                                 "juga",
+                                 "Lihat",
+                                 "ANP",
+                                 "Reuters",
+                                 "Jakarta",
+                                 "KOMPAS.com",
+                                 "CNN Indonesia",
+                                 "Foto/",
+                                 "Ikuti",
+                                 "WhatsApp",
+                                 "Channel",
+                                 "Artikel ini telah tayang di",
+                                 "Scroll to continue",
+                                 "Advertisement",
+                                 "ADVERTISEMENT",
+                                 "Lees ook",
+                                 "Door",
+                                 "(ANP)",
+                                 "Reageren?",
+                                 "Tips?",
+                                 "nl",
+                                 "com",
+                                 "www.",
+                                 "https://",
+                                 "pic.twitter.com/x1",
+                                 "date 2023-11",
+                                 "\xE2\x80\x9C",
+                                 "x",
+                                 "1",
+                                 "2024",
+                                 "Kelvin",
+                                 "sumber",
+                                 "\n",
+                                 "\t",
+                                 "\xC3\xA9",
+                                 "Zwolle",
+                                 "De",
+                                 "Rp"};
   size_t np = sizeof pieces / sizeof *pieces;
   for (size_t i = 0; i < count; i++) {
     char buf[512];
@@ -217,9 +284,84 @@ static void test_filter_never_drops_a_match(void **state) {
   free_subjects(&set);
 }
 
+/* Rules whose matches depend on what comes before them (lookbehinds, \b and \B, ^ under
+ * (?m), \G), or that open caselessly, each with subjects that match right after characters of
+ * every kind: the filter must let each through however its openings were found. */
+static void test_filter_on_context_rules(void **state) {
+  (void)state;
+  static const char *rules_text =
+      "cut not-at-word-start \\Bfoo\n"
+      "cut word-or-z (?:\\B|z)qu\n"
+      "cut after-digit (?<=[0-9])px\n"
+      "cut digit-switch (?<![0-9])rx|(?<=[0-9])qx\n"
+      "cut after-space (?<!\\S)kg\\b\n"
+      "cut line-start (?m)^Baca\n"
+      "cut at-offset \\Gab\n"
+      "cut-tail inner-tail \\Bend$\n"
+      "cut lookahead-word (?=\\Bx)xy\n"
+      "block caseless-block ^(?i)kelvin\\b.{0,20}$\n"
+      "dateline caseless-dateline ^(?i:sk)\\w+\\s+--\\s*\n"
+      /* bytes every match holds, read from the pattern's text */
+      "block dash-end ^\\w+\\s*(?:-{1,2}|\xE2\x80\x93|\xE2\x80\x94)[\\s,.;]*$\n"
+      "cut optional-parts (?:Q\\+)?w(?:x|y?)z{0,2}(?<n>v)*[\\]]?(?i)\\x{41}?jk\n"
+      "cut caseless-need (?i:kelvin|sanak)\\d\n";
+  static const char *matches[] = {"foo",
+                                  "qu",
+                                  "zqu",
+                                  "px",
+                                  "rx",
+                                  "qx",
+                                  "kg",
+                                  "Baca",
+                                  "ab",
+                                  "end",
+                                  "xy",
+                                  "Kelvin",
+                                  "KELVIN",
+                                  "\xE2\x84\xAA\x65lvin",
+                                  "kelvin x",
+                                  "SKOPJE -- ",
+                                  "\xC5\xBFkopje -- ",
+                                  "Jakarta -",
+                                  "Jakarta \xE2\x80\x94 ",
+                                  "Jakarta--;",
+                                  "wjk",
+                                  "Q+wxzzvv]JK",
+                                  "wyJk",
+                                  "KELVIN7",
+                                  "\xE2\x84\xAA\x65lvin7",
+                                  "\xC5\xBF\x61nak1"};
+  static const char *before[] = {
+      "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/kabar-test-rules-%ld.rules", (long)getpid());
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(rules_text, f);
+  fclose(f);
+  kabar_rules *rules = NULL;
+  kabar_error err;
+  assert_int_equal(kabar__rules_load(test_group_ctx, path, 0, &rules, &err), KABAR_OK);
+  unlink(path);
+  subjects set = {0};
+  char buf[128];
+  for (size_t m = 0; m < sizeof matches / sizeof *matches; m++)
+    for (size_t b = 0; b < sizeof before / sizeof *before; b++) {
+      snprintf(buf, sizeof buf, "%s%s", before[b], matches[m]);
+      add_subject(&set, buf, strlen(buf));
+      snprintf(buf, sizeof buf, "%s%s tail", before[b], matches[m]);
+      add_subject(&set, buf, strlen(buf));
+    }
+  size_t nmatches = 0, skips = 0;
+  check_rules(rules, &set, &nmatches, &skips);
+  kabar__rules_free(rules);
+  free_subjects(&set);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_filter_never_drops_a_match),
+      cmocka_unit_test(test_filter_on_context_rules),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
