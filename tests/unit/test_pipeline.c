@@ -266,6 +266,45 @@ static void test_fingerprints(void **state) {
   unload(&c);
 }
 
+/* Text of `words` words cycling through three, in one paragraph. */
+static char *cyclic_text(size_t words, size_t *len) {
+  static const char *const w[3] = {"gunung", "sungai", "hutan"};
+  char *s = malloc(words * 8 + 1);
+  assert_non_null(s);
+  size_t n = 0;
+  for (size_t i = 0; i < words; i++) {
+    size_t k = strlen(w[i % 3]);
+    memcpy(s + n, w[i % 3], k);
+    n += k;
+    s[n++] = ' ';
+  }
+  s[n] = '\0';
+  *len = n;
+  return s;
+}
+
+/* Three shingles, each a third of the text: the SimHash is their bitwise majority whatever
+ * the length, so a text past the SimHash counters' flush (65528 shingles) agrees with a
+ * short one. */
+static void test_simhash_long_text(void **state) {
+  (void)state;
+  kabar_error err;
+  size_t short_len, long_len;
+  char *short_text = cyclic_text(300, &short_len), *long_text = cyclic_text(70001, &long_len);
+  kabar_doc *a = kabar_doc_new(test_group_ctx, short_text, short_len, 0, &err);
+  kabar_doc *b = kabar_doc_new(test_group_ctx, long_text, long_len, 0, &err);
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_int_equal(kabar_doc_shingle_count(b), 69999);
+  assert_int_equal(kabar_doc_shingle_count(a), 298);
+  assert_int_not_equal(kabar_doc_simhash(a), 0);
+  assert_int_equal(kabar_doc_simhash(a), kabar_doc_simhash(b));
+  kabar_doc_free(a);
+  kabar_doc_free(b);
+  free(short_text);
+  free(long_text);
+}
+
 static void test_api_errors(void **state) {
   (void)state;
   kabar_error err;
@@ -471,6 +510,7 @@ int main(void) {
       cmocka_unit_test(test_block_language),      cmocka_unit_test(test_wrapped_paragraphs),
       cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
+      cmocka_unit_test(test_simhash_long_text),
       cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
       cmocka_unit_test(test_regex_limit),         cmocka_unit_test(test_no_jit_same_result),
       cmocka_unit_test(test_title_detection),
