@@ -160,6 +160,36 @@ static void test_block_language(void **state) {
   unload(&s);
 }
 
+/* Past 64 blocks the language votes are counted by the general path: eight copies of the
+ * mixed sample get the document's language and confidence and every block's language the
+ * one copy gets. */
+static void test_block_language_many_blocks(void **state) {
+  (void)state;
+  sample s = load("id-mixed-nl-quote.txt");
+  size_t nb = kabar_doc_block_count(s.doc), copies = 8;
+  assert_true(nb * copies > 64 && nb <= 64);
+  char *text = malloc(copies * (s.len + 2));
+  assert_non_null(text);
+  size_t len = 0;
+  for (size_t c = 0; c < copies; c++) {
+    memcpy(text + len, s.text, s.len);
+    len += s.len;
+    memcpy(text + len, "\n\n", 2);
+    len += 2;
+  }
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(test_group_ctx, text, len, 0, &err);
+  assert_non_null(doc);
+  assert_int_equal(kabar_doc_block_count(doc), nb * copies);
+  assert_string_equal(kabar_doc_lang(doc), kabar_doc_lang(s.doc));
+  assert_true(kabar_doc_lang_confidence(doc) == kabar_doc_lang_confidence(s.doc));
+  for (size_t b = 0; b < nb * copies; b++)
+    assert_string_equal(kabar_doc_block_lang(doc, b), kabar_doc_block_lang(s.doc, b % nb));
+  kabar_doc_free(doc);
+  free(text);
+  unload(&s);
+}
+
 static void test_wrapped_paragraphs(void **state) {
   (void)state;
   sample s = load("nl-wrapped.txt");
@@ -507,7 +537,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_structural_copy_id),  cmocka_unit_test(test_natural_repeat_kept),
       cmocka_unit_test(test_glued_metadata_cut),  cmocka_unit_test(test_crlf_structural_copy_nl),
-      cmocka_unit_test(test_block_language),      cmocka_unit_test(test_wrapped_paragraphs),
+      cmocka_unit_test(test_block_language),
+      cmocka_unit_test(test_block_language_many_blocks),
+      cmocka_unit_test(test_wrapped_paragraphs),
       cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
       cmocka_unit_test(test_simhash_long_text),
