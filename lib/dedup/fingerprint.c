@@ -119,8 +119,8 @@ static void simhash_add_all(simhash_acc *s, const uint64_t *v, size_t n) {
   s->total += (uint32_t)n;
 }
 
-/* Bits whose count is at least t (< 2^SIMHASH_PLANES), from the planes alone: the counts are compared
- * with t bit-sliced, from the top plane down. */
+/* Bits whose count is at least t (< 2^SIMHASH_PLANES), from the planes alone: the counts are
+ * compared with t bit-sliced, from the top plane down. */
 static uint64_t planes_at_least(const uint64_t *plane, uint32_t t) {
   uint64_t greater = 0, equal = ~(uint64_t)0;
   for (int j = SIMHASH_PLANES - 1; j >= 0; j--) {
@@ -136,7 +136,7 @@ static uint64_t planes_at_least(const uint64_t *plane, uint32_t t) {
 
 static uint64_t simhash_result(simhash_acc *s) {
   /* a bit is set when more than half the shingles have it: a count of total / 2 + 1 */
-  if (s->total == s->pending)  /* never flushed: the counts are all in the planes */
+  if (s->total == s->pending) /* never flushed: the counts are all in the planes */
     return planes_at_least(s->plane, s->total / 2 + 1);
   simhash_flush(s);
   uint64_t h = 0;

@@ -44,10 +44,10 @@ struct kabar_summary {
 
 /* Per-sentence scratch shared by the features and the choice. */
 typedef struct sent_info {
-  uint32_t tfirst, tend;  /* the sentence's tokens in doc->tokens */
-  uint32_t cfirst, cend;  /* its distinct content stems in scratch.terms */
+  uint32_t tfirst, tend; /* the sentence's tokens in doc->tokens */
+  uint32_t cfirst, cend; /* its distinct content stems in scratch.terms */
   uint32_t words;
-  uint32_t caps, nums;    /* capitalised words (not the first) and numbers */
+  uint32_t caps, nums; /* capitalised words (not the first) and numbers */
   uint8_t cand;
 } sent_info;
 
@@ -58,7 +58,7 @@ typedef struct scratch {
   uint32_t *df;    /* per stem: candidate sentences containing it */
   uint64_t dfsq;   /* the sum of df[t]^2, kept as df grows */
   size_t ncand;
-  void *block;     /* all of the above in one allocation */
+  void *block; /* all of the above in one allocation */
 } scratch;
 
 static void scratch_free(scratch *sc) { kabar__free(sc->block); }
@@ -87,7 +87,8 @@ static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
 /* The scratch arrays in one allocation (a few small mallocs per summary cost more than the
  * loops that fill them), each part aligned for its type; `extra` bytes at the end for the
  * caller (*extra_out). Only the per-stem arrays need zeroing. */
-static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extra, void **extra_out) {
+static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extra,
+                                  void **extra_out) {
   size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count ? doc->terms.count : 1;
   size_t ntok = doc->tokens.n ? doc->tokens.n : 1;
   size_t a = 16, off_s = 0, off_terms = (ns * sizeof(sent_info) + a - 1) / a * a;
