@@ -45,7 +45,9 @@ static int anchor_map_init(anchor_map *m, size_t entries, struct slot **local, s
     return m->slots ? 0 : -1;
   }
   m->slots = *local;
-  memset(m->slots, 0, m->n * sizeof *m->slots);
+  /* only the flags: a memset of the whole slots cost more than the lookups */
+  for (size_t i = 0; i < m->n; i++)
+    m->slots[i].used = 0;
   *local += m->n;
   *local_n -= m->n;
   return 0;
@@ -71,19 +73,97 @@ static void anchor_add(anchor_map *m, uint64_t key, uint32_t block) {
     for (int i = 0; i < 4; i++)
       s->blocks[i] = UINT32_MAX;
   }
-  memmove(s->blocks + 1, s->blocks, 3 * sizeof *s->blocks);
+  s->blocks[3] = s->blocks[2];
+  s->blocks[2] = s->blocks[1];
+  s->blocks[1] = s->blocks[0];
   s->blocks[0] = block;
 }
 
-static int cmp_u64(const void *a, const void *b) {
-  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-  return (x > y) - (x < y);
+/* Sorts v[0, n) ascending: quicksort (median of three) down to runs of SMALL_SORT, then one
+ * insertion sort pass; past a depth of 2 log2(n) a range goes to heapsort, so the worst case
+ * stays n log n. Inline, it costs a fraction of qsort's calls of a comparison function. */
+#define SMALL_SORT 16
+
+static void swap_u64(uint64_t *a, uint64_t *b) {
+  uint64_t t = *a;
+  *a = *b;
+  *b = t;
+}
+
+static void sift_down(uint64_t *v, size_t root, size_t n) {
+  for (size_t child; (child = 2 * root + 1) < n; root = child) {
+    if (child + 1 < n && v[child + 1] > v[child])
+      child++;
+    if (v[root] >= v[child])
+      return;
+    swap_u64(&v[root], &v[child]);
+  }
+}
+
+static void heap_sort(uint64_t *v, size_t n) {
+  for (size_t i = n / 2; i-- > 0;)
+    sift_down(v, i, n);
+  for (size_t end = n; end-- > 1;) {
+    swap_u64(&v[0], &v[end]);
+    sift_down(v, 0, end);
+  }
+}
+
+static void quick_sort(uint64_t *v, size_t n, int depth) {
+  while (n > SMALL_SORT) {
+    if (depth-- == 0) {
+      heap_sort(v, n);
+      return;
+    }
+    size_t mid = n / 2;
+    if (v[mid] < v[0])
+      swap_u64(&v[mid], &v[0]);
+    if (v[n - 1] < v[0])
+      swap_u64(&v[n - 1], &v[0]);
+    if (v[n - 1] < v[mid])
+      swap_u64(&v[n - 1], &v[mid]);
+    uint64_t pivot = v[mid];
+    size_t i = 0, j = n - 1;
+    for (;;) { /* Hoare partition: v[0] <= pivot <= v[n - 1] bound both scans */
+      while (v[i] < pivot)
+        i++;
+      while (v[j] > pivot)
+        j--;
+      if (i >= j)
+        break;
+      swap_u64(&v[i++], &v[j--]);
+    }
+    /* [0, j] <= pivot <= [j + 1, n): recurse into the smaller side */
+    size_t left = j + 1;
+    if (left < n - left) {
+      quick_sort(v, left, depth);
+      v += left;
+      n -= left;
+    } else {
+      quick_sort(v + left, n - left, depth);
+      n = left;
+    }
+  }
+}
+
+static void sort_u64(uint64_t *v, size_t n) {
+  int depth = 0;
+  for (size_t k = n; k > 1; k >>= 1)
+    depth += 2;
+  quick_sort(v, n, depth);
+  for (size_t i = 1; i < n; i++) {
+    uint64_t x = v[i];
+    size_t j = i;
+    for (; j > 0 && v[j - 1] > x; j--)
+      v[j] = v[j - 1];
+    v[j] = x;
+  }
 }
 
 static size_t sort_unique(uint64_t *v, size_t n) {
   if (n == 0)
     return 0;
-  qsort(v, n, sizeof *v, cmp_u64);
+  sort_u64(v, n);
   size_t w = 1;
   for (size_t i = 1; i < n; i++)
     if (v[i] != v[w - 1])
@@ -216,10 +296,17 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   size_t long_blocks = 0; /* only these can have near repeats */
   for (size_t i = 0; i < nb; i++)
     long_blocks += doc->blocks.v[i].tok_end - doc->blocks.v[i].tok_first >= NEAR_MIN_TOKENS;
-  block_sig *sigs = kabar__calloc(nb ? nb : 1, sizeof *sigs);
-  /* one value per token: a block's signature lives at its tokens' offset */
-  uint64_t *room = kabar__malloc((doc->tokens.n ? doc->tokens.n : 1) * sizeof *room);
-  uint32_t *next_content = kabar__malloc((nb ? nb : 1) * sizeof *next_content);
+  /* one allocation: the signatures, one value per token (a block's signature lives at its
+   * tokens' offset) and the next-content links */
+  size_t nsig = nb ? nb : 1, ntok = doc->tokens.n ? doc->tokens.n : 1;
+  char *scratch = kabar__malloc(nsig * sizeof(block_sig) + ntok * sizeof(uint64_t) +
+                                nsig * sizeof(uint32_t));
+  block_sig *sigs = (block_sig *)(void *)scratch;
+  uint64_t *room = scratch ? (uint64_t *)(void *)(scratch + nsig * sizeof(block_sig)) : NULL;
+  uint32_t *next_content =
+      scratch ? (uint32_t *)(void *)((char *)room + ntok * sizeof(uint64_t)) : NULL;
+  if (sigs)
+    memset(sigs, 0, nsig * sizeof *sigs);
   anchor_map exact = {0}, near = {0};
   struct slot local[256], *free_slots = local;
   size_t nfree = sizeof local / sizeof *local;
@@ -271,9 +358,7 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   }
   if (rc == KABAR_OK)
     classify_repeats(doc, sigs, next_content);
-  kabar__free(room);
-  kabar__free(sigs);
-  kabar__free(next_content);
+  kabar__free(scratch);
   anchor_map_free(&exact);
   anchor_map_free(&near);
   return rc;

@@ -69,30 +69,96 @@ static uint8_t decide(const kabar_ctx *ctx, const votes *v, double *conf) {
   return bi;
 }
 
+/* Up to four languages, a token's stopword mask votes through one addition: spread4[m] has
+ * bit l of m in the 16-bit lane l. */
+#define FAST_LANGS 4
+#define FAST_BLOCKS 64
+#define FAST_LANE_MAX 0xFFFFu
+static const uint64_t spread4[16] = {
+    0x0000000000000000u, 0x0000000000000001u, 0x0000000000010000u, 0x0000000000010001u,
+    0x0000000100000000u, 0x0000000100000001u, 0x0000000100010000u, 0x0000000100010001u,
+    0x0001000000000000u, 0x0001000000000001u, 0x0001000000010000u, 0x0001000000010001u,
+    0x0001000100000000u, 0x0001000100000001u, 0x0001000100010000u, 0x0001000100010001u};
+
+static void unpack_votes(uint64_t lanes, uint32_t tokens, votes *v) {
+  memset(v, 0, sizeof *v);
+  v->tokens = tokens;
+  for (int l = 0; l < FAST_LANGS; l++)
+    v->hits[l] = (uint32_t)(lanes >> (16 * l) & FAST_LANE_MAX);
+}
+
+/* A block overrides the document's language only with enough evidence of another. */
+static void block_lang(const kabar_doc *doc, kabar_block *blk, const votes *v) {
+  blk->lang = doc->lang;
+  if (v->tokens < BLOCK_MIN_TOKENS)
+    return;
+  double conf;
+  uint8_t l = decide(doc->ctx, v, &conf);
+  uint32_t own = doc->lang == KABAR_LANG_OTHER ? 0 : v->hits[doc->lang];
+  if (l != KABAR_LANG_OTHER && l != doc->lang && v->hits[l] >= own + BLOCK_MIN_MARGIN)
+    blk->lang = l;
+}
+
+/* The votes of a news article's blocks in one pass over its tokens (blocks partition the
+ * tokens, so the document's votes are their sum). 0 when the article does not fit: more
+ * languages, blocks or tokens per block than the packed counts hold. */
+static int detect_fast(kabar_doc *doc, int forced) {
+  size_t nb = doc->blocks.n;
+  if (doc->ctx->nlangs > FAST_LANGS || nb > FAST_BLOCKS)
+    return 0;
+  for (size_t b = 0; b < nb; b++)
+    if (doc->blocks.v[b].tok_end - doc->blocks.v[b].tok_first > FAST_LANE_MAX)
+      return 0;
+  uint64_t lanes[FAST_BLOCKS];
+  uint32_t tokens[FAST_BLOCKS];
+  votes all, v;
+  memset(&all, 0, sizeof all);
+  for (size_t b = 0; b < nb; b++) {
+    const kabar_block *blk = &doc->blocks.v[b];
+    uint64_t acc = 0;
+    uint32_t n = 0;
+    for (uint32_t i = blk->tok_first; i < blk->tok_end; i++) {
+      const kabar_token *t = &doc->tokens.v[i];
+      if (t->flags & KABAR_TOK_NUMBER)
+        continue;
+      n++;
+      acc += spread4[doc->type_stop[t->type] & 15u];
+    }
+    lanes[b] = acc;
+    tokens[b] = n;
+    unpack_votes(acc, n, &v);
+    all.tokens += v.tokens;
+    for (int l = 0; l < FAST_LANGS; l++)
+      all.hits[l] += v.hits[l];
+  }
+  if (forced < 0)
+    doc->lang = decide(doc->ctx, &all, &doc->lang_conf);
+  for (size_t b = 0; b < nb; b++) {
+    unpack_votes(lanes[b], tokens[b], &v);
+    block_lang(doc, &doc->blocks.v[b], &v);
+  }
+  return 1;
+}
+
 void kabar__lang_detect(kabar_doc *doc, int forced) {
-  const kabar_ctx *ctx = doc->ctx;
   if (forced >= 0) {
     doc->lang = (uint8_t)forced;
     doc->lang_forced = 1;
     doc->lang_conf = 1.0;
-  } else {
+  }
+  if (detect_fast(doc, forced))
+    return;
+  if (forced < 0) {
     votes all;
     memset(&all, 0, sizeof all);
     count_votes(doc, 0, (uint32_t)doc->tokens.n, &all);
-    doc->lang = decide(ctx, &all, &doc->lang_conf);
+    doc->lang = decide(doc->ctx, &all, &doc->lang_conf);
   }
   for (size_t b = 0; b < doc->blocks.n; b++) {
     kabar_block *blk = &doc->blocks.v[b];
-    blk->lang = doc->lang;
     votes v;
     memset(&v, 0, sizeof v);
     count_votes(doc, blk->tok_first, blk->tok_end, &v);
-    if (v.tokens < BLOCK_MIN_TOKENS)
-      continue;
-    double conf;
-    uint8_t l = decide(ctx, &v, &conf);
-    uint32_t own = doc->lang == KABAR_LANG_OTHER ? 0 : v.hits[doc->lang];
-    if (l != KABAR_LANG_OTHER && l != doc->lang && v.hits[l] >= own + BLOCK_MIN_MARGIN)
-      blk->lang = l;
+    block_lang(doc, blk, &v);
   }
 }

@@ -44,9 +44,10 @@ struct kabar_summary {
 
 /* Per-sentence scratch shared by the features and the choice. */
 typedef struct sent_info {
-  uint32_t tfirst, tend;  /* the sentence's tokens in doc->tokens */
-  uint32_t cfirst, cend;  /* its distinct content stems in scratch.terms */
+  uint32_t tfirst, tend; /* the sentence's tokens in doc->tokens */
+  uint32_t cfirst, cend; /* its distinct content stems in scratch.terms */
   uint32_t words;
+  uint32_t caps, nums; /* capitalised words (not the first) and numbers */
   uint8_t cand;
 } sent_info;
 
@@ -55,14 +56,12 @@ typedef struct scratch {
   uint32_t *terms; /* distinct content stems, per sentence */
   uint32_t *mark;  /* per stem: a stamp */
   uint32_t *df;    /* per stem: candidate sentences containing it */
+  uint64_t dfsq;   /* the sum of df[t]^2, kept as df grows */
+  size_t ncand;
+  void *block; /* all of the above in one allocation */
 } scratch;
 
-static void scratch_free(scratch *sc) {
-  kabar__free(sc->s);
-  kabar__free(sc->terms);
-  kabar__free(sc->mark);
-  kabar__free(sc->df);
-}
+static void scratch_free(scratch *sc) { kabar__free(sc->block); }
 
 static int is_content(const kabar_token *t) {
   return !(t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER | KABAR_TOK_CUT));
@@ -85,44 +84,86 @@ static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
   return e - se->start >= 2 && s[e - 2] == 0xC2 && c == 0xBB;
 }
 
-/* Maps tokens to sentences, counts words, collects distinct content stems and marks the
- * candidates. */
-static kabar_status prepare(const kabar_doc *doc, scratch *sc) {
-  size_t ns = doc->sentences.n, nt = doc->terms.count;
-  sc->s = kabar__calloc(ns ? ns : 1, sizeof *sc->s);
-  sc->terms = kabar__malloc((doc->tokens.n ? doc->tokens.n : 1) * sizeof *sc->terms);
-  sc->mark = kabar__calloc(nt ? nt : 1, sizeof *sc->mark);
-  sc->df = kabar__calloc(nt ? nt : 1, sizeof *sc->df);
-  if (!sc->s || !sc->terms || !sc->mark || !sc->df)
+/* The scratch arrays in one allocation (a few small mallocs per summary cost more than the
+ * loops that fill them), each part aligned for its type; `extra` bytes at the end for the
+ * caller (*extra_out). Only the per-stem arrays need zeroing. */
+static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extra,
+                                  void **extra_out) {
+  size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count ? doc->terms.count : 1;
+  size_t ntok = doc->tokens.n ? doc->tokens.n : 1;
+  size_t a = 16, off_s = 0, off_terms = (ns * sizeof(sent_info) + a - 1) / a * a;
+  size_t off_mark = off_terms + (ntok * sizeof(uint32_t) + a - 1) / a * a;
+  size_t off_df = off_mark + (nt * sizeof(uint32_t) + a - 1) / a * a;
+  size_t off_extra = off_df + (nt * sizeof(uint32_t) + a - 1) / a * a;
+  char *p = kabar__malloc(off_extra + extra);
+  if (!p)
     return KABAR_ENOMEM;
-  size_t tk = 0, nterms = 0;
+  sc->block = p;
+  sc->s = (sent_info *)(void *)(p + off_s);
+  sc->terms = (uint32_t *)(void *)(p + off_terms);
+  sc->mark = (uint32_t *)(void *)(p + off_mark);
+  sc->df = (uint32_t *)(void *)(p + off_df);
+  memset(sc->mark, 0, nt * sizeof *sc->mark);
+  memset(sc->df, 0, nt * sizeof *sc->df);
+  if (extra_out)
+    *extra_out = p + off_extra;
+  return KABAR_OK;
+}
+
+_Static_assert(KABAR_TOK_NUMBER == 1, "prepare() counts numbers by adding the flag");
+
+/* Maps tokens to sentences, counts words, capitalised words and numbers, collects distinct
+ * content stems and marks the candidates. */
+static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, void **extra_out) {
+  size_t ns = doc->sentences.n, ntok = doc->tokens.n;
+  if (scratch_alloc(doc, sc, extra, extra_out) != KABAR_OK)
+    return KABAR_ENOMEM;
+  const kabar_token *tokens = doc->tokens.v;
+  const unsigned char *text = (const unsigned char *)doc->text;
+  size_t tk = 0, nterms = 0, ncand = 0;
+  uint64_t dfsq = 0;
   for (size_t i = 0; i < ns; i++) {
     const kabar_sentence *se = &doc->sentences.v[i];
     const kabar_block *b = &doc->blocks.v[se->block];
     sent_info *si = &sc->s[i];
-    while (tk < doc->tokens.n && doc->tokens.v[tk].end <= se->start)
+    while (tk < ntok && tokens[tk].end <= se->start)
       tk++;
+    uint32_t words = 0, caps = 0, nums = 0, stamp = (uint32_t)i + 1, send = se->end;
     si->tfirst = (uint32_t)tk;
     si->cfirst = (uint32_t)nterms;
-    for (; tk < doc->tokens.n && doc->tokens.v[tk].start < se->end; tk++) {
-      const kabar_token *t = &doc->tokens.v[tk];
-      if (t->flags & KABAR_TOK_CUT)
+    for (; tk < ntok && tokens[tk].start < send; tk++) {
+      const kabar_token *t = &tokens[tk];
+      unsigned f = t->flags;
+      if (f & KABAR_TOK_CUT)
         continue;
-      si->words++;
-      if (is_content(t) && sc->mark[t->term] != i + 1) {
-        sc->mark[t->term] = (uint32_t)i + 1;
+      words++;
+      nums += f & KABAR_TOK_NUMBER; /* the flag is bit 0 (static assertion above) */
+      caps += (unsigned char)(text[t->start] - 'A') < 26;
+      if (!(f & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) && sc->mark[t->term] != stamp) {
+        sc->mark[t->term] = stamp;
         sc->terms[nterms++] = t->term;
       }
     }
+    /* a capital at the start of the sentence does not count */
+    if (tk > si->tfirst && !(tokens[si->tfirst].flags & KABAR_TOK_CUT) &&
+        (unsigned char)(text[tokens[si->tfirst].start] - 'A') < 26)
+      caps--;
     si->tend = (uint32_t)tk;
     si->cend = (uint32_t)nterms;
+    si->words = words;
+    si->caps = caps;
+    si->nums = nums;
     si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
-               si->words >= KABAR_SUM_MIN_WORDS &&
-               !(si->words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
-    if (si->cand)
+               words >= KABAR_SUM_MIN_WORDS &&
+               !(words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
+    if (si->cand) {
+      ncand++;
       for (uint32_t k = si->cfirst; k < si->cend; k++)
-        sc->df[sc->terms[k]]++;
+        dfsq += 2 * (uint64_t)sc->df[sc->terms[k]]++ + 1; /* (d + 1)^2 - d^2 */
+    }
   }
+  sc->dfsq = dfsq;
+  sc->ncand = ncand;
   return KABAR_OK;
 }
 
@@ -136,36 +177,84 @@ static int is_quote_at(const char *s, uint32_t i, uint32_t end) {
           (unsigned char)s[i + 2] == 0x9E);
 }
 
-/* Whether [a, end) holds a quotation mark. Only '"' and the lead byte of “ ” „ can start
- * one, so memchr-style scans for those two bytes skip the rest of the sentence. */
-static int has_quote(const char *s, uint32_t a, uint32_t end) {
-  for (uint32_t p = a; p < end;) {
-    const char *dq = memchr(s + p, '"', end - p);
-    const char *lead = memchr(s + p, 0xE2, (dq ? (size_t)(dq - s) : end) - p);
-    if (!lead)
-      return dq != NULL;
-    if (is_quote_at(s, (uint32_t)(lead - s), end))
-      return 1;
-    p = (uint32_t)(lead - s) + 1;
-  }
-  return 0;
+/* Finds quotation marks for sentences in text order: the first '"' and the first lead byte of
+ * “ ” „ at or after the last sentence's start are kept, so that each is searched for once
+ * per occurrence in the document, not once per sentence (memchr's set-up dominated for
+ * sentences of a hundred bytes). */
+typedef struct quote_scan {
+  const char *s;
+  uint32_t len, from; /* the marks below are the first at or after `from` */
+  uint32_t dq, curly; /* len = none */
+} quote_scan;
+
+static void quote_scan_init(quote_scan *q, const kabar_doc *doc) {
+  q->s = doc->text;
+  q->len = (uint32_t)doc->len;
+  q->from = 0;
+  q->dq = q->curly = UINT32_MAX; /* not searched yet */
 }
 
-static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
-  size_t ns = doc->sentences.n;
-  memset(feat, 0, ns * KABAR_SUM_NFEAT * sizeof *feat);
-  /* the centroid's norm; marks: bit 1 = a title stem, bit 2 = a stem of the lead sentence */
+static uint32_t find_byte(const quote_scan *q, uint32_t p, int c) {
+  const char *hit = p < q->len ? memchr(q->s + p, c, q->len - p) : NULL;
+  return hit ? (uint32_t)(hit - q->s) : q->len;
+}
+
+/* Whether [a, end) holds a quotation mark (as has_quote did: a '"', or a “ ” „ whose three
+ * bytes end before `end`). Calls come with non-decreasing a; an earlier a starts afresh. */
+static int quote_in(quote_scan *q, uint32_t a, uint32_t end) {
+  if (a < q->from)
+    q->dq = q->curly = UINT32_MAX;
+  q->from = a;
+  if (q->dq == UINT32_MAX || q->dq < a)
+    q->dq = find_byte(q, a, '"');
+  if (q->dq < end)
+    return 1;
+  if (q->curly == UINT32_MAX || q->curly < a) {
+    uint32_t p = find_byte(q, a, 0xE2);
+    while (p < q->len && !is_quote_at(q->s, p, q->len))
+      p = find_byte(q, p + 1, 0xE2);
+    q->curly = p;
+  }
+  return q->curly < q->len && q->curly + 2 < end;
+}
+
+/* Sums of integers below 2^53 are exact in double whatever their order, so the centroid's
+ * sums are kept in integers; past that bound (not reachable by news) the double sums are
+ * redone in the order that defines them. */
+#define EXACT_LIMIT ((uint64_t)1 << 53)
+
+static double centroid_norm(const kabar_doc *doc, const scratch *sc) {
+  if (sc->dfsq < EXACT_LIMIT)
+    return sqrt((double)sc->dfsq);
   double cnorm = 0;
   for (size_t t = 0; t < doc->terms.count; t++)
     cnorm += (double)sc->df[t] * sc->df[t];
-  cnorm = sqrt(cnorm);
+  return sqrt(cnorm);
+}
+
+/* The centroid dot product of a candidate: the sum of df[t] - 1 over its stems (each stem
+ * of a candidate is in it, so df[t] >= 1); dfsum is the sum of their df[t]. */
+static double centroid_dot(const scratch *sc, const sent_info *si, uint64_t dfsum) {
+  uint64_t sum = dfsum - (si->cend - si->cfirst);
+  if (sum < EXACT_LIMIT)
+    return (double)sum;
+  double dot = 0;
+  for (uint32_t k = si->cfirst; k < si->cend; k++)
+    dot += (double)sc->df[sc->terms[k]] - 1;
+  return dot;
+}
+
+/* Fills the feature rows: with `compact` one row per candidate (in order), else one per
+ * sentence with zeros for the others. */
+static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, int compact) {
+  size_t ns = doc->sentences.n;
+  /* the centroid's norm; marks: bit 1 = a title stem, bit 2 = a stem of the lead sentence */
+  double cnorm = centroid_norm(doc, sc);
   memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
-  size_t ntitle = 0, ncand = 0, lead = SIZE_MAX;
+  size_t ntitle = 0, ncand = sc->ncand, lead = SIZE_MAX;
   for (size_t i = 0; i < ns; i++) {
-    if (sc->s[i].cand) {
-      lead = lead == SIZE_MAX ? i : lead;
-      ncand++;
-    }
+    if (sc->s[i].cand && lead == SIZE_MAX)
+      lead = i;
     if (doc->blocks.v[doc->sentences.v[i].block].kind != KABAR_BLOCK_TITLE)
       continue;
     for (uint32_t k = sc->s[i].cfirst; k < sc->s[i].cend; k++)
@@ -175,15 +264,20 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
   if (lead != SIZE_MAX)
     for (uint32_t k = sc->s[lead].cfirst; k < sc->s[lead].cend; k++)
       sc->mark[sc->terms[k]] |= 2;
+  quote_scan quotes;
+  quote_scan_init(&quotes, doc);
   double maxc = 0;
   size_t ci = 0, para = 0, in_para = 0, block_cands = 0, words_before = 0, cut = 0;
   uint32_t last_block = UINT32_MAX;
   for (size_t i = 0; i < ns; i++) {
     const sent_info *si = &sc->s[i];
-    if (!si->cand)
+    if (!si->cand) {
+      if (!compact)
+        memset(feat + i * KABAR_SUM_NFEAT, 0, KABAR_SUM_NFEAT * sizeof *feat);
       continue;
+    }
     const kabar_sentence *se = &doc->sentences.v[i];
-    double *x = feat + i * KABAR_SUM_NFEAT;
+    double *x = feat + (compact ? ci : i) * KABAR_SUM_NFEAT;
     if (se->block != last_block) {
       if (last_block != UINT32_MAX)
         para++;
@@ -195,23 +289,16 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
     }
     double w = si->words;
     size_t nc = si->cend - si->cfirst, in_title = 0, in_lead = 0;
-    double dot = 0;
+    uint64_t dfsum = 0;
     for (uint32_t k = si->cfirst; k < si->cend; k++) {
-      uint32_t t = sc->terms[k];
-      dot += (double)sc->df[t] - 1;
-      in_title += (sc->mark[t] & 1) != 0;
-      in_lead += (sc->mark[t] & 2) != 0;
+      uint32_t t = sc->terms[k], m = sc->mark[t];
+      dfsum += sc->df[t];
+      in_title += m & 1;
+      in_lead += m >> 1;
     }
-    size_t caps = 0, nums = 0;
-    for (uint32_t k = si->tfirst; k < si->tend; k++) {
-      const kabar_token *t = &doc->tokens.v[k];
-      if (t->flags & KABAR_TOK_CUT)
-        continue;
-      nums += (t->flags & KABAR_TOK_NUMBER) != 0;
-      unsigned char c = (unsigned char)doc->text[t->start];
-      caps += k > si->tfirst && c >= 'A' && c <= 'Z';
-    }
-    int quote = has_quote(doc->text, se->start, se->end);
+    double dot = centroid_dot(sc, si, dfsum);
+    size_t caps = si->caps, nums = si->nums;
+    int quote = quote_in(&quotes, se->start, se->end);
     /* a dateline cut in this block that ends where the sentence starts (or before it) */
     while (cut < doc->cuts.n && doc->cuts.v[cut].block < se->block)
       cut++;
@@ -253,10 +340,11 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
     in_para++;
     words_before += si->words;
   }
-  /* centrality relative to the article's most central sentence */
+  /* centrality relative to the article's most central sentence (rows of non-candidates are
+   * zeros and stay so) */
   if (maxc > 0)
-    for (size_t i = 0; i < ns; i++)
-      feat[i * KABAR_SUM_NFEAT + 16] /= maxc;
+    for (size_t r = 0, rows = compact ? ncand : ns; r < rows; r++)
+      feat[r * KABAR_SUM_NFEAT + 16] /= maxc;
   /* leave the marks clean for the next user */
   memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
   return KABAR_OK;
@@ -265,9 +353,9 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat) {
 kabar_status kabar__summary_features(const kabar_doc *doc, double *feat, uint8_t *cand,
                                      uint32_t *words) {
   scratch sc = {0};
-  kabar_status rc = prepare(doc, &sc);
+  kabar_status rc = prepare(doc, &sc, 0, NULL);
   if (rc == KABAR_OK)
-    rc = features(doc, &sc, feat);
+    rc = features(doc, &sc, feat, 0);
   if (rc == KABAR_OK)
     for (size_t i = 0; i < doc->sentences.n; i++) {
       cand[i] = sc.s[i].cand;
@@ -313,36 +401,67 @@ static kabar_span orig_span(const kabar_doc *doc, uint32_t a, uint32_t b) {
   return s;
 }
 
-static kabar_status choose(kabar_summary *sum, scratch *sc, const kabar_summary_options *o) {
+/* Insertion sort below this many items: qsort's calls of the comparison cost more than
+ * the few moves of a summary's candidates. Both orders are total, so the result is qsort's. */
+#define SMALL_SORT 32
+
+static int ranked_before(const ranked *x, const ranked *y) {
+  return x->score != y->score ? x->score > y->score : x->sentence < y->sentence;
+}
+
+static void sort_ranked(ranked *r, size_t n) {
+  if (n > SMALL_SORT) {
+    qsort(r, n, sizeof *r, cmp_ranked);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    ranked v = r[i];
+    size_t j = i;
+    for (; j > 0 && ranked_before(&v, &r[j - 1]); j--)
+      r[j] = r[j - 1];
+    r[j] = v;
+  }
+}
+
+static void sort_picks(struct kabar_summary_pick *p, size_t n) {
+  if (n > SMALL_SORT) {
+    qsort(p, n, sizeof *p, cmp_pick_pos);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    struct kabar_summary_pick v = p[i];
+    size_t j = i;
+    for (; j > 0 && v.sentence < p[j - 1].sentence; j--)
+      p[j] = p[j - 1];
+    p[j] = v;
+  }
+}
+
+/* Picks the summary sentences; r has room for every candidate, sum->picks for every
+ * sentence. */
+static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
+                           const kabar_summary_options *o) {
   const kabar_doc *doc = sum->doc;
-  size_t ns = doc->sentences.n, ncand = 0;
-  for (size_t i = 0; i < ns; i++)
-    ncand += sc->s[i].cand;
+  size_t ns = doc->sentences.n, ncand = sc->ncand;
   if (ncand == 0)
     return KABAR_OK;
   size_t limit = o->sentences;
   if (o->ratio > 0) {
-    size_t r = (size_t)ceil(o->ratio * (double)ncand);
-    if (r < 1)
-      r = 1;
-    if (limit == 0 || r < limit)
-      limit = r;
+    size_t by_ratio = (size_t)ceil(o->ratio * (double)ncand);
+    if (by_ratio < 1)
+      by_ratio = 1;
+    if (limit == 0 || by_ratio < limit)
+      limit = by_ratio;
   }
   if (limit == 0 && o->max_words == 0)
     limit = KABAR_SUM_DEFAULT_SENTENCES;
   if (limit == 0 || limit > ncand)
     limit = ncand;
-  ranked *r = kabar__malloc(ncand * sizeof *r);
-  sum->picks = kabar__malloc(limit * sizeof *sum->picks);
-  if (!r || !sum->picks) {
-    kabar__free(r);
-    return KABAR_ENOMEM;
-  }
   size_t n = 0;
   for (size_t i = 0; i < ns; i++)
     if (sc->s[i].cand)
       r[n].score = sum->scores[i], r[n].sentence = (uint32_t)i, n++;
-  qsort(r, n, sizeof *r, cmp_ranked);
+  sort_ranked(r, n);
   uint32_t stamp = 0;
   for (size_t k = 0; k < n && sum->npicks < limit; k++) {
     const sent_info *si = &sc->s[r[k].sentence];
@@ -363,10 +482,9 @@ static kabar_status choose(kabar_summary *sum, scratch *sc, const kabar_summary_
     p->score = r[k].score;
     sum->words += si->words;
   }
-  kabar__free(r);
   memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
   if (!(o->flags & KABAR_SUMMARY_RANK_ORDER))
-    qsort(sum->picks, sum->npicks, sizeof *sum->picks, cmp_pick_pos);
+    sort_picks(sum->picks, sum->npicks);
   return KABAR_OK;
 }
 
@@ -562,13 +680,47 @@ kabar_status kabar_summary_options_init(kabar_summary_options *opts, uint32_t ve
   return KABAR_OK;
 }
 
+/* The summary, its scores and room for its picks (at most one per sentence) are one
+ * allocation; the keywords, sized later, are another. */
 void kabar_summary_free(kabar_summary *sum) {
   if (!sum)
     return;
-  kabar__free(sum->scores);
-  kabar__free(sum->picks);
   kabar__free(sum->kws);
   kabar__free(sum);
+}
+
+static kabar_summary *summary_alloc(const kabar_doc *doc) {
+  size_t ns = doc->sentences.n ? doc->sentences.n : 1;
+  size_t head = (sizeof(kabar_summary) + 15) / 16 * 16;
+  size_t scores = (ns * sizeof(double) + 15) / 16 * 16;
+  char *p = kabar__malloc(head + scores + ns * sizeof(struct kabar_summary_pick));
+  if (!p)
+    return NULL;
+  kabar_summary *sum = (kabar_summary *)(void *)p;
+  memset(sum, 0, sizeof *sum);
+  sum->doc = doc;
+  sum->nscores = doc->sentences.n;
+  sum->scores = (double *)(void *)(p + head);
+  sum->picks = (struct kabar_summary_pick *)(void *)(p + head + scores);
+  return sum;
+}
+
+/* Scores every candidate: 1 / (1 + exp(-(w . x))), the terms added in feature order. `feat`
+ * has one row per candidate. */
+static void score(kabar_summary *sum, const scratch *sc, const kabar_summary_model *m,
+                  const double *feat) {
+  size_t ns = sum->doc->sentences.n, row = 0;
+  for (size_t i = 0; i < ns; i++) {
+    if (!sc->s[i].cand) {
+      sum->scores[i] = -1;
+      continue;
+    }
+    const double *x = feat + row++ * KABAR_SUM_NFEAT;
+    double z = 0;
+    for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
+      z += m->w[f] * x[f];
+    sum->scores[i] = 1.0 / (1.0 + exp(-z));
+  }
 }
 
 kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_options *opts,
@@ -585,45 +737,28 @@ kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_opt
     kabar__fail(err, KABAR_EINVAL, KABAR_NO_OFFSET, 0);
     return NULL;
   }
-  kabar_summary *sum = kabar__calloc(1, sizeof *sum);
+  kabar_summary *sum = summary_alloc(doc);
   scratch sc = {0};
-  double *feat = NULL;
-  size_t ns = doc->sentences.n;
+  size_t ns = doc->sentences.n ? doc->sentences.n : 1;
+  /* after the scratch: a feature row and a rank entry per candidate (at most ns) */
+  size_t feat_bytes = (ns * KABAR_SUM_NFEAT * sizeof(double) + 15) / 16 * 16;
+  void *extra = NULL;
   kabar_status rc = sum ? KABAR_OK : KABAR_ENOMEM;
-  if (rc == KABAR_OK) {
-    sum->doc = doc;
-    sum->nscores = ns;
-    sum->scores = kabar__malloc((ns ? ns : 1) * sizeof *sum->scores);
-    feat = kabar__malloc((ns ? ns : 1) * KABAR_SUM_NFEAT * sizeof *feat);
-    if (!sum->scores || !feat)
-      rc = KABAR_ENOMEM;
-  }
   if (rc == KABAR_OK)
-    rc = prepare(doc, &sc);
+    rc = prepare(doc, &sc, feat_bytes + ns * sizeof(ranked), &extra);
+  double *feat = extra;
   if (rc == KABAR_OK)
-    rc = features(doc, &sc, feat);
+    rc = features(doc, &sc, feat, 1);
   if (rc == KABAR_OK) {
     const kabar_summary_model *m = NULL;
     if (doc->lang != KABAR_LANG_OTHER)
       m = doc->ctx->langs[doc->lang].summary_model;
     sum->from_model = m != NULL;
-    if (!m)
-      m = kabar__summary_fallback();
-    for (size_t i = 0; i < ns; i++) {
-      if (!sc.s[i].cand) {
-        sum->scores[i] = -1;
-        continue;
-      }
-      double z = 0;
-      for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
-        z += m->w[f] * feat[i * KABAR_SUM_NFEAT + f];
-      sum->scores[i] = 1.0 / (1.0 + exp(-z));
-    }
-    rc = choose(sum, &sc, o);
+    score(sum, &sc, m ? m : kabar__summary_fallback(), feat);
+    rc = choose(sum, &sc, (ranked *)(void *)((char *)extra + feat_bytes), o);
   }
   if (rc == KABAR_OK)
     rc = keywords(sum, &sc, o->keywords);
-  kabar__free(feat);
   scratch_free(&sc);
   if (rc != KABAR_OK) {
     kabar__fail(err, rc, KABAR_NO_OFFSET, 0);

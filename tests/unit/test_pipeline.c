@@ -160,6 +160,36 @@ static void test_block_language(void **state) {
   unload(&s);
 }
 
+/* Past 64 blocks the language votes are counted by the general path: eight copies of the
+ * mixed sample get the document's language and confidence and every block's language the
+ * one copy gets. */
+static void test_block_language_many_blocks(void **state) {
+  (void)state;
+  sample s = load("id-mixed-nl-quote.txt");
+  size_t nb = kabar_doc_block_count(s.doc), copies = 8;
+  assert_true(nb * copies > 64 && nb <= 64);
+  char *text = malloc(copies * (s.len + 2));
+  assert_non_null(text);
+  size_t len = 0;
+  for (size_t c = 0; c < copies; c++) {
+    memcpy(text + len, s.text, s.len);
+    len += s.len;
+    memcpy(text + len, "\n\n", 2);
+    len += 2;
+  }
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(test_group_ctx, text, len, 0, &err);
+  assert_non_null(doc);
+  assert_int_equal(kabar_doc_block_count(doc), nb * copies);
+  assert_string_equal(kabar_doc_lang(doc), kabar_doc_lang(s.doc));
+  assert_true(kabar_doc_lang_confidence(doc) == kabar_doc_lang_confidence(s.doc));
+  for (size_t b = 0; b < nb * copies; b++)
+    assert_string_equal(kabar_doc_block_lang(doc, b), kabar_doc_block_lang(s.doc, b % nb));
+  kabar_doc_free(doc);
+  free(text);
+  unload(&s);
+}
+
 static void test_wrapped_paragraphs(void **state) {
   (void)state;
   sample s = load("nl-wrapped.txt");
@@ -264,6 +294,45 @@ static void test_fingerprints(void **state) {
   kabar_doc_free(b);
   unload(&a);
   unload(&c);
+}
+
+/* Text of `words` words cycling through three, in one paragraph. */
+static char *cyclic_text(size_t words, size_t *len) {
+  static const char *const w[3] = {"gunung", "sungai", "hutan"};
+  char *s = malloc(words * 8 + 1);
+  assert_non_null(s);
+  size_t n = 0;
+  for (size_t i = 0; i < words; i++) {
+    size_t k = strlen(w[i % 3]);
+    memcpy(s + n, w[i % 3], k);
+    n += k;
+    s[n++] = ' ';
+  }
+  s[n] = '\0';
+  *len = n;
+  return s;
+}
+
+/* Three shingles, each a third of the text: the SimHash is their bitwise majority whatever
+ * the length, so a text past the SimHash counters' flush (65528 shingles) agrees with a
+ * short one. */
+static void test_simhash_long_text(void **state) {
+  (void)state;
+  kabar_error err;
+  size_t short_len, long_len;
+  char *short_text = cyclic_text(300, &short_len), *long_text = cyclic_text(70001, &long_len);
+  kabar_doc *a = kabar_doc_new(test_group_ctx, short_text, short_len, 0, &err);
+  kabar_doc *b = kabar_doc_new(test_group_ctx, long_text, long_len, 0, &err);
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_int_equal(kabar_doc_shingle_count(b), 69999);
+  assert_int_equal(kabar_doc_shingle_count(a), 298);
+  assert_int_not_equal(kabar_doc_simhash(a), 0);
+  assert_int_equal(kabar_doc_simhash(a), kabar_doc_simhash(b));
+  kabar_doc_free(a);
+  kabar_doc_free(b);
+  free(short_text);
+  free(long_text);
 }
 
 static void test_api_errors(void **state) {
@@ -468,9 +537,12 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_structural_copy_id),  cmocka_unit_test(test_natural_repeat_kept),
       cmocka_unit_test(test_glued_metadata_cut),  cmocka_unit_test(test_crlf_structural_copy_nl),
-      cmocka_unit_test(test_block_language),      cmocka_unit_test(test_wrapped_paragraphs),
+      cmocka_unit_test(test_block_language),
+      cmocka_unit_test(test_block_language_many_blocks),
+      cmocka_unit_test(test_wrapped_paragraphs),
       cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
+      cmocka_unit_test(test_simhash_long_text),
       cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
       cmocka_unit_test(test_regex_limit),         cmocka_unit_test(test_no_jit_same_result),
       cmocka_unit_test(test_title_detection),
