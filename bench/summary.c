@@ -48,9 +48,9 @@
 
 #include "rouge.h"
 
-/* The summary does not read entities, so the analysis skips that stage (as a summarising
- * service would ask for). */
-#define DOC_FLAGS (KABAR_DOC_BORROW | KABAR_DOC_NO_ENTITIES)
+/* The summary reads neither entities nor fingerprints, so the analysis skips those stages
+ * (as a summarising service would ask for; `dedup --summary N` does the same). */
+#define DOC_FLAGS (KABAR_DOC_BORROW | KABAR_DOC_NO_ENTITIES | KABAR_DOC_NO_FINGERPRINTS)
 #include "indosum.h"
 
 

@@ -306,6 +306,8 @@ static int parse_args(int argc, char **argv, options *opt, int *first_file) {
     if (opt->jsonl)
       opt->batch = opt->mode == OUT_JSON;
   }
+  if (opt->mode != OUT_JSON) /* the text, its summary and the report show neither */
+    opt->flags |= KABAR_DOC_NO_ENTITIES | KABAR_DOC_NO_FINGERPRINTS;
   if (i >= argc) {
     fprintf(stderr, TOOL ": no input files (use '-' for standard input)\n");
     return -1;

@@ -5,6 +5,7 @@
  *   bit 0     KABAR_DOC_REPLACE_INVALID
  *   bit 1     KABAR_DOC_BORROW
  *   bits 2-3  language: NULL, "auto", "id", "nl"
+ *   bit 4     KABAR_DOC_NO_FINGERPRINTS
  * An empty input is analysed as an empty article with no flags. */
 #include "fuzz_common.h"
 
@@ -16,6 +17,7 @@ typedef struct doc_check {
   const unsigned char *text; /* the original input */
   size_t len;
   int boundaries; /* 0 when REPLACE_INVALID repaired the input: spans are only bounded */
+  uint32_t flags;
 } doc_check;
 
 static void check_span(const doc_check *c, kabar_span s) {
@@ -213,6 +215,8 @@ static void check_doc(const kabar_doc *doc, const doc_check *c) {
   const uint32_t *mh = kabar_doc_minhash(doc, &nmin);
   KF_CHECK(nmin == 0 || nmin == KABAR_MINHASH_SIZE);
   KF_CHECK(nmin == 0 || mh != NULL);
+  KF_CHECK(!(c->flags & KABAR_DOC_NO_FINGERPRINTS) ||
+           (nmin == 0 && kabar_doc_simhash(doc) == 0 && kabar_doc_shingle_count(doc) == 0));
   (void)kabar_doc_simhash(doc);
   (void)kabar_doc_shingle_count(doc);
 
@@ -232,6 +236,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       flags |= KABAR_DOC_REPLACE_INVALID;
     if (data[0] & 0x2)
       flags |= KABAR_DOC_BORROW;
+    if (data[0] & 0x10)
+      flags |= KABAR_DOC_NO_FINGERPRINTS;
     flags &= KABAR_DOC_FLAGS_ALL;
     lang = langs[(data[0] >> 2) & 0x3];
     text++;
@@ -248,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   /* ill-formed input is an error unless it is repaired */
   KF_CHECK(bad == len || (flags & KABAR_DOC_REPLACE_INVALID));
-  doc_check c = {text, len, bad == len};
+  doc_check c = {text, len, bad == len, flags};
   check_doc(doc, &c);
   kabar_doc_free(doc);
   return 0;

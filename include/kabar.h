@@ -189,7 +189,11 @@ typedef struct kabar_span {
 #define KABAR_DOC_REPLACE_INVALID 0x1u /**< repair invalid UTF-8 as U+FFFD instead of failing */
 #define KABAR_DOC_BORROW 0x2u          /**< do not copy @p text; it must outlive the doc */
 #define KABAR_DOC_NO_ENTITIES 0x4u     /**< skip the entity stage (dedup-only batch runs) */
-#define KABAR_DOC_FLAGS_ALL 0x7u
+/** Skip the SimHash and MinHash fingerprints, for callers that only clean or summarise: the
+ *  doc then reports none (kabar_doc_simhash() 0, no MinHash values, 0 shingles) and
+ *  kabar_index_item_new() refuses it with KABAR_EINVAL. Everything else is unchanged. */
+#define KABAR_DOC_NO_FINGERPRINTS 0x8u
+#define KABAR_DOC_FLAGS_ALL 0xFu
 
 /**
  * Analyses one article. Language is detected.
@@ -294,7 +298,8 @@ KABAR_API const char *kabar_doc_text(const kabar_doc *doc, size_t *len_out);
 /** Number of values in the MinHash signature. */
 #define KABAR_MINHASH_SIZE 64
 
-/** 64-bit SimHash of the cleaned body (3-shingles of stemmed content words); 0 if none. */
+/** 64-bit SimHash of the cleaned body (3-shingles of stemmed content words); 0 if none (or
+ *  when the doc was made with KABAR_DOC_NO_FINGERPRINTS, as are the two below). */
 KABAR_API uint64_t kabar_doc_simhash(const kabar_doc *doc);
 /**
  * MinHash signature (KABAR_MINHASH_SIZE values) of the same shingles, borrowed from the doc.

@@ -247,7 +247,8 @@ static kabar_status analyse(kabar_doc *doc, int forced_lang, kabar_error *err) {
   kabar__lang_detect(doc, forced_lang);
   if ((rc = kabar__clean(doc, err)) != KABAR_OK ||
       (rc = kabar__segment_sentences(doc)) != KABAR_OK || (rc = kabar__terms(doc)) != KABAR_OK ||
-      (rc = kabar__dedup_blocks(doc)) != KABAR_OK || (rc = kabar__fingerprint(doc)) != KABAR_OK ||
+      (rc = kabar__dedup_blocks(doc)) != KABAR_OK ||
+      (!(doc->flags & KABAR_DOC_NO_FINGERPRINTS) && (rc = kabar__fingerprint(doc)) != KABAR_OK) ||
       (rc = build_clean_text(doc)) != KABAR_OK)
     return rc;
   if (!(doc->flags & KABAR_DOC_NO_ENTITIES) && (rc = kabar__entities(doc)) != KABAR_OK)

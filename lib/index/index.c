@@ -285,7 +285,7 @@ size_t kabar_index_memory(const kabar_index *idx) {
 
 kabar_index_item *kabar_index_item_new(const kabar_doc *doc, kabar_error *err) {
   kabar__fail(err, KABAR_OK, KABAR_NO_OFFSET, 0);
-  if (!doc) {
+  if (!doc || (doc->flags & KABAR_DOC_NO_FINGERPRINTS)) { /* nothing to find it by */
     kabar__fail(err, KABAR_EINVAL, KABAR_NO_OFFSET, 0);
     return NULL;
   }

@@ -296,6 +296,49 @@ static void test_fingerprints(void **state) {
   unload(&c);
 }
 
+/* KABAR_DOC_NO_FINGERPRINTS leaves the fingerprints out and changes nothing else. */
+static void test_no_fingerprints(void **state) {
+  (void)state;
+  sample a = load("id-cyber-pact.txt");
+  kabar_error err;
+  kabar_doc *b = kabar_doc_new(test_group_ctx, a.text, a.len, KABAR_DOC_NO_FINGERPRINTS, &err);
+  assert_non_null(b);
+  size_t n = 99;
+  kabar_doc_minhash(b, &n);
+  assert_int_equal(n, 0);
+  assert_int_equal(kabar_doc_simhash(b), 0);
+  assert_int_equal(kabar_doc_shingle_count(b), 0);
+  assert_int_equal(kabar_doc_block_count(b), kabar_doc_block_count(a.doc));
+  for (size_t i = 0; i < kabar_doc_block_count(b); i++) {
+    assert_int_equal(kabar_doc_block_repeat(b, i), kabar_doc_block_repeat(a.doc, i));
+    assert_int_equal(kabar_doc_block_duplicate_of(b, i), kabar_doc_block_duplicate_of(a.doc, i));
+  }
+  assert_int_equal(kabar_doc_sentence_count(b), kabar_doc_sentence_count(a.doc));
+  size_t la, lb;
+  const char *ta = kabar_doc_text(a.doc, &la), *tb = kabar_doc_text(b, &lb);
+  assert_int_equal(la, lb);
+  assert_memory_equal(ta, tb, la);
+  assert_int_equal(kabar_doc_entity_count(b), kabar_doc_entity_count(a.doc));
+  kabar_summary *sa = kabar_doc_summarize(a.doc, NULL, &err), *sb = kabar_doc_summarize(b, NULL, &err);
+  assert_non_null(sa);
+  assert_non_null(sb);
+  assert_int_equal(kabar_summary_count(sa), kabar_summary_count(sb));
+  for (size_t i = 0; i < kabar_summary_count(sa); i++) {
+    kabar_span x, y;
+    kabar_summary_sentence(sa, i, &x, NULL, NULL);
+    kabar_summary_sentence(sb, i, &y, NULL, NULL);
+    assert_int_equal(x.start, y.start);
+    assert_int_equal(x.end, y.end);
+  }
+  kabar_summary_free(sa);
+  kabar_summary_free(sb);
+  /* such a doc has nothing an index could find it by */
+  assert_null(kabar_index_item_new(b, &err));
+  assert_int_equal(err.code, KABAR_EINVAL);
+  kabar_doc_free(b);
+  unload(&a);
+}
+
 /* Text of `words` words cycling through three, in one paragraph. */
 static char *cyclic_text(size_t words, size_t *len) {
   static const char *const w[3] = {"gunung", "sungai", "hutan"};
@@ -542,7 +585,7 @@ int main(void) {
       cmocka_unit_test(test_wrapped_paragraphs),
       cmocka_unit_test(test_language_other_and_forced), cmocka_unit_test(test_stems_and_stopwords),
       cmocka_unit_test(test_near_repeat_with_edits), cmocka_unit_test(test_fingerprints),
-      cmocka_unit_test(test_simhash_long_text),
+      cmocka_unit_test(test_simhash_long_text),   cmocka_unit_test(test_no_fingerprints),
       cmocka_unit_test(test_api_errors),          cmocka_unit_test(test_version),
       cmocka_unit_test(test_regex_limit),         cmocka_unit_test(test_no_jit_same_result),
       cmocka_unit_test(test_title_detection),
