@@ -145,7 +145,9 @@ static void test_letter_runs(void **state) {
 }
 
 /* Token types: ASCII words up to 64 bytes are case-folded eight bytes at a time, others by
- * ICU; both must give the lower-cased word. Words of every length from 1 to 80 bytes, made of
+ * ICU; both must give the lower-cased word, and each folded word one type (words below 16
+ * bytes are loaded as whole words, or near the text's end in smaller loads, and interned
+ * inline). Words of every length from 1 to 80 bytes, made of
  * letters, digits and the bytes next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each
  * byte position of the 8-byte folding meets each case. */
 static void test_types_fold(void **state) {
@@ -174,6 +176,8 @@ static void test_types_fold(void **state) {
         if (type[i] != c)
           fail_msg("type '%.*s' of '%.*s'", (int)len, type, (int)len, doc->text + tok->start);
       }
+      /* one type per folded word: the inline probes must find what the tokenizer stored */
+      assert_int_equal(kabar__strtab_find(&doc->types, type, len), tok->type);
     }
     kabar_doc_free(doc);
   }
