@@ -147,9 +147,9 @@ static void test_letter_runs(void **state) {
 /* Token types: ASCII words up to 64 bytes are case-folded eight bytes at a time, others by
  * ICU; both must give the lower-cased word, and each folded word one type (words below 16
  * bytes are loaded as whole words, or near the text's end in smaller loads, and interned
- * inline). Words of every length from 1 to 80 bytes, made of
- * letters, digits and the bytes next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each
- * byte position of the 8-byte folding meets each case. */
+ * inline). Words of every length from 1 to 80 bytes, made of letters, digits and the bytes
+ * next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each byte position of the 8-byte
+ * folding meets each case. */
 static void test_types_fold(void **state) {
   (void)state;
   static const char bytes[] = "AZaz@`[{09_MQmq.'";
