@@ -37,27 +37,33 @@ static uint64_t vowel_bytes(uint64_t w) {
 /* Snowball's Indonesian stemmer starts with `$measure > 2`, measure counting the vowels
  * a e i o u: a word with fewer comes back unchanged ("kota", "rumah", "dpr"), and two fifths
  * of the news set's distinct words are such. tests/unit/test_terms.c holds libstemmer to it.
- * Other stemmers have no such test. The vowels are found 8 bytes at a time; most words fit
- * in one word of 8, which has fewer than three when clearing its two lowest vowel bits
- * leaves none, with no loop or branch per vowel. */
+ * Other stemmers have no such test. The vowels are found 8 bytes at a time; a word of under
+ * 16 bytes (nearly all) gets all its vowel bits in one mask, which has fewer than three when
+ * clearing its two lowest set bits leaves none: no loop or branch per vowel. */
 static int few_vowels(const char *s, uint32_t n) {
+  uint64_t m;
   if (n < 8) {
-    uint64_t m = vowel_bytes(kabar__load_short(s, n)); /* zero bytes are no vowels */
-    m &= m - 1;
-    return (m & (m - 1)) == 0;
+    m = vowel_bytes(kabar__load_short(s, n)); /* zero bytes are no vowels */
+  } else if (n < 16) { /* the second word's vowel bits moved to bit 6 of their bytes */
+    uint64_t w0;
+    memcpy(&w0, s, 8);
+    m = vowel_bytes(w0) | vowel_bytes(kabar__load_short(s + 8, n - 8)) >> 1;
+  } else {
+    int vowels = 0;
+    for (uint32_t i = 0; i < n; i += 8) {
+      uint64_t w;
+      if (n - i >= 8)
+        memcpy(&w, s + i, 8);
+      else
+        w = kabar__load_short(s + i, n - i);
+      for (m = vowel_bytes(w); m; m &= m - 1)
+        if (++vowels == 3)
+          return 0;
+    }
+    return 1;
   }
-  int vowels = 0;
-  for (uint32_t i = 0; i < n; i += 8) {
-    uint64_t w;
-    if (n - i >= 8)
-      memcpy(&w, s + i, 8);
-    else
-      w = kabar__load_short(s + i, n - i);
-    for (uint64_t m = vowel_bytes(w); m; m &= m - 1)
-      if (++vowels == 3)
-        return 0;
-  }
-  return 1;
+  m &= m - 1;
+  return (m & (m - 1)) == 0;
 }
 
 /* The stemmer's other rules only remove or replace an affix the word starts or ends with:
@@ -122,6 +128,20 @@ static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const 
   return KABAR_OK;
 }
 
+/* Interns a stem of hash h: most are words of under 16 bytes, interned inline from one or
+ * two registers. The stem may be the ctx's cache's or Snowball's, so only its own bytes are
+ * read. */
+static uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uint64_t h) {
+  if (n < 8)
+    return kabar__strtab_intern_short(terms, kabar__load_short(stem, n), n, h);
+  if (n < 16) {
+    uint64_t w0;
+    memcpy(&w0, stem, 8);
+    return kabar__strtab_intern_short2(terms, w0, kabar__load_short(stem + 8, n - 8), n, h);
+  }
+  return kabar__strtab_intern_hashed(terms, stem, n, h);
+}
+
 /* The term of `type` in `lang`, new to this document and language (memo slot *memo).
  * Stopwords and numbers keep their case-folded form: they carry no topic, never enter
  * fingerprints, and skipping them saves a third of the stemmer calls. */
@@ -141,11 +161,7 @@ static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int kee
     if (rc != KABAR_OK)
       return rc;
   }
-  /* most terms are short words: interned inline, from a register */
-  uint32_t id = stem_len < 8
-                    ? kabar__strtab_intern_short(&doc->terms, kabar__load_short(stem, stem_len),
-                                                 stem_len, stem_hash)
-                    : kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
+  uint32_t id = intern_term(&doc->terms, stem, stem_len, stem_hash);
   if (id == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;
   *memo = id + 1;
@@ -198,9 +214,11 @@ kabar_status kabar__terms(kabar_doc *doc) {
                         : KABAR_OK;
   for (size_t b = 0; b < doc->blocks.n && rc == KABAR_OK; b++)
     rc = block_terms(&run, &doc->blocks.v[b]);
-  for (size_t l = 0; l < KABAR_MAX_LANGS; l++)
-    sb_stemmer_delete(run.stemmers[l]);
+  for (size_t l = 0; l < KABAR_MAX_LANGS; l++) /* nearly all documents use one slot, or none */
+    if (run.stemmers[l])
+      sb_stemmer_delete(run.stemmers[l]);
   for (size_t l = 0; l <= KABAR_MAX_LANGS; l++)
-    kabar__free(run.memo[l]);
+    if (run.memo[l])
+      kabar__free(run.memo[l]);
   return rc;
 }
