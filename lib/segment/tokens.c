@@ -165,19 +165,26 @@ static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end
 #define WORD_AT_A_TIME 0
 #endif
 
+#if WORD_AT_A_TIME
+/* The high bit of each byte of w that is not A-Z or a-z: a byte is a letter when, lower-cased
+ * (| 0x20) and without its top bit, it lies in 'a'..'z' (the sums carry into no other byte)
+ * and its top bit is clear. '@', a letter for ICU, is not one here. */
+static inline uint64_t non_letters(uint64_t w) {
+  uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
+  uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
+  return ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+}
+#endif
+
 /* The end of the run of ASCII letters (wb_byte's WB_LETTER) that starts at q < end. */
 static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t end) {
 #if WORD_AT_A_TIME
-  /* eight bytes at a time: a byte is A-Z or a-z when, lower-cased (| 0x20) and without its
-   * top bit, it lies in 'a'..'z' (the sums carry into no other byte) and its top bit is
-   * clear. '@', a letter too, ends such a step; the byte loop below, or the caller's next
-   * run, takes it. */
+  /* eight bytes at a time; '@' ends such a step, and the byte loop below, or the caller's
+   * next run, takes it */
   while (end - q >= 8) {
     uint64_t w;
     memcpy(&w, s + q, 8);
-    uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
-    uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
-    uint64_t other = ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+    uint64_t other = non_letters(w);
     if (other)
       return q + (uint32_t)(__builtin_ctzll(other) >> 3);
     q += 8;
@@ -282,6 +289,38 @@ static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
   return out;
 }
 
+#if WORD_AT_A_TIME
+/* Most words are under 16 ASCII letters, followed by a space or punctuation: such a word at
+ * p, with 16 bytes of the block from p, is found, folded (| 0x20 lower-cases a letter),
+ * hashed and interned from the one or two words it was loaded in. Returns its end, with
+ * *type set (KABAR_STRTAB_NONE when out of memory), or 0 when the word at p is not such. */
+static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
+  const unsigned char *s = (const unsigned char *)doc->text + p;
+  uint64_t w0, w1;
+  memcpy(&w0, s, 8);
+  uint64_t other = non_letters(w0);
+  if (other) {
+    uint32_t n = (uint32_t)(__builtin_ctzll(other) >> 3);
+    if (n == 0 || wb_byte[s[n]] != WB_OTHER) /* '@' first, or more word after the letters */
+      return 0;
+    w0 = (w0 | BYTES8(0x20)) & kabar__low_bytes(n);
+    *type = kabar__strtab_intern_short(&doc->types, w0, n, kabar__hash_short(w0, n));
+    return p + n;
+  }
+  memcpy(&w1, s + 8, 8);
+  other = non_letters(w1);
+  if (!other)
+    return 0;
+  uint32_t n = 8 + (uint32_t)(__builtin_ctzll(other) >> 3);
+  if (wb_byte[s[n]] != WB_OTHER)
+    return 0;
+  w0 |= BYTES8(0x20);
+  w1 = (w1 | BYTES8(0x20)) & kabar__low_bytes(n - 8);
+  *type = kabar__strtab_intern_short2(&doc->types, w0, w1, n, kabar__hash_short2(w0, w1, n));
+  return p + n;
+}
+#endif
+
 /* Returned by word_end when the word runs into a code point outside the fast path. */
 #define NEEDS_ICU UINT32_MAX
 
@@ -361,6 +400,17 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     uint32_t start = p, q;
     int number = 0;
     if (c == WB_LETTER) {
+#if WORD_AT_A_TIME
+      uint32_t type;
+      if (end - p >= 16 && (q = plain_word(doc, p, &type)) != 0) {
+        if (type == KABAR_STRTAB_NONE || add_token(doc, &out, doc->text, p, q, 0, type)) {
+          rc = -1;
+          break;
+        }
+        p = q + 1; /* a space or punctuation */
+        continue;
+      }
+#endif
       q = letters_end(s, p + 1, end);
       if (q < end && wb_byte[s[q]] != WB_OTHER)
         q = word_end(s, q, end, WB_LETTER, &number);
