@@ -290,10 +290,25 @@ static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
 }
 
 #if WORD_AT_A_TIME
+/* Does a run of letters end before s[0], its first byte not a letter, and s[1] (when
+ * has_next) without joining anything after? A space or other punctuation ends it, and so do
+ * ',' and ';' (they join digits only, WB11/12); '.' and '\'' join a letter after them (WB6/7),
+ * and what a byte from 0x80 up starts is for the general rules to decode. */
+static inline int letters_stop(const unsigned char *s, int has_next) {
+  wb_class c = (wb_class)wb_byte[s[0]];
+  if (c == WB_OTHER || c == WB_MIDNUM)
+    return 1;
+  if (c != WB_MIDNUMLETQ || !has_next)
+    return 0;
+  wb_class after = (wb_class)wb_byte[s[1]];
+  return after != WB_LETTER && after != WB_UNKNOWN;
+}
+
 /* Most words are under 16 ASCII letters, followed by a space or punctuation: such a word at
  * p, with 16 bytes of the block from p, is found, folded (| 0x20 lower-cases a letter),
- * hashed and interned from the one or two words it was loaded in. Returns its end, with
- * *type set (KABAR_STRTAB_NONE when out of memory), or 0 when the word at p is not such. */
+ * hashed and interned from the one or two words it was loaded in. Returns its end, where a
+ * byte that is no part of the next word follows, with *type set (KABAR_STRTAB_NONE when out
+ * of memory), or 0 when the word at p is not such. */
 static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
   const unsigned char *s = (const unsigned char *)doc->text + p;
   uint64_t w0, w1;
@@ -301,7 +316,7 @@ static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
   uint64_t other = non_letters(w0);
   if (other) {
     uint32_t n = (uint32_t)(__builtin_ctzll(other) >> 3);
-    if (n == 0 || wb_byte[s[n]] != WB_OTHER) /* '@' first, or more word after the letters */
+    if (n == 0 || !letters_stop(s + n, 1)) /* '@' first, or more word after the letters */
       return 0;
     w0 = (w0 | BYTES8(0x20)) & kabar__low_bytes(n);
     *type = kabar__strtab_intern_short(&doc->types, w0, n, kabar__hash_short(w0, n));
@@ -312,7 +327,7 @@ static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
   if (!other)
     return 0;
   uint32_t n = 8 + (uint32_t)(__builtin_ctzll(other) >> 3);
-  if (wb_byte[s[n]] != WB_OTHER)
+  if (!letters_stop(s + n, n < 15)) /* the block may end after the 16 bytes */
     return 0;
   w0 |= BYTES8(0x20);
   w1 = (w1 | BYTES8(0x20)) & kabar__low_bytes(n - 8);
@@ -407,7 +422,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
           rc = -1;
           break;
         }
-        p = q + 1; /* a space or punctuation */
+        p = q + 1; /* a space or punctuation, no part of the next word */
         continue;
       }
 #endif

@@ -146,15 +146,55 @@ static void test_letter_runs(void **state) {
 
 /* A word of under 16 ASCII letters followed by a space or punctuation, with 16 bytes of its
  * block from its start, is found, folded and interned from the words it was loaded in; any
- * other byte after the letters ('@' and '_' join, é and digits too) sends it the long way.
+ * other byte after the letters ('@' and '_' join, é and digits too), and '.' or '\'' before
+ * a letter or a byte from 0x80 up, sends it the long way.
  * Words of 1 to 20 mixed-case letters before each such byte, at each alignment, with and
- * without 16 bytes after: the same tokens as ICU, and each token's type its lower-cased
+ * without 16 bytes after: the same tokens as ICU, and each ASCII token's type its lower-cased
  * bytes, found again by the table's own lookup. */
 static void test_plain_words(void **state) {
   (void)state;
-  static const char *after[] = {" ",        ".", ",",  ";",  "-",  "'",  "@",  "_",
-                                "\xc3\xa9", "5", "(",  ")",  "\"", ":",  "/",  "`",
-                                "[",        "{", "\n", ". ", ", ", ".5", ",5", "'s"};
+  static const char *after[] = {" ",
+                                ".",
+                                ",",
+                                ";",
+                                "-",
+                                "'",
+                                "@",
+                                "_",
+                                "\xc3\xa9",
+                                "5",
+                                "(",
+                                ")",
+                                "\"",
+                                ":",
+                                "/",
+                                "`",
+                                "[",
+                                "{",
+                                "\n",
+                                ". ",
+                                ", ",
+                                ".5",
+                                ",5",
+                                "'s",
+                                ".a",
+                                "'A",
+                                ".@",
+                                ";a",
+                                ",a",
+                                "..",
+                                ".,",
+                                "'.",
+                                ".-",
+                                ".\x01",
+                                ". ",
+                                ".\xc3\xa9",
+                                "'\xc3\xa9",
+                                ".\xe2\x80\x99",
+                                "\xe2\x80\x99s",
+                                ";5",
+                                "._",
+                                ".["};
   static const char letters[] = "aZbYcXmNqQzA";
   char text[128];
   for (size_t lead = 0; lead < 8; lead++)
@@ -181,6 +221,11 @@ static void test_plain_words(void **state) {
             const kabar_token *tok = &doc->tokens.v[t];
             uint32_t tl = kabar__strtab_len(&doc->types, tok->type);
             const char *type = kabar__strtab_str(&doc->types, tok->type);
+            int ascii = 1; /* others are normalized too ("’" becomes "'") */
+            for (uint32_t i = tok->start; i < tok->end; i++)
+              ascii &= (unsigned char)doc->text[i] < 0x80;
+            if (!ascii)
+              continue;
             assert_int_equal(tl, tok->end - tok->start);
             for (uint32_t i = 0; i < tl; i++) {
               char c = doc->text[tok->start + i];
