@@ -167,6 +167,21 @@ static inline uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const ch
 /* Adds s, known not to be in t, at slot i: the empty slot where the search for s (hash h)
  * ended. Returns its id, or KABAR_STRTAB_NONE when out of memory. */
 uint32_t kabar__strtab_add_at(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h);
+
+/* The low n < 8 bytes of a little-endian word: ((uint64_t)1 << 8n) - 1. */
+static inline uint64_t kabar__low_bytes(size_t n) { return ((uint64_t)1 << (8 * n)) - 1; }
+
+/* Every string in a table has 8 bytes of chars' allocation from its start, 16 when it is
+ * 8 bytes or longer (kabar__strtab_add_at keeps STRING_ROOM after it; the inline adds below
+ * check for more): the inline probes read a stored string as one or two whole words and mask
+ * off the bytes after it, which may be another string's or not yet written, so they decide
+ * nothing. */
+static inline uint64_t kabar__strtab_word(const kabar_strtab *t, uint32_t off, size_t at) {
+  uint64_t w;
+  memcpy(&w, t->chars.p + off + at, 8);
+  return w;
+}
+
 /* kabar__strtab_intern_hashed for a string of n < 8 bytes given as kabar__load_short gives
  * it. Inline: the tokenizer interns every word, most of them short. */
 static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, size_t n,
@@ -174,12 +189,13 @@ static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, s
   size_t i = 0;
   if (t->nslots) {
     size_t mask = t->nslots - 1;
+    uint64_t low = kabar__low_bytes(n);
     for (i = (size_t)h & mask;; i = (i + 1) & mask) {
       uint32_t slot = t->slots[i];
       if (slot == 0)
         break;
       const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-      if (e->hash == h && e->len == n && kabar__load_short(t->chars.p + e->off, n) == w)
+      if (e->hash == h && e->len == n && (kabar__strtab_word(t, e->off, 0) & low) == w)
         return slot - 1;
     }
   }
@@ -197,6 +213,41 @@ static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, s
   }
   char b[8];
   memcpy(b, &w, 8);
+  return kabar__strtab_add_at(t, i, b, n, h);
+}
+
+/* The same for a string of 8 <= n < 16 bytes given as two words: its first 8 bytes, and the
+ * other n - 8 as kabar__load_short gives them. */
+static inline uint32_t kabar__strtab_intern_short2(kabar_strtab *t, uint64_t w0, uint64_t w1,
+                                                   size_t n, uint64_t h) {
+  size_t i = 0;
+  if (t->nslots) {
+    size_t mask = t->nslots - 1;
+    uint64_t low = kabar__low_bytes(n - 8);
+    for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+      uint32_t slot = t->slots[i];
+      if (slot == 0)
+        break;
+      const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+      if (e->hash == h && e->len == n && kabar__strtab_word(t, e->off, 0) == w0 &&
+          (kabar__strtab_word(t, e->off, 8) & low) == w1)
+        return slot - 1;
+    }
+  }
+  size_t off = t->chars.len;
+  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + 24 <= t->chars.cap &&
+      off < UINT32_MAX - 24) {
+    memcpy(t->chars.p + off, &w0, 8);
+    memcpy(t->chars.p + off + 8, &w1, 8);
+    t->chars.p[off + 16] = '\0';
+    t->chars.len = off + n + 1;
+    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
+    t->slots[i] = (uint32_t)++t->count;
+    return (uint32_t)t->count - 1;
+  }
+  char b[16];
+  memcpy(b, &w0, 8);
+  memcpy(b + 8, &w1, 8);
   return kabar__strtab_add_at(t, i, b, n, h);
 }
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {

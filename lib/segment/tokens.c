@@ -165,19 +165,26 @@ static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end
 #define WORD_AT_A_TIME 0
 #endif
 
+#if WORD_AT_A_TIME
+/* The high bit of each byte of w that is not A-Z or a-z: a byte is a letter when, lower-cased
+ * (| 0x20) and without its top bit, it lies in 'a'..'z' (the sums carry into no other byte)
+ * and its top bit is clear. '@', a letter for ICU, is not one here. */
+static inline uint64_t non_letters(uint64_t w) {
+  uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
+  uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
+  return ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+}
+#endif
+
 /* The end of the run of ASCII letters (wb_byte's WB_LETTER) that starts at q < end. */
 static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t end) {
 #if WORD_AT_A_TIME
-  /* eight bytes at a time: a byte is A-Z or a-z when, lower-cased (| 0x20) and without its
-   * top bit, it lies in 'a'..'z' (the sums carry into no other byte) and its top bit is
-   * clear. '@', a letter too, ends such a step; the byte loop below, or the caller's next
-   * run, takes it. */
+  /* eight bytes at a time; '@' ends such a step, and the byte loop below, or the caller's
+   * next run, takes it */
   while (end - q >= 8) {
     uint64_t w;
     memcpy(&w, s + q, 8);
-    uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
-    uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
-    uint64_t other = ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+    uint64_t other = non_letters(w);
     if (other)
       return q + (uint32_t)(__builtin_ctzll(other) >> 3);
     q += 8;
@@ -188,28 +195,39 @@ static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t 
   return q;
 }
 
-/* The type of the word [a, b). Words of fewer than 16 ASCII bytes, nearly all, are folded
- * and hashed in registers; the shortest are interned from there too. */
+/* The type of the word [a, b). Words of fewer than 16 ASCII bytes, nearly all, are folded,
+ * hashed and interned from registers. A word with 8 bytes of text from its start is loaded
+ * as a whole word and the bytes after it masked off; only the text's last bytes take
+ * kabar__load_short's smaller loads. */
 static inline uint32_t word_type(kabar_doc *doc, uint32_t a, uint32_t b, kabar_buf *scratch) {
   const char *s = doc->text + a;
   uint32_t n = b - a;
 #if KABAR_LITTLE_ENDIAN
   if (n < 8) {
-    uint64_t w = kabar__load_short(s, n);
+    uint64_t w;
+    if (doc->len - a >= 8) {
+      memcpy(&w, s, 8);
+      w &= kabar__low_bytes(n);
+    } else {
+      w = kabar__load_short(s, n);
+    }
     if (!(w & BYTES8(ASCII_HIGH))) {
       w = fold8(w);
       return kabar__strtab_intern_short(&doc->types, w, n, kabar__hash_short(w, n));
     }
   } else if (n < 16) {
-    uint64_t w0, w1 = kabar__load_short(s + 8, n - 8);
+    uint64_t w0, w1;
     memcpy(&w0, s, 8);
+    if (doc->len - a >= 16) {
+      memcpy(&w1, s + 8, 8);
+      w1 &= kabar__low_bytes(n - 8);
+    } else {
+      w1 = kabar__load_short(s + 8, n - 8);
+    }
     if (!((w0 | w1) & BYTES8(ASCII_HIGH))) {
-      char folded[16];
       w0 = fold8(w0);
       w1 = fold8(w1);
-      memcpy(folded, &w0, 8);
-      memcpy(folded + 8, &w1, 8);
-      return kabar__strtab_intern_hashed(&doc->types, folded, n, kabar__hash_short2(w0, w1, n));
+      return kabar__strtab_intern_short2(&doc->types, w0, w1, n, kabar__hash_short2(w0, w1, n));
     }
   }
 #endif
@@ -271,86 +289,174 @@ static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
   return out;
 }
 
+#if WORD_AT_A_TIME
+/* Does a run of letters end before s[0], its first byte not a letter, and s[1] (when
+ * has_next) without joining anything after? A space or other punctuation ends it, and so do
+ * ',' and ';' (they join digits only, WB11/12); '.' and '\'' join a letter after them (WB6/7),
+ * and what a byte from 0x80 up starts is for the general rules to decode. */
+static inline int letters_stop(const unsigned char *s, int has_next) {
+  wb_class c = (wb_class)wb_byte[s[0]];
+  if (c == WB_OTHER || c == WB_MIDNUM)
+    return 1;
+  if (c != WB_MIDNUMLETQ || !has_next)
+    return 0;
+  wb_class after = (wb_class)wb_byte[s[1]];
+  return after != WB_LETTER && after != WB_UNKNOWN;
+}
+
+/* Most words are under 16 ASCII letters, followed by a space or punctuation: such a word at
+ * p, with 16 bytes of the block from p, is found, folded (| 0x20 lower-cases a letter),
+ * hashed and interned from the one or two words it was loaded in. Returns its end, where a
+ * byte that is no part of the next word follows, with *type set (KABAR_STRTAB_NONE when out
+ * of memory), or 0 when the word at p is not such. */
+static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
+  const unsigned char *s = (const unsigned char *)doc->text + p;
+  uint64_t w0, w1;
+  memcpy(&w0, s, 8);
+  uint64_t other = non_letters(w0);
+  if (other) {
+    uint32_t n = (uint32_t)(__builtin_ctzll(other) >> 3);
+    if (n == 0 || !letters_stop(s + n, 1)) /* '@' first, or more word after the letters */
+      return 0;
+    w0 = (w0 | BYTES8(0x20)) & kabar__low_bytes(n);
+    *type = kabar__strtab_intern_short(&doc->types, w0, n, kabar__hash_short(w0, n));
+    return p + n;
+  }
+  memcpy(&w1, s + 8, 8);
+  other = non_letters(w1);
+  if (!other)
+    return 0;
+  uint32_t n = 8 + (uint32_t)(__builtin_ctzll(other) >> 3);
+  if (!letters_stop(s + n, n < 15)) /* the block may end after the 16 bytes */
+    return 0;
+  w0 |= BYTES8(0x20);
+  w1 = (w1 | BYTES8(0x20)) & kabar__low_bytes(n - 8);
+  *type = kabar__strtab_intern_short2(&doc->types, w0, w1, n, kabar__hash_short2(w0, w1, n));
+  return p + n;
+}
+#endif
+
+/* Returned by word_end when the word runs into a code point outside the fast path. */
+#define NEEDS_ICU UINT32_MAX
+
+/* The end of the word whose last code point so far is of class prev (a word class) and
+ * continues at q, after WB5-WB13b; NEEDS_ICU when a code point on the way is outside the fast
+ * path. *number is the word's number status so far, and then at its end: ICU's rule status
+ * follows the last letter or digit; one '_' after a digit keeps the number status, a second
+ * makes it a word ("1_" is a number, "1__" a word). Two code points of look-ahead. */
+static uint32_t word_end(const unsigned char *s, uint32_t q, uint32_t end, wb_class prev,
+                         int *number) {
+  int num = *number;
+  while (q < end) {
+    /* ASCII letters and digits, most of a word's bytes, need no look-ahead */
+    wb_class fc = (wb_class)wb_byte[s[q]];
+    if (fc == WB_LETTER) { /* a run of one class: the status is the class's */
+      q = letters_end(s, q + 1, end);
+      num = 0;
+      prev = fc;
+      continue;
+    }
+    if (fc == WB_NUMERIC) {
+      do
+        q++;
+      while (q < end && wb_byte[s[q]] == WB_NUMERIC);
+      num = 1;
+      prev = fc;
+      continue;
+    }
+    if (fc == WB_OTHER) /* a space or punctuation: no rule joins a word across it */
+      break;
+    uint32_t q1, q2;
+    wb_class nc = class_at(s, q, end, &q1);
+    if (nc == WB_UNKNOWN)
+      return NEEDS_ICU;
+    if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
+      num = nc == WB_NUMERIC || (nc == WB_EXTNUMLET && prev != WB_EXTNUMLET && num);
+      prev = nc;
+      q = q1;
+      continue;
+    }
+    if (q1 >= end)
+      break;
+    wb_class after = class_at(s, q1, end, &q2);
+    if (after == WB_UNKNOWN)
+      return NEEDS_ICU;
+    int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
+                     after == WB_LETTER; /* WB6/7 */
+    int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
+                  after == WB_NUMERIC; /* WB11/12 */
+    if (!mid_letter && !mid_num)
+      break;
+    num = after == WB_NUMERIC;
+    prev = after;
+    q = q2;
+  }
+  *number = num;
+  return q;
+}
+
 /* Tokenizes the block without ICU; returns 0, 1 when the block needs ICU, -1 on no memory.
- * Words are found in one pass with two code points of look-ahead. */
+ * Most words are a run of ASCII letters followed by a space or punctuation (or the block's
+ * end): the loop finds those with one table load for the first byte, the run's 8-byte steps
+ * and one load for the byte after, and hands every other word to word_end. Kept small so the
+ * common path holds its state in registers. */
 static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   const kabar_block *blk = &doc->blocks.v[bi];
   const unsigned char *s = (const unsigned char *)doc->text;
   const uint32_t end = blk->end;
   tok_out out = tok_out_start(doc, bi);
   int rc = 0;
-  uint32_t next;
   for (uint32_t p = blk->start; p < end;) {
-    wb_class c = class_at(s, p, end, &next);
-    if (c == WB_UNKNOWN) {
-      rc = 1; /* the caller drops this block's tokens and asks ICU */
-      break;
-    }
-    if (!wb_is_word(c)) {
-      p = next;
+    wb_class c = (wb_class)wb_byte[s[p]];
+    if (c == WB_OTHER) {
+      p++;
       continue;
     }
-    uint32_t start = p, q = next; /* the word is [start, q) */
-    wb_class prev = c;
-    /* ICU's rule status follows the last letter or digit; one '_' after a digit keeps the
-     * number status, a second makes it a word ("1_" is a number, "1__" a word) */
-    int number = c == WB_NUMERIC;
-    while (q < end) {
-      /* ASCII letters and digits, most of a word's bytes, need no look-ahead */
-      wb_class fc = (wb_class)wb_byte[s[q]];
-      if (fc == WB_LETTER) { /* a run of one class: the status is the class's */
-        q = letters_end(s, q + 1, end);
-        number = 0;
-        prev = fc;
+    uint32_t start = p, q;
+    int number = 0;
+    if (c == WB_LETTER) {
+#if WORD_AT_A_TIME
+      uint32_t type;
+      if (end - p >= 16 && (q = plain_word(doc, p, &type)) != 0) {
+        if (type == KABAR_STRTAB_NONE || add_token(doc, &out, doc->text, p, q, 0, type)) {
+          rc = -1;
+          break;
+        }
+        p = q + 1; /* a space or punctuation, no part of the next word */
         continue;
       }
-      if (fc == WB_NUMERIC) {
-        do
-          q++;
-        while (q < end && wb_byte[s[q]] == WB_NUMERIC);
-        number = 1;
-        prev = fc;
+#endif
+      q = letters_end(s, p + 1, end);
+      if (q < end && wb_byte[s[q]] != WB_OTHER)
+        q = word_end(s, q, end, WB_LETTER, &number);
+    } else {
+      uint32_t next;
+      c = class_at(s, p, end, &next); /* a byte from 0x80 up starts a longer code point */
+      if (c == WB_UNKNOWN) {
+        rc = 1; /* the caller drops this block's tokens and asks ICU */
+        break;
+      }
+      if (!wb_is_word(c)) {
+        p = next;
         continue;
       }
-      if (fc == WB_OTHER) /* a space or punctuation: no rule joins a word across it */
-        break;
-      uint32_t q1, q2;
-      wb_class nc = class_at(s, q, end, &q1);
-      if (nc == WB_UNKNOWN) {
-        doc->tokens.n = out.n;
-        return 1;
-      }
-      if (wb_is_word(nc)) { /* WB5, WB8-WB10, WB13a/b */
-        number = nc == WB_NUMERIC || (nc == WB_EXTNUMLET && prev != WB_EXTNUMLET && number);
-        prev = nc;
-        q = q1;
+      number = c == WB_NUMERIC;
+      q = word_end(s, next, end, c, &number);
+      /* a lone '_' is no word for ICU, though "__" is */
+      if (c == WB_EXTNUMLET && q == next) {
+        p = q < end && wb_byte[s[q]] == WB_OTHER ? q + 1 : q;
         continue;
       }
-      if (q1 >= end)
-        break;
-      wb_class after = class_at(s, q1, end, &q2);
-      if (after == WB_UNKNOWN) {
-        doc->tokens.n = out.n;
-        return 1;
-      }
-      int mid_letter = (nc == WB_MIDLETTER || nc == WB_MIDNUMLETQ) && prev == WB_LETTER &&
-                       after == WB_LETTER; /* WB6/7 */
-      int mid_num = (nc == WB_MIDNUM || nc == WB_MIDNUMLETQ) && prev == WB_NUMERIC &&
-                    after == WB_NUMERIC; /* WB11/12 */
-      if (!mid_letter && !mid_num)
-        break;
-      number = after == WB_NUMERIC;
-      prev = after;
-      q = q2;
     }
-    /* a lone '_' is no word for ICU, though "__" is */
-    if (!(c == WB_EXTNUMLET && q == next)) {
-      uint32_t type = word_type(doc, start, q, scratch);
-      if (type == KABAR_STRTAB_NONE ||
-          add_token(doc, &out, doc->text, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
-        rc = -1;
-        break;
-      }
+    if (q == NEEDS_ICU) {
+      rc = 1;
+      break;
+    }
+    uint32_t type = word_type(doc, start, q, scratch);
+    if (type == KABAR_STRTAB_NONE ||
+        add_token(doc, &out, doc->text, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
+      rc = -1;
+      break;
     }
     /* the byte after a word is most often a space, which is no part of the next */
     p = q < end && wb_byte[s[q]] == WB_OTHER ? q + 1 : q;

@@ -60,9 +60,10 @@ void kabar__stem_cache_free(kabar_stem_cache *c) {
   kabar__free(c);
 }
 
+/* A word's kabar__hash is mixed already (its last step is kabar__mix64), so its low bits are
+ * the slot; a language other than the first moves the word's slot by a fixed odd stride. */
 static size_t home_slot(uint64_t hash, uint8_t lang) {
-  return (size_t)(kabar__mix64(hash ^ ((uint64_t)lang + 1) * 0x9E3779B97F4A7C15ULL) &
-                  (STEM_CACHE_SLOTS - 1));
+  return (size_t)((hash + (uint64_t)lang * KABAR_HASH_K) & (STEM_CACHE_SLOTS - 1));
 }
 
 static int same_key(const stem_entry *e, uint8_t lang, const char *word, size_t n, uint64_t hash) {

@@ -37,27 +37,69 @@ static uint64_t vowel_bytes(uint64_t w) {
 /* Snowball's Indonesian stemmer starts with `$measure > 2`, measure counting the vowels
  * a e i o u: a word with fewer comes back unchanged ("kota", "rumah", "dpr"), and two fifths
  * of the news set's distinct words are such. tests/unit/test_terms.c holds libstemmer to it.
- * Other stemmers have no such test. The vowels are counted 8 bytes at a time. */
+ * Other stemmers have no such test. The vowels are found 8 bytes at a time; a word of under
+ * 16 bytes (nearly all) gets all its vowel bits in one mask, which has fewer than three when
+ * clearing its two lowest set bits leaves none: no loop or branch per vowel. */
 static int few_vowels(const char *s, uint32_t n) {
-  int vowels = 0;
-  for (uint32_t i = 0; i < n; i += 8) {
-    uint64_t w;
-    if (n - i >= 8)
-      memcpy(&w, s + i, 8);
-    else
-      w = kabar__load_short(s + i, n - i); /* zero bytes are no vowels */
-    for (uint64_t m = vowel_bytes(w); m; m &= m - 1)
-      if (++vowels == 3)
-        return 0;
+  uint64_t m;
+  if (n < 8) {
+    m = vowel_bytes(kabar__load_short(s, n)); /* zero bytes are no vowels */
+  } else if (n < 16) { /* the second word's vowel bits moved to bit 6 of their bytes */
+    uint64_t w0;
+    memcpy(&w0, s, 8);
+    m = vowel_bytes(w0) | vowel_bytes(kabar__load_short(s + 8, n - 8)) >> 1;
+  } else {
+    int vowels = 0;
+    for (uint32_t i = 0; i < n; i += 8) {
+      uint64_t w;
+      if (n - i >= 8)
+        memcpy(&w, s + i, 8);
+      else
+        w = kabar__load_short(s + i, n - i);
+      for (m = vowel_bytes(w); m; m &= m - 1)
+        if (++vowels == 3)
+          return 0;
+    }
+    return 1;
   }
-  return 1;
+  m &= m - 1;
+  return (m & (m - 1)) == 0;
+}
+
+/* The stemmer's other rules only remove or replace an affix the word starts or ends with:
+ * the prefixes di ke me(m n ng ny) pe(m n ng ny) ter (first order) and be(r l) pe(r l)
+ * (second order), the particles kah lah pun, the possessives ku mu nya and the suffixes
+ * i an kan. A word that starts with none and ends with none ("jakarta", "presiden"; a third
+ * of the news set's words of three vowels or more) comes back unchanged. tests/unit/test_terms.c
+ * holds libstemmer to it. Words of fewer than 2 bytes have fewer than three vowels. */
+static int affix_free(const char *s, uint32_t n) {
+  if (n < 2)
+    return 1;
+  unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
+  if (b == 'e' ? a == 'k' || a == 'm' || a == 'p' || a == 't' || a == 'b' : a == 'd' && b == 'i')
+    return 0;
+  unsigned char y = (unsigned char)s[n - 2], z = (unsigned char)s[n - 1];
+  switch (z) {
+  case 'i':
+    return 0;
+  case 'n': /* an kan pun */
+    return y != 'a' && y != 'u';
+  case 'h': /* kah lah */
+    return y != 'a';
+  case 'u': /* ku mu */
+    return y != 'k' && y != 'm';
+  case 'a': /* nya */
+    return y != 'y';
+  default:
+    return 1;
+  }
 }
 
 static int stem_unchanged(term_run *run, uint8_t lang, const char *algo, const char *s,
                           uint32_t n) {
   if (!run->measure_rule[lang])
     run->measure_rule[lang] = strcmp(algo, "indonesian") == 0 ? 1 : 2;
-  return run->measure_rule[lang] == 1 && few_vowels(s, n);
+  return run->measure_rule[lang] == 1 && (affix_free(s, n) || few_vowels(s, n));
 }
 
 /* The stem of `type` in `lang` and its kabar__hash: from the ctx's cache, or from Snowball
@@ -86,6 +128,20 @@ static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const 
   return KABAR_OK;
 }
 
+/* Interns a stem of hash h: most are words of under 16 bytes, interned inline from one or
+ * two registers. The stem may be the ctx's cache's or Snowball's, so only its own bytes are
+ * read. */
+static uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uint64_t h) {
+  if (n < 8)
+    return kabar__strtab_intern_short(terms, kabar__load_short(stem, n), n, h);
+  if (n < 16) {
+    uint64_t w0;
+    memcpy(&w0, stem, 8);
+    return kabar__strtab_intern_short2(terms, w0, kabar__load_short(stem + 8, n - 8), n, h);
+  }
+  return kabar__strtab_intern_hashed(terms, stem, n, h);
+}
+
 /* The term of `type` in `lang`, new to this document and language (memo slot *memo).
  * Stopwords and numbers keep their case-folded form: they carry no topic, never enter
  * fingerprints, and skipping them saves a third of the stemmer calls. */
@@ -105,11 +161,7 @@ static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int kee
     if (rc != KABAR_OK)
       return rc;
   }
-  /* most terms are short words: interned inline, from a register */
-  uint32_t id = stem_len < 8
-                    ? kabar__strtab_intern_short(&doc->terms, kabar__load_short(stem, stem_len),
-                                                 stem_len, stem_hash)
-                    : kabar__strtab_intern_hashed(&doc->terms, stem, stem_len, stem_hash);
+  uint32_t id = intern_term(&doc->terms, stem, stem_len, stem_hash);
   if (id == KABAR_STRTAB_NONE)
     return KABAR_ENOMEM;
   *memo = id + 1;
@@ -162,9 +214,11 @@ kabar_status kabar__terms(kabar_doc *doc) {
                         : KABAR_OK;
   for (size_t b = 0; b < doc->blocks.n && rc == KABAR_OK; b++)
     rc = block_terms(&run, &doc->blocks.v[b]);
-  for (size_t l = 0; l < KABAR_MAX_LANGS; l++)
-    sb_stemmer_delete(run.stemmers[l]);
+  for (size_t l = 0; l < KABAR_MAX_LANGS; l++) /* nearly all documents use one slot, or none */
+    if (run.stemmers[l])
+      sb_stemmer_delete(run.stemmers[l]);
   for (size_t l = 0; l <= KABAR_MAX_LANGS; l++)
-    kabar__free(run.memo[l]);
+    if (run.memo[l])
+      kabar__free(run.memo[l]);
   return rc;
 }

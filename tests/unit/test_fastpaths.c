@@ -144,10 +144,105 @@ static void test_letter_runs(void **state) {
   }
 }
 
+/* A word of under 16 ASCII letters followed by a space or punctuation, with 16 bytes of its
+ * block from its start, is found, folded and interned from the words it was loaded in; any
+ * other byte after the letters ('@' and '_' join, é and digits too), and '.' or '\'' before
+ * a letter or a byte from 0x80 up, sends it the long way.
+ * Words of 1 to 20 mixed-case letters before each such byte, at each alignment, with and
+ * without 16 bytes after: the same tokens as ICU, and each ASCII token's type its lower-cased
+ * bytes, found again by the table's own lookup. */
+static void test_plain_words(void **state) {
+  (void)state;
+  static const char *after[] = {" ",
+                                ".",
+                                ",",
+                                ";",
+                                "-",
+                                "'",
+                                "@",
+                                "_",
+                                "\xc3\xa9",
+                                "5",
+                                "(",
+                                ")",
+                                "\"",
+                                ":",
+                                "/",
+                                "`",
+                                "[",
+                                "{",
+                                "\n",
+                                ". ",
+                                ", ",
+                                ".5",
+                                ",5",
+                                "'s",
+                                ".a",
+                                "'A",
+                                ".@",
+                                ";a",
+                                ",a",
+                                "..",
+                                ".,",
+                                "'.",
+                                ".-",
+                                ".\x01",
+                                ". ",
+                                ".\xc3\xa9",
+                                "'\xc3\xa9",
+                                ".\xe2\x80\x99",
+                                "\xe2\x80\x99s",
+                                ";5",
+                                "._",
+                                ".["};
+  static const char letters[] = "aZbYcXmNqQzA";
+  char text[128];
+  for (size_t lead = 0; lead < 8; lead++)
+    for (size_t len = 1; len <= 20; len++)
+      for (size_t a = 0; a < sizeof after / sizeof *after; a++)
+        for (int tail = 0; tail < 2; tail++) {
+          size_t n = 0;
+          for (size_t i = 0; i < lead; i++)
+            text[n++] = ' ';
+          for (size_t i = 0; i < len; i++)
+            text[n++] = letters[(i * 5 + len + a) % (sizeof letters - 1)];
+          memcpy(text + n, after[a], strlen(after[a]));
+          n += strlen(after[a]);
+          if (tail) {
+            static const char more[] = " dan kata berikutnya";
+            memcpy(text + n, more, sizeof more - 1);
+            n += sizeof more - 1;
+          }
+          assert_same_tokens(text, n);
+          kabar_error err;
+          kabar_doc *doc = kabar_doc_new(test_group_ctx, text, n, 0, &err);
+          assert_non_null(doc);
+          for (size_t t = 0; t < doc->tokens.n; t++) {
+            const kabar_token *tok = &doc->tokens.v[t];
+            uint32_t tl = kabar__strtab_len(&doc->types, tok->type);
+            const char *type = kabar__strtab_str(&doc->types, tok->type);
+            int ascii = 1; /* others are normalized too ("’" becomes "'") */
+            for (uint32_t i = tok->start; i < tok->end; i++)
+              ascii &= (unsigned char)doc->text[i] < 0x80;
+            if (!ascii)
+              continue;
+            assert_int_equal(tl, tok->end - tok->start);
+            for (uint32_t i = 0; i < tl; i++) {
+              char c = doc->text[tok->start + i];
+              assert_int_equal(type[i], c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            assert_int_equal(kabar__strtab_find(&doc->types, type, tl), tok->type);
+          }
+          kabar_doc_free(doc);
+        }
+}
+
 /* Token types: ASCII words up to 64 bytes are case-folded eight bytes at a time, others by
- * ICU; both must give the lower-cased word. Words of every length from 1 to 80 bytes, made of
- * letters, digits and the bytes next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each
- * byte position of the 8-byte folding meets each case. */
+ * ICU; both must give the lower-cased word, and each folded word one type (words below 16
+ * bytes are loaded as whole words, or near the text's end in smaller loads, and interned
+ * inline). Words of every length from 1 to 80 bytes, made of letters, digits and the bytes
+ * next to 'A'-'Z' and 'a'-'z' ('@', '[', '`', '{'), so that each byte position of the 8-byte
+ * folding meets each case. */
 static void test_types_fold(void **state) {
   (void)state;
   static const char bytes[] = "AZaz@`[{09_MQmq.'";
@@ -174,6 +269,8 @@ static void test_types_fold(void **state) {
         if (type[i] != c)
           fail_msg("type '%.*s' of '%.*s'", (int)len, type, (int)len, doc->text + tok->start);
       }
+      /* one type per folded word: the inline probes must find what the tokenizer stored */
+      assert_int_equal(kabar__strtab_find(&doc->types, type, len), tok->type);
     }
     kabar_doc_free(doc);
   }
@@ -208,6 +305,7 @@ int main(void) {
       cmocka_unit_test(test_tricky_strings), cmocka_unit_test(test_samples),
       cmocka_unit_test(test_random_text),    cmocka_unit_test(test_letter_runs),
       cmocka_unit_test(test_types_fold),
+      cmocka_unit_test(test_plain_words),
       cmocka_unit_test(test_random_prose),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);

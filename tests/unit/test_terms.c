@@ -1,6 +1,7 @@
 /* lib/terms: stems. The stage does not call Snowball's Indonesian stemmer for a word of fewer
  * than three vowels (a e i o u), as the algorithm's first test (`$measure > 2`) leaves such a
- * word alone; these tests hold the installed libstemmer to that. */
+ * word alone, nor for a word that starts and ends with none of its affixes; these tests hold
+ * the installed libstemmer to that. */
 #include "helpers.h"
 #include "core/internal.h"
 
@@ -64,6 +65,58 @@ static void indonesian_few_vowels_unchanged(void **state) {
   sb_stemmer_delete(st);
 }
 
+static int starts_with(const char *w, size_t n, const char *x) {
+  return strlen(x) <= n && memcmp(w, x, strlen(x)) == 0;
+}
+static int ends_with(const char *w, size_t n, const char *x) {
+  return strlen(x) <= n && memcmp(w + n - strlen(x), x, strlen(x)) == 0;
+}
+
+/* Nor is a word that starts with none of the algorithm's prefixes and ends with none of its
+ * particles, possessives and suffixes (the lists as Snowball's indonesian.sbl has them),
+ * whatever its vowels: random words whose first and last two bytes come mostly from the
+ * affixes' letters, so that near misses ("se", "ta", "yah", "nu", "é") are frequent. */
+static void indonesian_affix_free_unchanged(void **state) {
+  (void)state;
+  static const char *prefixes[] = {"di",   "ke",      "me",  "mem",  "men",     "meng",
+                                   "meny", "pem",     "pen", "peng", "peny",    "ter",
+                                   "be",   "belajar", "ber", "pe",   "pelajar", "per"};
+  static const char *suffixes[] = {"kah", "lah", "pun", "nya", "ku", "mu", "i", "an", "kan"};
+  static const char *edge[] = {"d", "k", "m", "p", "t", "b", "e", "i", "a",       "u",
+                               "n", "h", "y", "l", "s", "r", "o", "g", "\xc3\xa9"};
+  static const char letters[] = "bcdfghjklmnpqrstvwxyzaeiouaeiou";
+  struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
+  assert_non_null(st);
+  unsigned seed = 31337;
+  char w[64];
+  int tested = 0;
+  for (int round = 0; round < 200000; round++) {
+    size_t n = 0;
+    int parts = 2 + round % 9;
+    for (int k = 0; k < parts; k++) {
+      seed = seed * 1103515245u + 12345u;
+      if (k < 2 || k >= parts - 2) {
+        const char *e = edge[(seed >> 16) % (sizeof edge / sizeof *edge)];
+        memcpy(w + n, e, strlen(e));
+        n += strlen(e);
+      } else {
+        w[n++] = letters[(seed >> 16) % (sizeof letters - 1)];
+      }
+    }
+    int affixed = 0;
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+      affixed |= starts_with(w, n, prefixes[i]);
+    for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++)
+      affixed |= ends_with(w, n, suffixes[i]);
+    if (!affixed) {
+      assert_unchanged(st, w, n);
+      tested += vowels(w, n) >= 3;
+    }
+  }
+  assert_true(tested > 10000); /* most of them pass Snowball's measure test */
+  sb_stemmer_delete(st);
+}
+
 /* Through a document: a word of two vowels keeps its form as a term, a longer one is stemmed. */
 static void terms_few_vowels_in_doc(void **state) {
   (void)state;
@@ -91,12 +144,15 @@ static void terms_few_vowels_in_doc(void **state) {
 }
 
 /* Every term of a document is Snowball's stem of its type, or the type itself for stopwords
- * and numbers: random words of 1 to 24 bytes around Indonesian affixes, with vowels at every
- * byte position of the 8-byte vowel count, and words with é (not a vowel of the measure). */
+ * and numbers: random words of 1 to 24 bytes around Indonesian affixes and their near misses
+ * (the stage leaves a word that starts and ends with no affix to itself), with vowels at
+ * every byte position of the 8-byte vowel count, and words with é (not a vowel of the
+ * measure). */
 static void terms_are_snowball_stems(void **state) {
   (void)state;
-  static const char *parts[] = {"me", "ber", "di", "kan", "an", "nya", "a", "e",        "i", "o",
-                                "u",  "k",   "t",  "ng",  "s",  "r",   "p", "\xc3\xa9", "y", "m"};
+  static const char *parts[] = {"me", "ber", "di", "kan", "an",  "nya", "a",  "e",        "i", "o",
+                                "u",  "k",   "t",  "ng",  "s",   "r",   "p",  "\xc3\xa9", "y", "m",
+                                "h",  "b",   "d",  "se",  "lah", "ku",  "ta", "pun"};
   struct sb_stemmer *st = sb_stemmer_new("indonesian", "UTF_8");
   assert_non_null(st);
   char text[4096];
@@ -195,6 +251,7 @@ static void stop_marks_are_the_lists(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(indonesian_few_vowels_unchanged),
+      cmocka_unit_test(indonesian_affix_free_unchanged),
       cmocka_unit_test(terms_few_vowels_in_doc),
       cmocka_unit_test(terms_are_snowball_stems),
       cmocka_unit_test(stop_marks_are_the_lists),

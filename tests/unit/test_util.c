@@ -132,22 +132,26 @@ static void mem_eq_is_memcmp(void **state) {
   }
 }
 
-/* Short strings interned from a register and from memory share one table: the same ids, and
- * the same bytes and NULs in chars. */
+/* Short strings interned from registers (one word below 8 bytes, two below 16) and from
+ * memory share one table: the same ids, and the same bytes and NULs in chars. The probes
+ * read stored strings as whole words and mask off what follows, so keys share prefixes and
+ * differ in their last byte, and each is looked up again after longer ones were added. */
 static void strtab_intern_short(void **state) {
   (void)state;
   kabar_strtab t;
   memset(&t, 0, sizeof t);
-  char key[8];
-  for (int round = 0; round < 2; round++)
-    for (uint32_t i = 0; i < 3000; i++) { /* past the first table size: rehashes on the way */
-      size_t n = i % 8;
+  char key[16];
+  for (int round = 0; round < 3; round++)
+    for (uint32_t i = 0; i < 4000; i++) { /* past the first table size: rehashes on the way */
+      size_t n = i % 16;
       for (size_t k = 0; k < n; k++)
-        key[k] = (char)('a' + (i * 7 + k * 13) % 26);
-      uint32_t id = (i + (uint32_t)round) % 2
-                        ? kabar__strtab_intern(&t, key, n)
-                        : kabar__strtab_intern_short(&t, kabar__load_short(key, n), n,
-                                                     kabar__hash(key, n, 0));
+        key[k] = (char)('a' + (k + 1 < n ? (i / 16 * 7 + k * 13) % 3 : (i * 7 + k * 13) % 26));
+      uint64_t w0 = kabar__load_short(key, n < 8 ? n : 8);
+      uint64_t w1 = n < 8 ? 0 : kabar__load_short(key + 8, n - 8);
+      uint64_t h = kabar__hash(key, n, 0);
+      uint32_t id = (i + (uint32_t)round) % 2 ? kabar__strtab_intern(&t, key, n)
+                    : n < 8                   ? kabar__strtab_intern_short(&t, w0, n, h)
+                                              : kabar__strtab_intern_short2(&t, w0, w1, n, h);
       assert_int_equal(id, kabar__strtab_find(&t, key, n));
       assert_int_equal(kabar__strtab_len(&t, id), (uint32_t)n);
       assert_memory_equal(kabar__strtab_str(&t, id), key, n);
