@@ -283,12 +283,12 @@ static void skip_class(need_reader *r) {
   while (*p && *p != ']') {
     if (*p == '\\' && p[1])
       p += 2;
-    else if (*p == '[' && p[1] == ':' && strstr(p + 2, ":]"))
-      p = strstr(p + 2, ":]") + 2;
+    else if (*p == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '='))
+      break; /* POSIX classes end where PCRE2's own scan decides: not worth copying it */
     else
       p++;
   }
-  r->failed |= !*p;
+  r->failed |= *p != ']';
   r->p = *p ? p + 1 : p;
 }
 
@@ -343,7 +343,11 @@ static byte_need need_of_group(need_reader *r) {
       lookaround = 1;
       p += 2;
     } else if (*p == '<' || (*p == 'P' && p[1] == '<')) { /* a named group */
-      p = strchr(p, '>');
+      const char *name = p + (*p == 'P' ? 2 : 1);
+      /* anything else after "(?<" ("(?<*" is a non-atomic lookbehind) is not a name */
+      int name_start = (*name >= 'a' && *name <= 'z') || (*name >= 'A' && *name <= 'Z') ||
+                       *name == '_';
+      p = name_start ? strchr(name, '>') : NULL;
       if (!p) {
         r->failed = 1;
         return n;

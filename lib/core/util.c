@@ -113,6 +113,8 @@ uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
 /* Room a new string of len bytes needs after chars.len: its bytes, its NUL and the buffer's,
  * and at least 8 bytes for copy_string's whole-word stores. */
 #define STRING_ROOM(len) ((len) + 10)
+/* the padding rule in util.h (kabar__strtab_word) that the inline probes read by */
+_Static_assert(STRING_ROOM(0) >= 8 && STRING_ROOM(8) - 8 >= 8, "strings need their padding");
 
 void kabar__strtab_free(kabar_strtab *t) {
   kabar__buf_free(&t->chars);

@@ -5,8 +5,8 @@
  * word) cost more than the rest of the term stage together. A ctx is shared by threads and
  * read-only to its users, so the cache is insert-only and lock-free: a slot changes once,
  * from NULL to an immutable entry published with release order and read with acquire order;
- * entries live until the ctx is freed; and the cache stops growing at a fixed number of
- * entries. It only remembers what Snowball returned, so results never depend on what it
+ * entries live until the ctx is freed; and the cache stops growing at about a fixed number
+ * of entries (threads racing past the count may add one each). It only remembers what Snowball returned, so results never depend on what it
  * holds, or on the order in which threads filled it. */
 #include "terms.h"
 
@@ -22,6 +22,9 @@
 #define STEM_CACHE_SLOTS (1u << 16) /* 512 KiB of slots, touched only where used */
 #define STEM_CACHE_MAX (STEM_CACHE_SLOTS / 2)
 #define STEM_CACHE_PROBES 16 /* a full neighbourhood is a miss, never a wrong answer */
+/* Longer words are not kept: news words are short, and this bounds what hostile input can
+ * pin for the life of the ctx (32,768 entries of at most 64 + 64 bytes and a header). */
+#define STEM_CACHE_WORD_MAX 64
 
 typedef struct stem_entry {
   uint64_t hash, stem_hash; /* kabar__hash of the word and of the stem */
@@ -90,7 +93,7 @@ const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, cons
 void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
                            uint64_t hash, const char *stem, size_t stem_len,
                            uint64_t stem_hash) {
-  if (n > UINT16_MAX || stem_len > UINT16_MAX ||
+  if (n > STEM_CACHE_WORD_MAX || stem_len > STEM_CACHE_WORD_MAX ||
       atomic_load_explicit(&c->count, memory_order_relaxed) >= STEM_CACHE_MAX)
     return;
   stem_entry *mine = kabar__malloc(sizeof *mine + n + stem_len);

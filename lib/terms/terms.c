@@ -132,6 +132,7 @@ static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const 
  * two registers. The stem may be the ctx's cache's or Snowball's, so only its own bytes are
  * read. */
 static uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uint64_t h) {
+#if KABAR_LITTLE_ENDIAN /* the inline probes mask words as little-endian numbers */
   if (n < 8)
     return kabar__strtab_intern_short(terms, kabar__load_short(stem, n), n, h);
   if (n < 16) {
@@ -139,6 +140,7 @@ static uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uin
     memcpy(&w0, stem, 8);
     return kabar__strtab_intern_short2(terms, w0, kabar__load_short(stem + 8, n - 8), n, h);
   }
+#endif
   return kabar__strtab_intern_hashed(terms, stem, n, h);
 }
 
