@@ -182,6 +182,27 @@ static inline uint64_t kabar__strtab_word(const kabar_strtab *t, uint32_t off, s
   return w;
 }
 
+/* Adds a string of n bytes, not in t, at slot i (where its search ended), given as nw <= 2
+ * whole words with zeros after its bytes. When there is room it is stored from the words:
+ * its bytes and the zeros after them are its NUL and the buffer's (the string room
+ * kabar__strtab_add_at keeps). */
+static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t i, const uint64_t *w,
+                                               size_t nw, size_t n, uint64_t h) {
+  size_t off = t->chars.len, room = 8 * nw + 8;
+  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + room <= t->chars.cap &&
+      off < UINT32_MAX - room) {
+    memcpy(t->chars.p + off, w, 8 * nw);
+    t->chars.p[off + 8 * nw] = '\0';
+    t->chars.len = off + n + 1;
+    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
+    t->slots[i] = (uint32_t)++t->count;
+    return (uint32_t)t->count - 1;
+  }
+  char b[16];
+  memcpy(b, w, 8 * nw);
+  return kabar__strtab_add_at(t, i, b, n, h);
+}
+
 /* kabar__strtab_intern_hashed for a string of n < 8 bytes given as kabar__load_short gives
  * it. Inline: the tokenizer interns every word, most of them short. */
 static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, size_t n,
@@ -199,21 +220,7 @@ static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, s
         return slot - 1;
     }
   }
-  /* a new word, when there is room, is stored from the register: its bytes and the zeros
-   * after them are its NUL and the buffer's (the string room kabar__strtab_add_at keeps) */
-  size_t off = t->chars.len;
-  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + 16 <= t->chars.cap &&
-      off < UINT32_MAX - 16) {
-    memcpy(t->chars.p + off, &w, 8);
-    t->chars.p[off + 8] = '\0';
-    t->chars.len = off + n + 1;
-    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
-    t->slots[i] = (uint32_t)++t->count;
-    return (uint32_t)t->count - 1;
-  }
-  char b[8];
-  memcpy(b, &w, 8);
-  return kabar__strtab_add_at(t, i, b, n, h);
+  return kabar__strtab_add_words(t, i, &w, 1, n, h);
 }
 
 /* The same for a string of 8 <= n < 16 bytes given as two words: its first 8 bytes, and the
@@ -234,21 +241,8 @@ static inline uint32_t kabar__strtab_intern_short2(kabar_strtab *t, uint64_t w0,
         return slot - 1;
     }
   }
-  size_t off = t->chars.len;
-  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + 24 <= t->chars.cap &&
-      off < UINT32_MAX - 24) {
-    memcpy(t->chars.p + off, &w0, 8);
-    memcpy(t->chars.p + off + 8, &w1, 8);
-    t->chars.p[off + 16] = '\0';
-    t->chars.len = off + n + 1;
-    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
-    t->slots[i] = (uint32_t)++t->count;
-    return (uint32_t)t->count - 1;
-  }
-  char b[16];
-  memcpy(b, &w0, 8);
-  memcpy(b + 8, &w1, 8);
-  return kabar__strtab_add_at(t, i, b, n, h);
+  uint64_t w[2] = {w0, w1};
+  return kabar__strtab_add_words(t, i, w, 2, n, h);
 }
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;
