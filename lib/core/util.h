@@ -21,17 +21,17 @@ void kabar__alloc_fail_after(uint64_t n);
 /* Grows *p (holding *cap elements of `elem` bytes) so it can hold at least `need`. 0 or -1. */
 int kabar__grow(void **p, size_t *cap, size_t need, size_t elem);
 
-#define KABAR_VEC(T)                                                                           \
-  struct {                                                                                     \
-    T *v;                                                                                      \
-    size_t n, cap;                                                                             \
+#define KABAR_VEC(T)                                                                               \
+  struct {                                                                                         \
+    T *v;                                                                                          \
+    size_t n, cap;                                                                                 \
   }
 /* Appends x to vec; evaluates to 0 on success, -1 when out of memory. The capacity test is
  * inline: most pushes have room, and a call per element costs more than the store. */
-#define KABAR_VEC_PUSH(vec, x)                                                                 \
-  (((vec).n < (vec).cap ||                                                                     \
-    kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0)            \
-       ? ((vec).v[(vec).n++] = (x), 0)                                                         \
+#define KABAR_VEC_PUSH(vec, x)                                                                     \
+  (((vec).n < (vec).cap ||                                                                         \
+    kabar__grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof(*(vec).v)) == 0)                \
+       ? ((vec).v[(vec).n++] = (x), 0)                                                             \
        : -1)
 #define KABAR_VEC_FREE(vec) (kabar__free((vec).v), (vec).v = NULL, (vec).n = (vec).cap = 0)
 
@@ -127,13 +127,13 @@ static inline uint64_t kabar__hash_short2(uint64_t le0, uint64_t le1, size_t n) 
 /* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
  * stored NUL-terminated. Lookups never allocate. */
 typedef struct kabar_strtab {
-  kabar_buf chars;   /* the strings, each followed by NUL */
-  uint32_t *slots;   /* open addressing: id + 1, 0 = empty */
-  size_t nslots;     /* power of two */
+  kabar_buf chars; /* the strings, each followed by NUL */
+  uint32_t *slots; /* open addressing: id + 1, 0 = empty */
+  size_t nslots;   /* power of two */
   struct kabar_strtab_entry {
     uint64_t hash;
     uint32_t off, len;
-  } *entries;
+  } * entries;
   size_t count, cap;
 } kabar_strtab;
 
@@ -203,46 +203,40 @@ static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t i, const 
   return kabar__strtab_add_at(t, i, b, n, h);
 }
 
-/* kabar__strtab_intern_hashed for a string of n < 8 bytes given as kabar__load_short gives
- * it. Inline: the tokenizer interns every word, most of them short. */
-static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, size_t n,
-                                                  uint64_t h) {
+/* kabar__strtab_intern_hashed for a string of n bytes given as nw <= 2 whole words: the
+ * first nw - 1 hold 8 of its bytes each, the last the rest as kabar__load_short gives them
+ * (zeros after). Inline: the tokenizer interns every word, most of them short. */
+static inline uint32_t kabar__strtab_intern_words(kabar_strtab *t, const uint64_t *w, size_t nw,
+                                                  size_t n, uint64_t h) {
   size_t i = 0;
   if (t->nslots) {
-    size_t mask = t->nslots - 1;
-    uint64_t low = kabar__low_bytes(n);
+    size_t mask = t->nslots - 1, last = nw - 1;
+    uint64_t low = kabar__low_bytes(n - 8 * last);
     for (i = (size_t)h & mask;; i = (i + 1) & mask) {
       uint32_t slot = t->slots[i];
       if (slot == 0)
         break;
       const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-      if (e->hash == h && e->len == n && (kabar__strtab_word(t, e->off, 0) & low) == w)
+      if (e->hash == h && e->len == n && (last == 0 || kabar__strtab_word(t, e->off, 0) == w[0]) &&
+          (kabar__strtab_word(t, e->off, 8 * last) & low) == w[last])
         return slot - 1;
     }
   }
-  return kabar__strtab_add_words(t, i, &w, 1, n, h);
+  return kabar__strtab_add_words(t, i, w, nw, n, h);
 }
 
-/* The same for a string of 8 <= n < 16 bytes given as two words: its first 8 bytes, and the
- * other n - 8 as kabar__load_short gives them. */
+/* A string of n < 8 bytes given as kabar__load_short gives it. */
+static inline uint32_t kabar__strtab_intern_short(kabar_strtab *t, uint64_t w, size_t n,
+                                                  uint64_t h) {
+  return kabar__strtab_intern_words(t, &w, 1, n, h);
+}
+
+/* A string of 8 <= n < 16 bytes given as two words: its first 8 bytes, and the other n - 8
+ * as kabar__load_short gives them. */
 static inline uint32_t kabar__strtab_intern_short2(kabar_strtab *t, uint64_t w0, uint64_t w1,
                                                    size_t n, uint64_t h) {
-  size_t i = 0;
-  if (t->nslots) {
-    size_t mask = t->nslots - 1;
-    uint64_t low = kabar__low_bytes(n - 8);
-    for (i = (size_t)h & mask;; i = (i + 1) & mask) {
-      uint32_t slot = t->slots[i];
-      if (slot == 0)
-        break;
-      const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-      if (e->hash == h && e->len == n && kabar__strtab_word(t, e->off, 0) == w0 &&
-          (kabar__strtab_word(t, e->off, 8) & low) == w1)
-        return slot - 1;
-    }
-  }
   uint64_t w[2] = {w0, w1};
-  return kabar__strtab_add_words(t, i, w, 2, n, h);
+  return kabar__strtab_intern_words(t, w, 2, n, h);
 }
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;
