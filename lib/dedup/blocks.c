@@ -1,7 +1,11 @@
 /* Repeated blocks. Exact repeats (same token sequence after normalisation) are found through
  * a hash map; near repeats through a few MinHash "anchors" per block (blocks sharing an anchor
  * are candidates, verified by the Jaccard similarity of their token 3-shingles). Each block is
- * compared with a bounded number of candidates, so the work stays linear in the blocks. */
+ * compared with a bounded number of candidates, so the work stays linear in the blocks.
+ * The anchors are most of the cost, and most articles have no near repeat at all: a cheap
+ * bound on the Jaccard similarity of every pair of long blocks (near_sig) tells which blocks'
+ * anchors can matter, and only those are computed. The answers are the same as computing them
+ * all. */
 #include "dedup.h"
 
 #include <stdlib.h>
@@ -21,6 +25,17 @@ typedef struct block_sig {
   int sorted;
   uint32_t ntokens;
 } block_sig;
+
+/* A long block's shingles as a set of 256 buckets (a shingle's top byte), for near_possible. */
+typedef struct near_sig {
+  uint64_t buckets[4];
+  uint32_t block;
+  uint32_t used;  /* buckets holding a shingle: at most the distinct shingles */
+  uint32_t spare; /* shingles - used: at least the distinct shingles in a bucket after another */
+} near_sig;
+
+/* Test hook: compute every long block's anchors (the bound in near_possible not used). */
+int kabar__dedup_all_anchors;
 
 /* Open-addressing map from a 64-bit key to the latest few block indices. */
 typedef struct anchor_map {
@@ -174,43 +189,49 @@ static size_t sort_unique(uint64_t *v, size_t n) {
 /* Tokens that count for matching: words and numbers outside cuts. */
 static int counts(const kabar_token *t) { return !(t->flags & KABAR_TOK_CUT); }
 
-/* Combines token hashes [0, n) into one order-sensitive shingle hash. */
-static uint64_t shingle_hash(const uint64_t *th, size_t n) {
-  uint64_t h = 0;
-  for (size_t j = 0; j < n; j++)
-    h = kabar__mix64(h ^ th[j]) + j;
-  return h;
-}
-
-/* shingle_hash(th, SHINGLE) unrolled: it runs once per token of every block. */
-static uint64_t shingle3_hash(const uint64_t *th) {
-  uint64_t h = kabar__mix64(th[0]);
-  h = kabar__mix64(h ^ th[1]) + 1;
-  return kabar__mix64(h ^ th[2]) + 2;
-}
-
-/* Fills sig from the block's tokens; `room` has space for one value per token of the block
- * (token hashes first, turned into shingles in place). */
-static void make_sig(const kabar_doc *doc, const kabar_block *blk, uint64_t *room,
-                     block_sig *sig) {
-  uint64_t *th = room;
+/* A block's hashes, in one pass over its tokens that count (hashes t[0, n)):
+ * - the exact hash: mix64(chain(n) ^ n), where chain(0) = 0 and
+ *   chain(j + 1) = mix64(chain(j) ^ t[j]) + j;
+ * - the shingle of t[s, s + 3): mix64(mix64(mix64(t[s]) ^ t[s + 1]) + 1 ^ t[s + 2]) + 2 (the
+ *   same chain over three tokens), from the two prefixes pending when t[s + 2] comes;
+ * - below 3 tokens, one shingle: chain(n).
+ * The four mixes of a token are independent of each other, so they overlap in the CPU. */
+static void make_sig(const kabar_doc *doc, const kabar_block *blk, uint64_t *room, block_sig *sig,
+                     uint64_t buckets[4]) {
+  const kabar_token *tok = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+  uint64_t chain = 0, one = 0, two = 0; /* one: the last token's prefix; two: the last two's */
   size_t n = 0;
-  for (uint32_t i = blk->tok_first; i < blk->tok_end; i++)
-    if (counts(&doc->tokens.v[i]))
-      th[n++] = kabar__strtab_hash(&doc->types, doc->tokens.v[i].type);
+  for (; tok < end && n < SHINGLE - 1; tok++) { /* the first two tokens start the prefixes */
+    if (!counts(tok))
+      continue;
+    uint64_t t = kabar__strtab_hash(&doc->types, tok->type);
+    if (n++ == 0) {
+      chain = one = kabar__mix64(t); /* chain(1) = mix64(0 ^ t[0]) + 0 */
+    } else {
+      chain = two = kabar__mix64(one ^ t) + 1; /* chain(2) likewise */
+      one = kabar__mix64(t);
+    }
+  }
+  for (int w = 0; w < 4; w++)
+    buckets[w] = 0;
+  for (; tok < end; tok++) {
+    if (!counts(tok))
+      continue;
+    uint64_t t = kabar__strtab_hash(&doc->types, tok->type);
+    uint64_t x = kabar__mix64(two ^ t) + 2;
+    room[n - 2] = x;
+    buckets[x >> 62] |= (uint64_t)1 << (x >> 56 & 63);
+    two = kabar__mix64(one ^ t) + 1;
+    one = kabar__mix64(t);
+    chain = kabar__mix64(chain ^ t) + n++;
+  }
+  sig->exact = kabar__mix64(chain ^ n);
   sig->ntokens = (uint32_t)n;
   sig->shingles = room;
-  sig->exact = kabar__mix64(shingle_hash(th, n) ^ n);
-  if (n < SHINGLE) {
-    if (n)
-      th[0] = shingle_hash(th, n);
-    sig->nshingles = n ? 1 : 0;
-    return;
-  }
-  size_t nsh = n - SHINGLE + 1;
-  for (size_t s = 0; s < nsh; s++)
-    th[s] = shingle3_hash(th + s); /* reads only th[s...s+2], not yet overwritten */
-  sig->nshingles = nsh; /* sorted only when a candidate needs comparing */
+  sig->sorted = 0;
+  sig->nshingles = n >= SHINGLE ? n - 2 : n > 0; /* sorted only when a candidate needs comparing */
+  if (n > 0 && n < SHINGLE)
+    room[0] = chain;
 }
 
 static void ensure_sorted(block_sig *s) {
@@ -291,75 +312,177 @@ static void classify_repeats(kabar_doc *doc, const block_sig *sigs, uint32_t *ne
   }
 }
 
+/* Bits set in x, for the sparse words of shared buckets. */
+static uint32_t sparse_bits(uint64_t x) {
+  uint32_t n = 0;
+  for (; x; x &= x - 1)
+    n++;
+  return n;
+}
+
+/* Bits set in x (SWAR: the machine's popcount instruction is not in the x86-64 baseline). */
+static uint32_t dense_bits(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ULL;
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+static void near_sig_finish(near_sig *ns, uint32_t block, size_t nshingles) {
+  ns->block = block;
+  ns->used = 0;
+  for (int w = 0; w < 4; w++)
+    ns->used += dense_bits(ns->buckets[w]);
+  ns->spare = (uint32_t)nshingles - ns->used;
+}
+
+/* Whether the distinct shingles A and B of two long blocks may have a Jaccard similarity of
+ * NEAR_MIN_SIMILARITY or more; "no" is certain. J = I / (|A| + |B| - I) >= 0.6 means
+ * 5 I >= 3 |A u B|, i.e. 8 I >= 3 (|A| + |B|) (with integers, 5 I <= 3 |A u B| - 1 puts
+ * I / |A u B| more than 1e-11 below 0.6: far beyond double rounding). |A| >= a->used, and
+ * I <= shared buckets + min(a->spare, b->spare): a shared bucket's common shingles past its
+ * first are shingles of each block that came after another in their bucket. */
+static int near_possible(const near_sig *a, const near_sig *b) {
+  uint64_t need = 3 * ((uint64_t)a->used + b->used); /* what 8 * common must reach */
+  uint64_t common = a->spare < b->spare ? a->spare : b->spare;
+  if (8 * (common + (a->used < b->used ? a->used : b->used)) < need)
+    return 0; /* the sizes alone are too far apart (a quarter of the pairs) */
+  common += sparse_bits(a->buckets[0] & b->buckets[0]) +
+            sparse_bits(a->buckets[1] & b->buckets[1]) +
+            sparse_bits(a->buckets[2] & b->buckets[2]) + sparse_bits(a->buckets[3] & b->buckets[3]);
+  return 8 * common >= need;
+}
+
+/* Slack of the scan's budget, in pairs. */
+#define NEAR_SCAN_SLACK 64
+
+/* How many of the long blocks (nears[0, n), in block order, exact repeats left out) need
+ * their anchors: those up to the last one that may be a near repeat of an earlier one. A block
+ * after it has no candidate it could accept, so it is no repeat without a lookup, and the only
+ * lookups its anchors could serve are those of the blocks after it: none. The pairs are tested
+ * from the end, at most one test per shingle of the blocks they spare (plus a slack): past
+ * that the scan stops where it is (the blocks up to there keep their anchors), so the work
+ * stays linear. */
+static size_t near_blocks_needed(const near_sig *nears, size_t n) {
+  if (kabar__dedup_all_anchors)
+    return n;
+  size_t pairs = 0, budget = NEAR_SCAN_SLACK;
+  for (size_t l = n; l-- > 1;) {
+    budget += (size_t)nears[l].used + nears[l].spare;
+    pairs += l;
+    if (pairs > budget)
+      return l + 1;
+    for (size_t c = 0; c < l; c++)
+      if (near_possible(&nears[c], &nears[l]))
+        return l + 1;
+  }
+  return 0;
+}
+
+/* Open addressing from a block's exact hash (already mixed: its low bits pick the slot) to the
+ * first block with it; the key is that block's signature's. */
+static size_t exact_slot(const uint32_t *first, size_t mask, const block_sig *sigs, uint64_t key) {
+  size_t i = (size_t)key & mask;
+  while (first[i] && sigs[first[i] - 1].exact != key)
+    i = (i + 1) & mask;
+  return i;
+}
+
+/* Whether block i (long, not an exact repeat) nearly repeats an earlier block: its anchors'
+ * candidates verified by Jaccard. If not, and `index` is set, its anchors go in `near`. */
+static void find_near(kabar_doc *doc, block_sig *sigs, uint32_t i, anchor_map *near, int index) {
+  kabar_block *b = &doc->blocks.v[i];
+  uint64_t keys[ANCHORS];
+  uint32_t cands[MAX_CANDIDATES];
+  size_t nc = 0;
+  anchor_keys(&sigs[i], keys);
+  for (int k = 0; k < ANCHORS; k++) {
+    struct slot *a = anchor_slot(near, keys[k]);
+    for (int q = 0; a->used && q < 4 && a->blocks[q] != UINT32_MAX && nc < MAX_CANDIDATES; q++)
+      cands[nc++] = a->blocks[q];
+  }
+  double best = 0.0;
+  uint32_t best_block = UINT32_MAX;
+  for (size_t c = 0; c < nc; c++) {
+    double sim = jaccard(&sigs[i], &sigs[cands[c]]);
+    if (sim > best || (sim == best && cands[c] < best_block)) {
+      best = sim;
+      best_block = cands[c];
+    }
+  }
+  if (best_block != UINT32_MAX && best >= NEAR_MIN_SIMILARITY) {
+    b->dup_of = best_block;
+    b->similarity = (float)best;
+    return;
+  }
+  if (index)
+    for (int k = 0; k < ANCHORS; k++) /* only originals are indexed: repeats point at them */
+      anchor_add(near, keys[k], i);
+}
+
+/* The near repeats among the first `need` long blocks (nears[0, need)). */
+static kabar_status find_near_repeats(kabar_doc *doc, block_sig *sigs, const near_sig *nears,
+                                      size_t need) {
+  anchor_map near = {0};
+  struct slot local[64], *free_slots = local;
+  size_t nfree = sizeof local / sizeof *local;
+  if (anchor_map_init(&near, need * ANCHORS, &free_slots, &nfree) != 0)
+    return KABAR_ENOMEM;
+  for (size_t e = 0; e < need; e++) /* the last one's anchors would go unused */
+    find_near(doc, sigs, nears[e].block, &near, e + 1 < need);
+  anchor_map_free(&near);
+  return KABAR_OK;
+}
+
+/* Scratch of up to 6 KiB is on the stack (a news article needs about 4): a malloc and free
+ * cost a sixth of the stage. With find_near_repeats' map, the stage's stack stays at 8 KiB. */
+#define STACK_SCRATCH 768
+
 kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   size_t nb = doc->blocks.n;
-  size_t long_blocks = 0; /* only these can have near repeats */
-  for (size_t i = 0; i < nb; i++)
-    long_blocks += doc->blocks.v[i].tok_end - doc->blocks.v[i].tok_first >= NEAR_MIN_TOKENS;
-  /* one allocation: the signatures, one value per token (a block's signature lives at its
-   * tokens' offset) and the next-content links */
+  size_t nexact = 16;
+  while (nexact < nb * 2)
+    nexact *= 2;
+  /* one piece: the signatures, the long blocks' buckets, one value per token (a block's
+   * shingles live at its tokens' offset), and the exact map (then the next-content links) */
   size_t nsig = nb ? nb : 1, ntok = doc->tokens.n ? doc->tokens.n : 1;
-  char *scratch = kabar__malloc(nsig * sizeof(block_sig) + ntok * sizeof(uint64_t) +
-                                nsig * sizeof(uint32_t));
+  size_t size_sigs = nsig * sizeof(block_sig), size_nears = nsig * sizeof(near_sig);
+  size_t size_room = ntok * sizeof(uint64_t);
+  size_t size = size_sigs + size_nears + size_room + nexact * sizeof(uint32_t);
+  uint64_t stack[STACK_SCRATCH];
+  char *scratch = size <= sizeof stack ? (char *)stack : kabar__malloc(size);
+  if (!scratch)
+    return KABAR_ENOMEM;
   block_sig *sigs = (block_sig *)(void *)scratch;
-  uint64_t *room = scratch ? (uint64_t *)(void *)(scratch + nsig * sizeof(block_sig)) : NULL;
-  uint32_t *next_content =
-      scratch ? (uint32_t *)(void *)((char *)room + ntok * sizeof(uint64_t)) : NULL;
-  if (sigs)
-    memset(sigs, 0, nsig * sizeof *sigs);
-  anchor_map exact = {0}, near = {0};
-  struct slot local[256], *free_slots = local;
-  size_t nfree = sizeof local / sizeof *local;
-  kabar_status rc = KABAR_OK;
-  if (!sigs || !room || !next_content || anchor_map_init(&exact, nb, &free_slots, &nfree) != 0 ||
-      anchor_map_init(&near, long_blocks * ANCHORS, &free_slots, &nfree) != 0)
-    rc = KABAR_ENOMEM;
-  for (size_t i = 0; i < nb && rc == KABAR_OK; i++) {
+  near_sig *nears = (near_sig *)(void *)(scratch + size_sigs);
+  uint64_t *room = (uint64_t *)(void *)(scratch + size_sigs + size_nears);
+  uint32_t *first = (uint32_t *)(void *)((char *)room + size_room); /* block + 1; 0 = empty */
+  memset(first, 0, nexact * sizeof *first);
+  size_t nnear = 0, repeats = 0; /* nnear: long blocks, not exact repeats */
+  for (size_t i = 0; i < nb; i++) {
     kabar_block *b = &doc->blocks.v[i];
     if (!is_content(b))
       continue;
-    make_sig(doc, b, room + b->tok_first, &sigs[i]);
+    make_sig(doc, b, room + b->tok_first, &sigs[i], nears[nnear].buckets);
     if (sigs[i].ntokens == 0)
       continue;
-    struct slot *s = anchor_slot(&exact, sigs[i].exact);
-    if (s->used) {
-      b->dup_of = s->blocks[0];
+    size_t e = exact_slot(first, nexact - 1, sigs, sigs[i].exact);
+    if (first[e]) {
+      b->dup_of = first[e] - 1;
       b->similarity = 1.0f;
+      repeats++;
       continue;
     }
-    anchor_add(&exact, sigs[i].exact, (uint32_t)i);
-    if (sigs[i].ntokens < NEAR_MIN_TOKENS)
-      continue;
-    uint64_t keys[ANCHORS];
-    uint32_t cands[MAX_CANDIDATES];
-    size_t nc = 0;
-    anchor_keys(&sigs[i], keys);
-    for (int k = 0; k < ANCHORS; k++) {
-      struct slot *a = anchor_slot(&near, keys[k]);
-      for (int q = 0; a->used && q < 4 && a->blocks[q] != UINT32_MAX && nc < MAX_CANDIDATES; q++)
-        cands[nc++] = a->blocks[q];
-    }
-    double best = 0.0;
-    uint32_t best_block = UINT32_MAX;
-    for (size_t c = 0; c < nc; c++) {
-      double sim = jaccard(&sigs[i], &sigs[cands[c]]);
-      if (sim > best || (sim == best && cands[c] < best_block)) {
-        best = sim;
-        best_block = cands[c];
-      }
-    }
-    if (best_block != UINT32_MAX && best >= NEAR_MIN_SIMILARITY) {
-      b->dup_of = best_block;
-      b->similarity = (float)best;
-      continue;
-    }
-    for (int k = 0; k < ANCHORS; k++) /* only originals are indexed: repeats point at them */
-      anchor_add(&near, keys[k], (uint32_t)i);
+    first[e] = (uint32_t)i + 1;
+    if (sigs[i].ntokens >= NEAR_MIN_TOKENS)
+      near_sig_finish(&nears[nnear++], (uint32_t)i, sigs[i].nshingles);
   }
-  if (rc == KABAR_OK)
-    classify_repeats(doc, sigs, next_content);
-  kabar__free(scratch);
-  anchor_map_free(&exact);
-  anchor_map_free(&near);
+  size_t need = near_blocks_needed(nears, nnear);
+  kabar_status rc = need ? find_near_repeats(doc, sigs, nears, need) : KABAR_OK;
+  /* without repeats there is nothing to classify; the links reuse the exact map's room */
+  if (rc == KABAR_OK && (repeats || need))
+    classify_repeats(doc, sigs, first);
+  if (scratch != (char *)stack)
+    kabar__free(scratch);
   return rc;
 }
