@@ -42,14 +42,30 @@ static inline size_t kabar__stem_cache_home(uint64_t hash, uint8_t lang) {
   return (size_t)((hash + (uint64_t)lang * KABAR_HASH_K) & (KABAR_STEM_CACHE_SLOTS - 1));
 }
 
+/* Whether e is the entry of `word` (n bytes, kabar__hash `hash`, with a string table's
+ * padding: see kabar_stem_entry) in language slot `lang`. Words of under 16 bytes, like
+ * the entry's, are compared as one or two whole words, masked. */
 static inline int kabar__stem_entry_is(const kabar_stem_entry *e, uint8_t lang, const char *word,
                                        size_t n, uint64_t hash) {
-  return e->hash == hash && e->lang == lang && e->word_len == n &&
-         kabar__mem_eq(e->bytes, word, n);
+  if (e->hash != hash || e->lang != lang || e->word_len != n)
+    return 0;
+#if KABAR_LITTLE_ENDIAN
+  if (n < 16) {
+    uint64_t x0, y0, x1, y1;
+    memcpy(&x0, e->bytes, 8);
+    memcpy(&y0, word, 8);
+    if (n < 8)
+      return ((x0 ^ y0) & kabar__low_bytes(n)) == 0;
+    memcpy(&x1, e->bytes + 8, 8);
+    memcpy(&y1, word + 8, 8);
+    return x0 == y0 && ((x1 ^ y1) & kabar__low_bytes(n - 8)) == 0;
+  }
+#endif
+  return kabar__mem_eq(e->bytes, word, n);
 }
 
-/* The cached stem of `word` (case-folded, its kabar__hash in `hash`) in language slot `lang`,
- * or NULL: the stem is e->bytes + e->word_len, of e->stem_len bytes (not NUL-terminated) and
+/* The cached stem of `word` (case-folded, its kabar__hash in `hash`, with a string table's
+ * padding) in language slot `lang`, or NULL: the stem is e->bytes + e->word_len, of e->stem_len bytes (not NUL-terminated) and
  * kabar__hash e->stem_hash, and lives as long as the cache. Inline: a document looks up a
  * third of its distinct words. */
 static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_cache *c,
@@ -73,7 +89,8 @@ static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_ca
 struct sb_stemmer *kabar__stem_cache_stemmer(kabar_stem_cache *c, uint8_t lang,
                                              const char *algorithm);
 void kabar__stem_cache_stemmer_done(kabar_stem_cache *c, uint8_t lang, struct sb_stemmer *st);
-/* Remembers a stem; does nothing when the cache is full or memory is short. */
+/* Remembers a stem of `word` (with a string table's padding); does nothing when the cache is
+ * full or memory is short. */
 void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
                            uint64_t hash, const char *stem, size_t stem_len,
                            uint64_t stem_hash);
