@@ -119,16 +119,17 @@ static int detect_fast(kabar_doc *doc, int forced) {
   uint32_t tokens[FAST_BLOCKS];
   votes all, v;
   memset(&all, 0, sizeof all);
+  const uint32_t *type_stop = doc->type_stop;
   for (size_t b = 0; b < nb; b++) {
     const kabar_block *blk = &doc->blocks.v[b];
     uint64_t acc = 0;
     uint32_t n = 0;
-    for (uint32_t i = blk->tok_first; i < blk->tok_end; i++) {
-      const kabar_token *t = &doc->tokens.v[i];
+    const kabar_token *t = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+    for (; t < end; t++) {
       if (t->flags & KABAR_TOK_NUMBER)
         continue;
       n++;
-      acc += spread4[doc->type_stop[t->type] & 15u];
+      acc += spread4[type_stop[t->type] & 15u];
     }
     lanes[b] = acc;
     tokens[b] = n;

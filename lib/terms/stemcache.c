@@ -6,8 +6,10 @@
  * read-only to its users, so the cache is insert-only and lock-free: a slot changes once,
  * from NULL to an immutable entry published with release order and read with acquire order;
  * entries live until the ctx is freed; and the cache stops growing at about a fixed number
- * of entries (threads racing past the count may add one each). It only remembers what Snowball returned, so results never depend on what it
- * holds, or on the order in which threads filled it. */
+ * of entries (threads racing past the count may add one each). It only remembers what Snowball
+ * returned (or would: a word it leaves alone for its vowels is cached as itself), so results
+ * never depend on what it holds, or on the order in which threads filled it. It also keeps
+ * one idle Snowball instance per language for the next document that needs one. */
 #include "terms.h"
 
 #include <libstemmer.h>
@@ -23,7 +25,7 @@
 #define STEM_CACHE_SLOTS KABAR_STEM_CACHE_SLOTS /* 512 KiB of slots, touched only where used */
 #define STEM_CACHE_MAX (STEM_CACHE_SLOTS / 2)
 /* Longer words are not kept: news words are short, and this bounds what hostile input can
- * pin for the life of the ctx (32,768 entries of at most 64 + 64 bytes and a header). */
+ * pin for the life of the ctx (32,768 entries of at most 64 + 64 + 8 bytes and a header). */
 #define STEM_CACHE_WORD_MAX 64
 /* zero bytes after an entry's stem: with them, whole 8-byte words may be read from the start
  * of its word or stem as from a string table's strings (see kabar_stem_entry) */
@@ -64,8 +66,8 @@ void kabar__stem_cache_free(kabar_stem_cache *c) {
 }
 
 /* A document that meets a word the cache lacks needs a stemmer, and making one costs as much
- * as a few Snowball calls: so a finished document leaves its stemmer here for the next. The slot is
- * taken by exchange (acquire) and refilled by a compare-exchange from NULL (release): a
+ * as a few Snowball calls: so a finished document leaves its stemmer here for the next. The
+ * slot is taken by exchange (acquire) and refilled by a compare-exchange from NULL (release): a
  * stemmer is held by one thread at a time (libstemmer's rule), and the writes of the thread
  * that used it last happen before the next one's use. Threads that find the slot empty make
  * their own; of two returning at once, the second deletes its instance. */

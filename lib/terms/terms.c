@@ -1,6 +1,7 @@
-/* Each distinct (type, language) pair is stemmed once: news vocabulary is Zipfian, so this
- * stems a small fraction of the tokens. Stemmer instances are per document (libstemmer's own
- * rule: one per thread). */
+/* Each distinct (type, language) pair gets its term once per document: news vocabulary is
+ * Zipfian, so this handles a small fraction of the tokens, and the ctx's stem cache spares
+ * nearly all of those Snowball. Stemmer instances are borrowed from the cache, one holder at
+ * a time (libstemmer's own rule: one per thread). */
 #include "terms.h"
 
 #include <libstemmer.h>
@@ -15,7 +16,7 @@ int kabar__stemmer_available(const char *algorithm) {
 /* How a language slot's words get their terms. */
 enum stem_rule {
   STEM_NONE,       /* "other", or a language without a stemmer: every word is its own term */
-  STEM_INDONESIAN, /* Snowball, but not for words that stem_unchanged knows it leaves alone */
+  STEM_INDONESIAN, /* Snowball, but not for words affix_free or few_vowels know it leaves */
   STEM_SNOWBALL    /* Snowball for every word */
 };
 
@@ -109,8 +110,8 @@ static inline int affix_free(const char *s, uint32_t n) {
   }
 }
 
-/* Kept out of line: the paths that run once per word and context (or per word and document
- * when the cache is full) would take registers from the common ones. */
+/* COLD_PATH: kept out of line, as the paths that run once per word and context (or per word
+ * and document when the cache is full) would take registers from the common ones. */
 #if defined(__GNUC__) || defined(__clang__)
 #define COLD_PATH __attribute__((noinline, cold))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
@@ -121,7 +122,7 @@ static inline int affix_free(const char *s, uint32_t n) {
 
 /* The stem of a word the ctx's cache lacks, and its kabar__hash: Snowball's, or the word
  * itself when it has too few vowels for the Indonesian stemmer to change it. The cache
- * remembers both (so that such words are looked up once, and counted never again). */
+ * remembers both, so that a word's vowels are counted once per context, not per document. */
 static COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8_t lang,
                                         const char *s, uint32_t n, uint64_t h, const char **stem,
                                         size_t *stem_len, uint64_t *stem_hash) {
