@@ -11,20 +11,26 @@
 #define BLOCK_MIN_TOKENS 8
 #define BLOCK_MIN_MARGIN 3
 
+/* The languages whose stopword lists hold the string of the types' entry e: one lookup in
+ * the union of the lists (see the ctx), which knows the languages. */
+static uint32_t stop_mask(const kabar_strtab *stopwords, const uint32_t *stop_langs,
+                          const kabar_strtab *types, const struct kabar_strtab_entry *e) {
+  uint32_t id = kabar__strtab_find_hashed(stopwords, types->chars.p + e->off, e->len, e->hash);
+  return id == KABAR_STRTAB_NONE ? 0 : stop_langs[id];
+}
+
 kabar_status kabar__lang_mark_types(kabar_doc *doc) {
   size_t n = doc->types.count;
-  doc->type_stop = kabar__malloc((n ? n : 1) * sizeof *doc->type_stop);
-  if (!doc->type_stop)
+  uint32_t *mask = kabar__malloc((n ? n : 1) * sizeof *mask);
+  if (!mask)
     return KABAR_ENOMEM;
-  /* one lookup per type in the union of the lists (see the ctx), which knows the languages */
-  const kabar_ctx *ctx = doc->ctx;
-  const kabar_strtab *types = &doc->types;
-  for (size_t t = 0; t < n; t++) {
-    const struct kabar_strtab_entry *e = &types->entries[t];
-    uint32_t id =
-        kabar__strtab_find_hashed(&ctx->stopwords, types->chars.p + e->off, e->len, e->hash);
-    doc->type_stop[t] = id == KABAR_STRTAB_NONE ? 0 : ctx->stop_langs[id];
-  }
+  doc->type_stop = mask;
+  /* the tables are copied to locals: a store to mask could change their fields, for all the
+   * compiler knows, and would make it load them again for every type */
+  const kabar_strtab types = doc->types, stopwords = doc->ctx->stopwords;
+  const uint32_t *stop_langs = doc->ctx->stop_langs;
+  for (size_t t = 0; t < n; t++)
+    mask[t] = stop_mask(&stopwords, stop_langs, &types, &types.entries[t]);
   return KABAR_OK;
 }
 
@@ -113,16 +119,17 @@ static int detect_fast(kabar_doc *doc, int forced) {
   uint32_t tokens[FAST_BLOCKS];
   votes all, v;
   memset(&all, 0, sizeof all);
+  const uint32_t *type_stop = doc->type_stop;
   for (size_t b = 0; b < nb; b++) {
     const kabar_block *blk = &doc->blocks.v[b];
     uint64_t acc = 0;
     uint32_t n = 0;
-    for (uint32_t i = blk->tok_first; i < blk->tok_end; i++) {
-      const kabar_token *t = &doc->tokens.v[i];
+    const kabar_token *t = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+    for (; t < end; t++) {
       if (t->flags & KABAR_TOK_NUMBER)
         continue;
       n++;
-      acc += spread4[doc->type_stop[t->type] & 15u];
+      acc += spread4[type_stop[t->type] & 15u];
     }
     lanes[b] = acc;
     tokens[b] = n;

@@ -1,6 +1,7 @@
-/* Each distinct (type, language) pair is stemmed once: news vocabulary is Zipfian, so this
- * stems a small fraction of the tokens. Stemmer instances are per document (libstemmer's own
- * rule: one per thread). */
+/* Each distinct (type, language) pair gets its term once per document: news vocabulary is
+ * Zipfian, so this handles a small fraction of the tokens, and the ctx's stem cache spares
+ * nearly all of those Snowball. Stemmer instances are borrowed from the cache, one holder at
+ * a time (libstemmer's own rule: one per thread). */
 #include "terms.h"
 
 #include <libstemmer.h>
@@ -12,14 +13,28 @@ int kabar__stemmer_available(const char *algorithm) {
   return 0;
 }
 
+/* How a language slot's words get their terms. */
+enum stem_rule {
+  STEM_NONE,       /* "other", or a language without a stemmer: every word is its own term */
+  STEM_INDONESIAN, /* Snowball, but not for words affix_free or few_vowels know it leaves */
+  STEM_SNOWBALL    /* Snowball for every word */
+};
+
+/* A language slot (languages, then "other") as the blocks of one document use it. */
+typedef struct term_lang {
+  uint8_t rule;      /* enum stem_rule; set with memo */
+  uint32_t stop_bit; /* the slot's bit in doc->type_stop, 0 for "other" (no stopwords) */
+  /* type -> term id + 1, made on first use: a type is a stopword or a number the same way
+   * every time it occurs in a language. Nearly every document has one language. */
+  uint32_t *memo;
+} term_lang;
+
 typedef struct term_run {
   kabar_doc *doc;
+  /* borrowed from the ctx's stem cache on a document's first cache miss, handed back at the
+   * end (libstemmer's rule: one thread per instance at a time) */
   struct sb_stemmer *stemmers[KABAR_MAX_LANGS];
-  uint8_t measure_rule[KABAR_MAX_LANGS]; /* 0 = not known yet, 1 = see few_vowels, 2 = no */
-  /* per language slot (languages, then "other"), made on first use: type -> term id + 1; a
-   * type is a stopword or a number the same way every time it occurs in a language. Nearly
-   * every document has one language. */
-  uint32_t *memo[KABAR_MAX_LANGS + 1];
+  term_lang langs[KABAR_MAX_LANGS + 1];
 } term_run;
 
 #define BYTES8(b) (0x0101010101010101ULL * (b))
@@ -72,7 +87,7 @@ static int few_vowels(const char *s, uint32_t n) {
  * i an kan. A word that starts with none and ends with none ("jakarta", "presiden"; a third
  * of the news set's words of three vowels or more) comes back unchanged. tests/unit/test_terms.c
  * holds libstemmer to it. Words of fewer than 2 bytes have fewer than three vowels. */
-static int affix_free(const char *s, uint32_t n) {
+static inline int affix_free(const char *s, uint32_t n) {
   if (n < 2)
     return 1;
   unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
@@ -95,43 +110,48 @@ static int affix_free(const char *s, uint32_t n) {
   }
 }
 
-static int stem_unchanged(term_run *run, uint8_t lang, const char *algo, const char *s,
-                          uint32_t n) {
-  if (!run->measure_rule[lang])
-    run->measure_rule[lang] = strcmp(algo, "indonesian") == 0 ? 1 : 2;
-  return run->measure_rule[lang] == 1 && (affix_free(s, n) || few_vowels(s, n));
-}
+/* COLD_PATH: kept out of line, as the paths that run once per word and context (or per word
+ * and document when the cache is full) would take registers from the common ones. */
+#if defined(__GNUC__) || defined(__clang__)
+#define COLD_PATH __attribute__((noinline, cold))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define COLD_PATH
+#define ALWAYS_INLINE inline
+#endif
 
-/* The stem of `type` in `lang` and its kabar__hash: from the ctx's cache, or from Snowball
- * (then cached). */
-static kabar_status stem_word(term_run *run, uint8_t lang, uint32_t type, const char **stem,
-                              size_t *stem_len, uint64_t *stem_hash) {
+/* The stem of a word the ctx's cache lacks, and its kabar__hash: Snowball's, or the word
+ * itself when it has too few vowels for the Indonesian stemmer to change it. The cache
+ * remembers both, so that a word's vowels are counted once per context, not per document. */
+static COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8_t lang,
+                                        const char *s, uint32_t n, uint64_t h, const char **stem,
+                                        size_t *stem_len, uint64_t *stem_hash) {
   kabar_doc *doc = run->doc;
-  const char *s = kabar__strtab_str(&doc->types, type);
-  uint32_t n = kabar__strtab_len(&doc->types, type);
-  uint64_t h = kabar__strtab_hash(&doc->types, type);
   kabar_stem_cache *cache = doc->ctx->stems;
-  if ((*stem = kabar__stem_cache_find(cache, lang, s, n, h, stem_len, stem_hash)) != NULL)
-    return KABAR_OK;
-  if (!run->stemmers[lang]) {
-    run->stemmers[lang] = sb_stemmer_new(doc->ctx->langs[lang].stemmer, "UTF_8");
-    if (!run->stemmers[lang])
-      return KABAR_ENOMEM; /* the ctx checked the algorithm exists */
+  if (L->rule == STEM_INDONESIAN && few_vowels(s, n)) {
+    *stem = s;
+    *stem_len = n;
+    *stem_hash = h;
+  } else {
+    if (!run->stemmers[lang]) {
+      run->stemmers[lang] = kabar__stem_cache_stemmer(cache, lang, doc->ctx->langs[lang].stemmer);
+      if (!run->stemmers[lang])
+        return KABAR_ENOMEM; /* the ctx checked the algorithm exists */
+    }
+    const sb_symbol *out = sb_stemmer_stem(run->stemmers[lang], (const sb_symbol *)s, (int)n);
+    if (!out)
+      return KABAR_ENOMEM;
+    *stem = (const char *)out;
+    *stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
+    *stem_hash = kabar__hash(*stem, *stem_len, 0);
   }
-  const sb_symbol *out = sb_stemmer_stem(run->stemmers[lang], (const sb_symbol *)s, (int)n);
-  if (!out)
-    return KABAR_ENOMEM;
-  *stem = (const char *)out;
-  *stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
-  *stem_hash = kabar__hash(*stem, *stem_len, 0);
   kabar__stem_cache_add(cache, lang, s, n, h, *stem, *stem_len, *stem_hash);
   return KABAR_OK;
 }
 
-/* Interns a stem of hash h: most are words of under 16 bytes, interned inline from one or
- * two registers. The stem may be the ctx's cache's or Snowball's, so only its own bytes are
- * read. */
-static uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uint64_t h) {
+/* Interns a stem of hash h that may be Snowball's: only its own bytes are read. Most are
+ * words of under 16 bytes, interned inline from one or two registers. */
+static COLD_PATH uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uint64_t h) {
 #if KABAR_LITTLE_ENDIAN /* the inline probes mask words as little-endian numbers */
   if (n < 8)
     return kabar__strtab_intern_short(terms, kabar__load_short(stem, n), n, h);
@@ -144,62 +164,106 @@ static uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uin
   return kabar__strtab_intern_hashed(terms, stem, n, h);
 }
 
-/* The term of `type` in `lang`, new to this document and language (memo slot *memo).
- * Stopwords and numbers keep their case-folded form: they carry no topic, never enter
- * fingerprints, and skipping them saves a third of the stemmer calls. */
-static kabar_status new_term(term_run *run, uint32_t type, uint8_t lang, int keep, uint32_t *memo,
-                             uint32_t *term) {
-  kabar_doc *doc = run->doc;
-  const char *s = kabar__strtab_str(&doc->types, type);
-  uint32_t n = kabar__strtab_len(&doc->types, type);
-  /* a word left as it is keeps the hash its type has */
-  const char *stem = s;
-  size_t stem_len = n;
-  uint64_t stem_hash = kabar__strtab_hash(&doc->types, type);
-  const char *algo = lang == KABAR_LANG_OTHER ? NULL : doc->ctx->langs[lang].stemmer;
-  if (algo && !keep && n < 256 && /* long "words" (URLs, junk) are not worth stemming */
-      !stem_unchanged(run, lang, algo, s, n)) {
-    kabar_status rc = stem_word(run, lang, type, &stem, &stem_len, &stem_hash);
-    if (rc != KABAR_OK)
-      return rc;
+/* Interns a string of hash h that has a string table's padding (kabar__strtab_word): a type,
+ * or a stem in the ctx's cache. One that is under 16 bytes is read as one or two whole words
+ * and masked. Inline: a call costs a third of the work. */
+static ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const char *s, size_t n, uint64_t h) {
+#if KABAR_LITTLE_ENDIAN
+  uint64_t w0, w1;
+  memcpy(&w0, s, 8);
+  if (n < 8)
+    return kabar__strtab_intern_short(terms, w0 & kabar__low_bytes(n), n, h);
+  if (n < 16) {
+    memcpy(&w1, s + 8, 8);
+    return kabar__strtab_intern_short2(terms, w0, w1 & kabar__low_bytes(n - 8), n, h);
   }
-  uint32_t id = intern_term(&doc->terms, stem, stem_len, stem_hash);
-  if (id == KABAR_STRTAB_NONE)
-    return KABAR_ENOMEM;
-  *memo = id + 1;
-  *term = id;
-  return KABAR_OK;
+#endif
+  return kabar__strtab_intern_hashed(terms, s, n, h);
+}
+
+/* The term of a word to stem that a document meets first: its stem from the ctx's cache, or
+ * (once per context) from stem_word. */
+static uint32_t stemmed_term(term_run *run, const term_lang *L, uint8_t lang, const char *s,
+                             uint32_t n, uint64_t h, kabar_status *rc) {
+  kabar_strtab *terms = &run->doc->terms;
+  const kabar_stem_entry *e = kabar__stem_cache_find(run->doc->ctx->stems, lang, s, n, h);
+  if (e)
+    return intern_padded(terms, e->bytes + e->word_len, e->stem_len, e->stem_hash);
+  const char *stem;
+  size_t stem_len;
+  uint64_t stem_hash;
+  if ((*rc = stem_word(run, L, lang, s, n, h, &stem, &stem_len, &stem_hash)) != KABAR_OK)
+    return KABAR_STRTAB_NONE;
+  return intern_term(terms, stem, stem_len, stem_hash);
+}
+
+/* The term of `type` in language slot `lang` (described by L), new to this document and
+ * language. Stopwords and numbers keep their case-folded form: they carry no topic, never
+ * enter fingerprints, and skipping them saves a third of the stemmer calls. So do long
+ * "words" (URLs, junk: not worth stemming) and, in Indonesian, words that start and end with
+ * no affix. A word left as it is keeps its type's hash. */
+static uint32_t new_term(term_run *run, const term_lang *L, uint8_t lang, uint32_t type, int keep,
+                         kabar_status *rc) {
+  kabar_doc *doc = run->doc;
+  const struct kabar_strtab_entry *e = &doc->types.entries[type];
+  uint32_t n = e->len;
+  const char *s = doc->types.chars.p + e->off;
+  uint32_t id;
+  if (L->rule == STEM_NONE || keep || n >= 256 ||
+      (L->rule == STEM_INDONESIAN && affix_free(s, n)))
+    id = intern_padded(&doc->terms, s, n, e->hash);
+  else
+    id = stemmed_term(run, L, lang, s, n, e->hash, rc);
+  if (id == KABAR_STRTAB_NONE && *rc == KABAR_OK)
+    *rc = KABAR_ENOMEM;
+  return id;
+}
+
+/* The slot of language `lang` (KABAR_LANG_OTHER last), its memo made on first use. */
+static term_lang *lang_slot(term_run *run, uint8_t lang, kabar_status *rc) {
+  const kabar_ctx *ctx = run->doc->ctx;
+  term_lang *L = &run->langs[lang == KABAR_LANG_OTHER ? ctx->nlangs : lang];
+  if (L->memo)
+    return L;
+  if (!(L->memo = kabar__calloc(run->doc->types.count, sizeof *L->memo))) {
+    *rc = KABAR_ENOMEM;
+    return NULL;
+  }
+  const char *algo = lang == KABAR_LANG_OTHER ? NULL : ctx->langs[lang].stemmer;
+  L->rule = !algo                               ? STEM_NONE
+            : strcmp(algo, "indonesian") == 0 ? STEM_INDONESIAN
+                                              : STEM_SNOWBALL;
+  L->stop_bit = lang == KABAR_LANG_OTHER ? 0 : 1u << lang;
+  return L;
 }
 
 /* Stop flags and terms of one block's tokens: the block's language is read once, and a
  * token whose type was seen before in that language costs one memo load. */
 static kabar_status block_terms(term_run *run, const kabar_block *blk) {
   kabar_doc *doc = run->doc;
+  if (blk->tok_end <= blk->tok_first)
+    return KABAR_OK;
+  kabar_status rc = KABAR_OK;
   uint8_t lang = blk->lang;
-  size_t slot = lang == KABAR_LANG_OTHER ? doc->ctx->nlangs : lang;
-  uint32_t *memo = run->memo[slot];
-  if (!memo && blk->tok_end > blk->tok_first) {
-    memo = run->memo[slot] = kabar__calloc(doc->types.count, sizeof *memo);
-    if (!memo)
-      return KABAR_ENOMEM;
-  }
-  /* "other" has no stopwords */
-  uint32_t stop_bit = lang == KABAR_LANG_OTHER ? 0 : 1u << lang;
+  term_lang *L = lang_slot(run, lang, &rc);
+  if (!L)
+    return rc;
+  uint32_t *memo = L->memo, stop_bit = L->stop_bit;
   const uint32_t *type_stop = doc->type_stop;
-  for (uint32_t i = blk->tok_first; i < blk->tok_end; i++) {
-    kabar_token *t = &doc->tokens.v[i];
-    if (type_stop[t->type] & stop_bit)
+  kabar_token *t = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+  for (; t < end; t++) {
+    uint32_t type = t->type;
+    if (type_stop[type] & stop_bit)
       t->flags |= KABAR_TOK_STOP;
-    uint32_t m = memo[t->type];
-    if (m) {
-      t->term = m - 1;
-      continue;
+    uint32_t m = memo[type];
+    if (!m) {
+      uint32_t id = new_term(run, L, lang, type, (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0,
+                             &rc);
+      if (id == KABAR_STRTAB_NONE)
+        return rc;
+      memo[type] = m = id + 1;
     }
-    kabar_status rc =
-        new_term(run, t->type, lang, (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0,
-                 &memo[t->type], &t->term);
-    if (rc != KABAR_OK)
-      return rc;
+    t->term = m - 1;
   }
   return KABAR_OK;
 }
@@ -216,11 +280,11 @@ kabar_status kabar__terms(kabar_doc *doc) {
                         : KABAR_OK;
   for (size_t b = 0; b < doc->blocks.n && rc == KABAR_OK; b++)
     rc = block_terms(&run, &doc->blocks.v[b]);
-  for (size_t l = 0; l < KABAR_MAX_LANGS; l++) /* nearly all documents use one slot, or none */
+  for (uint8_t l = 0; l < KABAR_MAX_LANGS; l++) /* nearly all documents use one slot, or none */
     if (run.stemmers[l])
-      sb_stemmer_delete(run.stemmers[l]);
+      kabar__stem_cache_stemmer_done(doc->ctx->stems, l, run.stemmers[l]);
   for (size_t l = 0; l <= KABAR_MAX_LANGS; l++)
-    if (run.memo[l])
-      kabar__free(run.memo[l]);
+    if (run.langs[l].memo)
+      kabar__free(run.langs[l].memo);
   return rc;
 }

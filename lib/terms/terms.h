@@ -4,6 +4,8 @@
 
 #include "../core/internal.h"
 
+#include <stdatomic.h>
+
 /* Checks that libstemmer knows `algorithm`: 1 yes, 0 no. */
 int kabar__stemmer_available(const char *algorithm);
 kabar_status kabar__terms(kabar_doc *doc);
@@ -12,13 +14,83 @@ kabar_status kabar__terms(kabar_doc *doc);
  * number of threads at once. _new returns NULL when out of memory. */
 kabar_stem_cache *kabar__stem_cache_new(void);
 void kabar__stem_cache_free(kabar_stem_cache *c);
-/* The cached stem of `word` (case-folded, its kabar__hash in `hash`) in language slot `lang`,
- * with the stem's kabar__hash, or NULL. The stem is not NUL-terminated and lives as long as
- * the cache. */
-const char *kabar__stem_cache_find(const kabar_stem_cache *c, uint8_t lang, const char *word,
-                                   size_t n, uint64_t hash, size_t *stem_len,
-                                   uint64_t *stem_hash);
-/* Remembers a stem; does nothing when the cache is full or memory is short. */
+
+/* A cached stem: immutable once published. */
+typedef struct kabar_stem_entry {
+  uint64_t hash, stem_hash; /* kabar__hash of the word and of the stem */
+  uint16_t word_len, stem_len;
+  uint8_t lang;
+  /* the word, the stem, then 8 zero bytes: like a string table's strings (kabar__strtab_word),
+   * either may be read as whole 8-byte words, 8 bytes from its start, 16 when it is 8 bytes
+   * or longer */
+  char bytes[];
+} kabar_stem_entry;
+
+#define KABAR_STEM_CACHE_SLOTS (1u << 16)
+#define KABAR_STEM_CACHE_PROBES 16 /* a full neighbourhood is a miss, never a wrong answer */
+
+struct kabar_stem_cache {
+  _Atomic(kabar_stem_entry *) *slots;
+  atomic_size_t count;
+  /* per language slot, a Snowball instance no document holds (see kabar__stem_cache_stemmer) */
+  _Atomic(struct sb_stemmer *) idle[KABAR_MAX_LANGS];
+};
+
+/* A word's kabar__hash is mixed already (its last step is kabar__mix64), so its low bits are
+ * the slot; a language other than the first moves the word's slot by a fixed odd stride. */
+static inline size_t kabar__stem_cache_home(uint64_t hash, uint8_t lang) {
+  return (size_t)((hash + (uint64_t)lang * KABAR_HASH_K) & (KABAR_STEM_CACHE_SLOTS - 1));
+}
+
+/* Whether e is the entry of `word` (n bytes, kabar__hash `hash`, with a string table's
+ * padding: see kabar_stem_entry) in language slot `lang`. Words of under 16 bytes, like
+ * the entry's, are compared as one or two whole words, masked. */
+static inline int kabar__stem_entry_is(const kabar_stem_entry *e, uint8_t lang, const char *word,
+                                       size_t n, uint64_t hash) {
+  if (e->hash != hash || e->lang != lang || e->word_len != n)
+    return 0;
+#if KABAR_LITTLE_ENDIAN
+  if (n < 16) {
+    uint64_t x0, y0, x1, y1;
+    memcpy(&x0, e->bytes, 8);
+    memcpy(&y0, word, 8);
+    if (n < 8)
+      return ((x0 ^ y0) & kabar__low_bytes(n)) == 0;
+    memcpy(&x1, e->bytes + 8, 8);
+    memcpy(&y1, word + 8, 8);
+    return x0 == y0 && ((x1 ^ y1) & kabar__low_bytes(n - 8)) == 0;
+  }
+#endif
+  return kabar__mem_eq(e->bytes, word, n);
+}
+
+/* The cached stem of `word` (case-folded, its kabar__hash in `hash`, with a string table's
+ * padding) in language slot `lang`, or NULL: the stem is e->bytes + e->word_len, of e->stem_len bytes (not NUL-terminated) and
+ * kabar__hash e->stem_hash, and lives as long as the cache. Inline: a document looks up a
+ * third of its distinct words. */
+static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_cache *c,
+                                                             uint8_t lang, const char *word,
+                                                             size_t n, uint64_t hash) {
+  size_t i = kabar__stem_cache_home(hash, lang);
+  for (int probe = 0; probe < KABAR_STEM_CACHE_PROBES;
+       probe++, i = (i + 1) & (KABAR_STEM_CACHE_SLOTS - 1)) {
+    /* acquire: pairs with the release that published the entry, whose bytes we then read */
+    const kabar_stem_entry *e = atomic_load_explicit(&c->slots[i], memory_order_acquire);
+    if (!e)
+      return NULL; /* slots fill in probe order, so the word is not further on */
+    if (kabar__stem_entry_is(e, lang, word, n, hash))
+      return e;
+  }
+  return NULL;
+}
+/* A Snowball instance for language slot `lang` (algorithm `algorithm`), the one a finished
+ * document left or a new one; NULL when out of memory. The caller holds it alone until it
+ * hands it back with _stemmer_done. Any thread may call these. */
+struct sb_stemmer *kabar__stem_cache_stemmer(kabar_stem_cache *c, uint8_t lang,
+                                             const char *algorithm);
+void kabar__stem_cache_stemmer_done(kabar_stem_cache *c, uint8_t lang, struct sb_stemmer *st);
+/* Remembers a stem of `word` (with a string table's padding); does nothing when the cache is
+ * full or memory is short. */
 void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
                            uint64_t hash, const char *stem, size_t stem_len,
                            uint64_t stem_hash);
