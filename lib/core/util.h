@@ -197,15 +197,19 @@ static inline uint64_t kabar__strtab_word(const kabar_strtab *t, uint32_t off, s
 static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t b, const uint64_t *w,
                                                size_t nw, size_t n, uint64_t h) {
   if (t->quick) {
+    /* every field read before the first store into chars, which may alias any of them */
+    char *c = t->chars.p;
+    size_t off = t->chars.len, id = t->count;
+    uint32_t *head = &t->heads[b];
+    struct kabar_strtab_entry *e = &t->entries[id];
     t->quick--;
-    size_t off = t->chars.len;
-    memcpy(t->chars.p + off, w, 8 * nw);
-    t->chars.p[off + 8 * nw] = '\0';
     t->chars.len = off + n + 1;
-    t->entries[t->count] =
-        (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n, t->heads[b]};
-    t->heads[b] = (uint32_t)++t->count;
-    return (uint32_t)t->count - 1;
+    t->count = id + 1;
+    *e = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n, *head};
+    *head = (uint32_t)id + 1;
+    memcpy(c + off, w, 8 * nw);
+    c[off + 8 * nw] = '\0';
+    return (uint32_t)id;
   }
   char buf[16];
   memcpy(buf, w, 8 * nw);
