@@ -116,44 +116,38 @@ uint64_t kabar__hash(const void *p, size_t n, uint64_t seed) {
 /* the padding rule in util.h (kabar__strtab_word) that the inline probes read by */
 _Static_assert(STRING_ROOM(0) >= 8 && STRING_ROOM(8) - 8 >= 8, "strings need their padding");
 
+/* Sets t->quick: the strings of under 16 bytes that fit in what t holds now. Each takes an
+ * entry, a place under the load of one string per bucket, and from chars.len at most 16 bytes
+ * (15 and a NUL) and the 8 after them that the inline probes may read
+ * (KABAR_STRTAB_QUICK_ROOM); the 32-bit offsets stay below UINT32_MAX / 2. */
+static void strtab_quick(kabar_strtab *t) {
+  size_t q = t->cap - t->count, load = t->nheads - t->count;
+  size_t top = t->chars.cap < UINT32_MAX / 2 ? t->chars.cap : UINT32_MAX / 2;
+  size_t room = top > t->chars.len ? (top - t->chars.len) / KABAR_STRTAB_QUICK_ROOM : 0;
+  q = q < load ? q : load;
+  t->quick = q < room ? q : room;
+}
+
 void kabar__strtab_free(kabar_strtab *t) {
   kabar__buf_free(&t->chars);
-  kabar__free(t->slots);
+  kabar__free(t->heads);
   kabar__free(t->entries);
   memset(t, 0, sizeof *t);
 }
 
-static size_t strtab_probe(const kabar_strtab *t, uint64_t h, const char *s, size_t len,
-                           int *found) {
-  size_t mask = t->nslots - 1, i = (size_t)h & mask;
-  for (;;) {
-    uint32_t slot = t->slots[i];
-    if (slot == 0) {
-      *found = 0;
-      return i;
-    }
-    const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-    if (e->hash == h && e->len == len && kabar__mem_eq(t->chars.p + e->off, s, len)) {
-      *found = 1;
-      return i;
-    }
-    i = (i + 1) & mask;
-  }
-}
-
-static int strtab_rehash(kabar_strtab *t, size_t nslots) {
-  uint32_t *slots = kabar__calloc(nslots, sizeof *slots);
-  if (!slots)
+/* Links every string into nheads new buckets. */
+static int strtab_rehash(kabar_strtab *t, size_t nheads) {
+  uint32_t *heads = kabar__calloc(nheads, sizeof *heads);
+  if (!heads)
     return -1;
   for (size_t id = 0; id < t->count; id++) {
-    size_t i = (size_t)t->entries[id].hash & (nslots - 1);
-    while (slots[i])
-      i = (i + 1) & (nslots - 1);
-    slots[i] = (uint32_t)id + 1;
+    size_t b = (size_t)t->entries[id].hash & (nheads - 1);
+    t->entries[id].next = heads[b];
+    heads[b] = (uint32_t)id + 1;
   }
-  kabar__free(t->slots);
-  t->slots = slots;
-  t->nslots = nslots;
+  kabar__free(t->heads);
+  t->heads = heads;
+  t->nheads = nheads;
   return 0;
 }
 
@@ -161,10 +155,10 @@ uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len) {
   return t->count ? kabar__strtab_find_hashed(t, s, len, kabar__hash(s, len, 0)) : KABAR_STRTAB_NONE;
 }
 
-/* Slots for `count` strings at a load of at most one half. */
-static size_t strtab_slots_for(size_t count) {
+/* Buckets for `count` strings at a load of at most one. */
+static size_t strtab_heads_for(size_t count) {
   size_t n = 64;
-  while (n / 2 < count && n <= SIZE_MAX / 4)
+  while (n < count && n <= SIZE_MAX / 8)
     n *= 2;
   return n;
 }
@@ -174,12 +168,13 @@ int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes) {
   size_t room = UINT32_MAX / 4;
   strings = strings < room ? strings : room;
   bytes = bytes < room ? bytes : room;
-  size_t count = t->count + strings, nslots = strtab_slots_for(count);
-  if (nslots > t->nslots && strtab_rehash(t, nslots) != 0)
+  size_t count = t->count + strings, nheads = strtab_heads_for(count);
+  if ((nheads > t->nheads && strtab_rehash(t, nheads) != 0) ||
+      kabar__grow((void **)&t->entries, &t->cap, count, sizeof *t->entries) != 0 ||
+      kabar__buf_reserve(&t->chars, bytes + strings + STRING_ROOM(0)) != 0)
     return -1;
-  if (kabar__grow((void **)&t->entries, &t->cap, count, sizeof *t->entries) != 0)
-    return -1;
-  return kabar__buf_reserve(&t->chars, bytes + strings + STRING_ROOM(0));
+  strtab_quick(t);
+  return 0;
 }
 
 /* Copies s[0, len) and two NULs (the string's and the buffer's) to dst, which has
@@ -208,16 +203,10 @@ static void copy_string(char *dst, const char *s, size_t len) {
 #define COLD_PATH
 #endif
 
-/* Makes room in t for one more string of len bytes; a rehash moves *i, the empty slot for s
- * (hash h). 0 or -1 (out of memory). */
-COLD_PATH static int strtab_room(kabar_strtab *t, size_t *i, const char *s, size_t len,
-                                 uint64_t h) {
-  if ((t->count + 1) * 2 > t->nslots) {
-    int found;
-    if (strtab_rehash(t, t->nslots ? t->nslots * 2 : 64) != 0)
-      return -1;
-    *i = strtab_probe(t, h, s, len, &found);
-  }
+/* Makes room in t for one more string of len bytes. 0 or -1 (out of memory). */
+COLD_PATH static int strtab_room(kabar_strtab *t, size_t len) {
+  if (t->count + 1 > t->nheads && strtab_rehash(t, t->nheads ? t->nheads * 2 : 64) != 0)
+    return -1;
   if (t->count >= t->cap &&
       kabar__grow((void **)&t->entries, &t->cap, t->count + 1, sizeof *t->entries) != 0)
     return -1;
@@ -227,41 +216,26 @@ COLD_PATH static int strtab_room(kabar_strtab *t, size_t *i, const char *s, size
   return 0;
 }
 
-/* Adds s, not in t, at empty slot i of its probe sequence. */
-static uint32_t strtab_add(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h) {
+uint32_t kabar__strtab_add_new(kabar_strtab *t, const char *s, size_t len, uint64_t h) {
   /* ids and offsets are 32-bit; chars.len never passes UINT32_MAX */
   if (len >= UINT32_MAX - t->chars.len || t->count >= UINT32_MAX - 1)
     return KABAR_STRTAB_NONE;
-  if (((t->count + 1) * 2 > t->nslots || t->count >= t->cap ||
+  if ((t->count + 1 > t->nheads || t->count >= t->cap ||
        t->chars.len + STRING_ROOM(len) > t->chars.cap) &&
-      strtab_room(t, &i, s, len, h) != 0)
+      strtab_room(t, len) != 0)
     return KABAR_STRTAB_NONE;
-  size_t off = t->chars.len; /* one copy; chars stays NUL-terminated like any kabar_buf */
-  copy_string(t->chars.p + off, s, len);
+  size_t off = t->chars.len, b = (size_t)h & (t->nheads - 1);
+  copy_string(t->chars.p + off, s, len); /* one copy; chars stays NUL-terminated */
   t->chars.len = off + len + 1;
-  t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)len};
-  t->slots[i] = (uint32_t)++t->count;
+  t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)len, t->heads[b]};
+  t->heads[b] = (uint32_t)++t->count;
+  strtab_quick(t);
   return (uint32_t)t->count - 1;
 }
 
-uint32_t kabar__strtab_add_at(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h) {
-  return strtab_add(t, i, s, len, h);
-}
-
 uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len, uint64_t h) {
-  size_t i = 0;
-  if (t->nslots) { /* most calls find their string: look before making room */
-    size_t mask = t->nslots - 1;
-    for (i = (size_t)h & mask;; i = (i + 1) & mask) {
-      uint32_t slot = t->slots[i];
-      if (slot == 0)
-        break;
-      const struct kabar_strtab_entry *e = &t->entries[slot - 1];
-      if (e->hash == h && e->len == len && kabar__mem_eq(t->chars.p + e->off, s, len))
-        return slot - 1;
-    }
-  }
-  return strtab_add(t, i, s, len, h);
+  uint32_t id = kabar__strtab_find_hashed(t, s, len, h);
+  return id != KABAR_STRTAB_NONE ? id : kabar__strtab_add_new(t, s, len, h);
 }
 
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len) {

@@ -125,17 +125,27 @@ static inline uint64_t kabar__hash_short2(uint64_t le0, uint64_t le1, size_t n) 
 }
 
 /* String interning: each distinct byte string gets a dense id (0, 1, 2, ...). Strings are
- * stored NUL-terminated. Lookups never allocate. */
+ * stored NUL-terminated. Lookups never allocate. A string's bucket is its hash's low bits,
+ * and each bucket heads a chain through the entries: at a load of up to one string per
+ * bucket a search compares about as many strings as open addressing does at half that
+ * load, and the bucket array, which every document zeroes for its tables, is half the size. */
 typedef struct kabar_strtab {
   kabar_buf chars; /* the strings, each followed by NUL */
-  uint32_t *slots; /* open addressing: id + 1, 0 = empty */
-  size_t nslots;   /* power of two */
+  uint32_t *heads; /* per bucket: id + 1 of its first string, 0 = none */
+  size_t nheads;   /* power of two, at least count */
   struct kabar_strtab_entry {
     uint64_t hash;
     uint32_t off, len;
+    uint32_t next; /* id + 1 of the next string in the bucket, 0 = none */
   } * entries;
   size_t count, cap;
+  /* how many more strings of under 16 bytes kabar__strtab_add_words can store with no other
+   * test: a free entry, room under the load limit and KABAR_STRTAB_QUICK_ROOM bytes of chars
+   * each (util.c's strtab_quick keeps it) */
+  size_t quick;
 } kabar_strtab;
+/* chars a quick add may need: two words, the NUL after them and the next string's padding */
+#define KABAR_STRTAB_QUICK_ROOM 24
 
 #define KABAR_STRTAB_NONE UINT32_MAX
 void kabar__strtab_free(kabar_strtab *t);
@@ -149,30 +159,28 @@ uint32_t kabar__strtab_intern_hashed(kabar_strtab *t, const char *s, size_t len,
 /* Returns the id of s or KABAR_STRTAB_NONE. */
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len);
 /* The same, with s's kabar__hash(s, len, 0) already known (e.g. from another table). Inline:
- * stopword and lexicon lookups are mostly misses that end at the first slot. */
+ * stopword and lexicon lookups are mostly misses that end at an empty bucket. */
 static inline uint32_t kabar__strtab_find_hashed(const kabar_strtab *t, const char *s, size_t len,
                                                  uint64_t h) {
   if (t->count == 0)
     return KABAR_STRTAB_NONE;
-  size_t mask = t->nslots - 1;
-  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-    uint32_t slot = t->slots[i];
-    if (slot == 0)
-      return KABAR_STRTAB_NONE;
-    const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+  for (uint32_t id = t->heads[(size_t)h & (t->nheads - 1)]; id;) {
+    const struct kabar_strtab_entry *e = &t->entries[id - 1];
     if (e->hash == h && e->len == len && kabar__mem_eq(t->chars.p + e->off, s, len))
-      return slot - 1;
+      return id - 1;
+    id = e->next;
   }
+  return KABAR_STRTAB_NONE;
 }
-/* Adds s, known not to be in t, at slot i: the empty slot where the search for s (hash h)
- * ended. Returns its id, or KABAR_STRTAB_NONE when out of memory. */
-uint32_t kabar__strtab_add_at(kabar_strtab *t, size_t i, const char *s, size_t len, uint64_t h);
+/* Adds s of hash h, known not to be in t. Returns its id, or KABAR_STRTAB_NONE when out of
+ * memory. */
+uint32_t kabar__strtab_add_new(kabar_strtab *t, const char *s, size_t len, uint64_t h);
 
 /* The low n < 8 bytes of a little-endian word: ((uint64_t)1 << 8n) - 1. */
 static inline uint64_t kabar__low_bytes(size_t n) { return ((uint64_t)1 << (8 * n)) - 1; }
 
 /* Every string in a table has 8 bytes of chars' allocation from its start, 16 when it is
- * 8 bytes or longer (kabar__strtab_add_at keeps STRING_ROOM after it; the inline adds below
+ * 8 bytes or longer (kabar__strtab_add_new keeps STRING_ROOM after it; the inline adds below
  * check for more): the inline probes read a stored string as one or two whole words and mask
  * off the bytes after it, which may be another string's or not yet written, so they decide
  * nothing. */
@@ -182,25 +190,30 @@ static inline uint64_t kabar__strtab_word(const kabar_strtab *t, uint32_t off, s
   return w;
 }
 
-/* Adds a string of n bytes, not in t, at slot i (where its search ended), given as nw <= 2
- * whole words with zeros after its bytes. When there is room it is stored from the words:
- * its bytes and the zeros after them are its NUL and the buffer's (the string room
- * kabar__strtab_add_at keeps). */
-static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t i, const uint64_t *w,
+/* Adds a string of n bytes, not in t, given as nw <= 2 whole words with zeros after its
+ * bytes; b is its bucket (t has buckets). When t has room for a quick add (one counter stands
+ * for the tests of entries, load and chars) it is stored from the words: its bytes and the
+ * zeros after them are its NUL and the buffer's. */
+static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t b, const uint64_t *w,
                                                size_t nw, size_t n, uint64_t h) {
-  size_t off = t->chars.len, room = 8 * nw + 8;
-  if (t->count < t->cap && (t->count + 1) * 2 <= t->nslots && off + room <= t->chars.cap &&
-      off < UINT32_MAX - room) {
-    memcpy(t->chars.p + off, w, 8 * nw);
-    t->chars.p[off + 8 * nw] = '\0';
+  if (t->quick) {
+    /* every field read before the first store into chars, which may alias any of them */
+    char *c = t->chars.p;
+    size_t off = t->chars.len, id = t->count;
+    uint32_t *head = &t->heads[b];
+    struct kabar_strtab_entry *e = &t->entries[id];
+    t->quick--;
     t->chars.len = off + n + 1;
-    t->entries[t->count] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n};
-    t->slots[i] = (uint32_t)++t->count;
-    return (uint32_t)t->count - 1;
+    t->count = id + 1;
+    *e = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n, *head};
+    *head = (uint32_t)id + 1;
+    memcpy(c + off, w, 8 * nw);
+    c[off + 8 * nw] = '\0';
+    return (uint32_t)id;
   }
-  char b[16];
-  memcpy(b, w, 8 * nw);
-  return kabar__strtab_add_at(t, i, b, n, h);
+  char buf[16];
+  memcpy(buf, w, 8 * nw);
+  return kabar__strtab_add_new(t, buf, n, h);
 }
 
 /* kabar__strtab_intern_hashed for a string of n bytes given as nw <= 2 whole words: the
@@ -208,21 +221,20 @@ static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t i, const 
  * (zeros after). Inline: the tokenizer interns every word, most of them short. */
 static inline uint32_t kabar__strtab_intern_words(kabar_strtab *t, const uint64_t *w, size_t nw,
                                                   size_t n, uint64_t h) {
-  size_t i = 0;
-  if (t->nslots) {
-    size_t mask = t->nslots - 1, last = nw - 1;
+  size_t b = 0;
+  if (t->nheads) {
+    size_t last = nw - 1;
     uint64_t low = kabar__low_bytes(n - 8 * last);
-    for (i = (size_t)h & mask;; i = (i + 1) & mask) {
-      uint32_t slot = t->slots[i];
-      if (slot == 0)
-        break;
-      const struct kabar_strtab_entry *e = &t->entries[slot - 1];
+    b = (size_t)h & (t->nheads - 1);
+    for (uint32_t id = t->heads[b]; id;) {
+      const struct kabar_strtab_entry *e = &t->entries[id - 1];
       if (e->hash == h && e->len == n && (last == 0 || kabar__strtab_word(t, e->off, 0) == w[0]) &&
           (kabar__strtab_word(t, e->off, 8 * last) & low) == w[last])
-        return slot - 1;
+        return id - 1;
+      id = e->next;
     }
   }
-  return kabar__strtab_add_words(t, i, w, nw, n, h);
+  return kabar__strtab_add_words(t, b, w, nw, n, h);
 }
 
 /* A string of n < 8 bytes given as kabar__load_short gives it. */

@@ -259,6 +259,40 @@ typedef struct tok_out {
   uint32_t block, block_start;
 } tok_out;
 
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+/* Room for out's next token (out->n == out->cap); 0 or -1 (no memory). */
+NOINLINE static int tok_room(kabar_doc *doc, tok_out *out) {
+  doc->tokens.n = out->n;
+  if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, out->n + 1, sizeof *doc->tokens.v))
+    return -1;
+  out->v = doc->tokens.v;
+  out->cap = doc->tokens.cap;
+  return 0;
+}
+
+static inline void put_token(kabar_token *t, uint32_t a, uint32_t b, uint32_t block,
+                             uint32_t type, uint8_t flags) {
+#if KABAR_LITTLE_ENDIAN
+  /* pairs of fields as 8-byte words: compilers otherwise pack the four 32-bit fields into one
+   * vector store, which takes more instructions than it saves */
+  uint64_t span = (uint64_t)b << 32 | a, id = (uint64_t)type << 32 | block;
+  memcpy(&t->start, &span, 8);
+  memcpy(&t->block, &id, 8);
+#else
+  t->start = a;
+  t->end = b;
+  t->block = block;
+  t->type = type;
+#endif
+  t->term = 0;
+  t->flags = flags;
+}
+
 /* Appends the token [a, b) of type `type`, or extends the last one when the two spell a
  * reduplication; 0 or -1 (no memory). */
 static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint32_t a, uint32_t b,
@@ -269,15 +303,9 @@ static inline int add_token(kabar_doc *doc, tok_out *out, const char *text, uint
     out->v[out->n - 1].end = b;
     return 0;
   }
-  if (out->n == out->cap) {
-    doc->tokens.n = out->n;
-    size_t size = sizeof *doc->tokens.v;
-    if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, out->n + 1, size) != 0)
-      return -1;
-    out->v = doc->tokens.v;
-    out->cap = doc->tokens.cap;
-  }
-  out->v[out->n++] = (kabar_token){a, b, out->block, type, 0, flags};
+  if (out->n == out->cap && tok_room(doc, out) != 0)
+    return -1;
+  put_token(&out->v[out->n++], a, b, out->block, type, flags);
   return 0;
 }
 
@@ -305,12 +333,11 @@ static inline int letters_stop(const unsigned char *s, int has_next) {
 }
 
 /* Most words are under 16 ASCII letters, followed by a space or punctuation: such a word at
- * p, with 16 bytes of the block from p, is found, folded (| 0x20 lower-cases a letter),
- * hashed and interned from the one or two words it was loaded in. Returns its end, where a
- * byte that is no part of the next word follows, with *type set (KABAR_STRTAB_NONE when out
- * of memory), or 0 when the word at p is not such. */
-static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
-  const unsigned char *s = (const unsigned char *)doc->text + p;
+ * s, with 16 bytes of the block from s, is found, folded (| 0x20 lower-cases a letter),
+ * hashed and interned into `types` from the one or two words it was loaded in. Returns its
+ * length, a byte that is no part of the next word after it, with *type set
+ * (KABAR_STRTAB_NONE when out of memory), or 0 when the word at s is not such. */
+static inline uint32_t plain_word(kabar_strtab *types, const unsigned char *s, uint32_t *type) {
   uint64_t w0, w1;
   memcpy(&w0, s, 8);
   uint64_t other = non_letters(w0);
@@ -319,8 +346,8 @@ static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
     if (n == 0 || !letters_stop(s + n, 1)) /* '@' first, or more word after the letters */
       return 0;
     w0 = (w0 | BYTES8(0x20)) & kabar__low_bytes(n);
-    *type = kabar__strtab_intern_short(&doc->types, w0, n, kabar__hash_short(w0, n));
-    return p + n;
+    *type = kabar__strtab_intern_short(types, w0, n, kabar__hash_short(w0, n));
+    return n;
   }
   memcpy(&w1, s + 8, 8);
   other = non_letters(w1);
@@ -331,8 +358,50 @@ static inline uint32_t plain_word(kabar_doc *doc, uint32_t p, uint32_t *type) {
     return 0;
   w0 |= BYTES8(0x20);
   w1 = (w1 | BYTES8(0x20)) & kabar__low_bytes(n - 8);
-  *type = kabar__strtab_intern_short2(&doc->types, w0, w1, n, kabar__hash_short2(w0, w1, n));
-  return p + n;
+  *type = kabar__strtab_intern_short2(types, w0, w1, n, kabar__hash_short2(w0, w1, n));
+  return n;
+}
+
+#define NO_MEMORY UINT32_MAX
+
+/* Tokenizes the plain words (plain_word's) from p, a letter, each one byte after the word
+ * before, while 16 bytes of the block remain. Returns where the first other word or byte
+ * starts (p itself when the word at p is not plain), or NO_MEMORY. Its own function, with
+ * the tokens' vector in locals: the loop keeps its state in registers, and out's fields,
+ * which a store into the table's strings may alias, are read and written once. */
+NOINLINE static uint32_t plain_words(kabar_doc *doc, tok_out *out, uint32_t p, uint32_t end) {
+  const unsigned char *s = (const unsigned char *)doc->text;
+  kabar_strtab *types = &doc->types;
+  kabar_token *v = out->v;
+  size_t n = out->n, first = out->first, cap = out->cap;
+  const uint32_t block = out->block, last = end - 16; /* the last p with 16 bytes */
+  while (p <= last) {
+    uint32_t type, len = plain_word(types, s + p, &type);
+    if (len == 0)
+      break;
+    if (type == KABAR_STRTAB_NONE) {
+      p = NO_MEMORY;
+      break;
+    }
+    /* a word after a token of its block follows a byte of the text */
+    if (n > first && s[p - 1] == '-' && is_reduplication(doc, &v[n - 1], p, type)) {
+      v[n - 1].end = p + len;
+    } else {
+      if (n == cap) {
+        out->n = n;
+        if (tok_room(doc, out) != 0) {
+          p = NO_MEMORY;
+          break;
+        }
+        v = out->v;
+        cap = out->cap;
+      }
+      put_token(&v[n++], p, p + len, block, type, 0);
+    }
+    p += len + 1; /* a space or punctuation, no part of the next word */
+  }
+  out->n = n;
+  return p;
 }
 #endif
 
@@ -412,17 +481,16 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       p++;
       continue;
     }
-    uint32_t start = p, q;
+    uint32_t start = p, q, type;
     int number = 0;
     if (c == WB_LETTER) {
 #if WORD_AT_A_TIME
-      uint32_t type;
-      if (end - p >= 16 && (q = plain_word(doc, p, &type)) != 0) {
-        if (type == KABAR_STRTAB_NONE || add_token(doc, &out, doc->text, p, q, 0, type)) {
+      if (end - p >= 16 && (q = plain_words(doc, &out, p, end)) != p) {
+        if (q == NO_MEMORY) {
           rc = -1;
           break;
         }
-        p = q + 1; /* a space or punctuation, no part of the next word */
+        p = q;
         continue;
       }
 #endif
@@ -452,9 +520,9 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
       rc = 1;
       break;
     }
-    uint32_t type = word_type(doc, start, q, scratch);
+    type = word_type(doc, start, q, scratch);
     if (type == KABAR_STRTAB_NONE ||
-        add_token(doc, &out, doc->text, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
+        add_token(doc, &out, (const char *)s, start, q, number ? KABAR_TOK_NUMBER : 0, type)) {
       rc = -1;
       break;
     }
@@ -517,13 +585,15 @@ static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch
 
 /* News text has a token per 7 bytes and a new type per 11 (at least 6 and 7 in IndoSum), the
  * types' bytes about two thirds of the text's: room for that up front saves the rehashes and
- * reallocations of growing from empty. Capped, as a long text repeats its words; past the
- * caps the vectors grow as usual. */
+ * reallocations of growing from empty. The tokens get room for the most, the types for the
+ * usual: their buckets are zeroed per document, and one rehash in the few documents with
+ * more types costs less than zeroing twice the buckets in all. Capped, as a long text repeats
+ * its words; past the caps the vectors grow as usual. */
 static kabar_status reserve_tokens(kabar_doc *doc) {
   size_t bytes = 0;
   for (size_t i = 0; i < doc->blocks.n; i++)
     bytes += doc->blocks.v[i].end - doc->blocks.v[i].start;
-  size_t tokens = bytes / 6 + 16, types = bytes / 8 + 16, chars = bytes - bytes / 4;
+  size_t tokens = bytes / 6 + 16, types = bytes / 11 + 16, chars = bytes - bytes / 4;
   tokens = tokens < ((size_t)1 << 16) ? tokens : ((size_t)1 << 16);
   types = types < ((size_t)1 << 14) ? types : ((size_t)1 << 14);
   chars = chars < ((size_t)1 << 17) ? chars : ((size_t)1 << 17);

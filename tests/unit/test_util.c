@@ -161,6 +161,40 @@ static void strtab_intern_short(void **state) {
   kabar__strtab_free(&t);
 }
 
+/* Strings of one bucket chain through the entries: keys whose hashes share their low 10 bits
+ * (one bucket up to 1024 buckets) are found again however long the chain, across rehashes.
+ * Each quick add (t.quick) has its entry, its place under the load of one string per bucket
+ * and KABAR_STRTAB_QUICK_ROOM bytes of chars. */
+static void strtab_chains_and_quick_room(void **state) {
+  (void)state;
+  kabar_strtab t;
+  memset(&t, 0, sizeof t);
+  assert_int_equal(kabar__strtab_reserve(&t, 10, 10), 0);
+  char key[16];
+  uint32_t keys[300], nkeys = 0;
+  for (uint32_t i = 0; nkeys < 300; i++) {
+    int n = snprintf(key, sizeof key, "k%u", i);
+    if ((kabar__hash(key, (size_t)n, 0) & 1023) == 0)
+      keys[nkeys++] = i;
+  }
+  for (uint32_t k = 0; k < nkeys; k++) {
+    int n = snprintf(key, sizeof key, "k%u", keys[k]);
+    uint64_t h = kabar__hash(key, (size_t)n, 0);
+    uint32_t id = n < 8 && k % 2 ? kabar__strtab_intern_short(&t, kabar__load_short(key, (size_t)n),
+                                                               (size_t)n, h)
+                                 : kabar__strtab_intern(&t, key, (size_t)n);
+    assert_int_equal(id, k);
+    assert_true(t.count + t.quick <= t.cap && t.count + t.quick <= t.nheads);
+    assert_true(t.chars.len + t.quick * KABAR_STRTAB_QUICK_ROOM <= t.chars.cap);
+    for (uint32_t j = 0; j <= k; j += 7) {
+      n = snprintf(key, sizeof key, "k%u", keys[j]);
+      assert_int_equal(kabar__strtab_find(&t, key, (size_t)n), j);
+    }
+  }
+  assert_int_equal(kabar__strtab_find(&t, "k", 1), KABAR_STRTAB_NONE);
+  kabar__strtab_free(&t);
+}
+
 static void vec_push_grows(void **state) {
   (void)state;
   kabar_sizevec v = {0};
@@ -177,6 +211,7 @@ int main(void) {
       cmocka_unit_test(hash_values_pinned), cmocka_unit_test(hash_reads_only_its_bytes),
       cmocka_unit_test(hash_short_is_hash), cmocka_unit_test(strtab_intern_find_reserve),
       cmocka_unit_test(mem_eq_is_memcmp),   cmocka_unit_test(strtab_intern_short),
+      cmocka_unit_test(strtab_chains_and_quick_room),
       cmocka_unit_test(vec_push_grows),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
