@@ -52,6 +52,7 @@ typedef struct sent_info {
   uint8_t cand;
   uint8_t title;   /* in a title block */
   uint32_t in_title, in_lead; /* candidates: how many of its stems are title / lead stems */
+  uint32_t block_cands;       /* the first candidate of a block: the block's candidates */
   uint64_t dfsum;  /* candidates: the sum of its stems' df counts */
 } sent_info;
 
@@ -137,38 +138,52 @@ static const uint8_t ascii_upper[256] = {UP4('A'), UP4('E'), UP4('I'), UP4('M'),
                                          UP4('U'), ['Y'] = 1, ['Z'] = 1};
 #undef UP4
 
-/* The tokens of the sentence ending at `send` from t on (at most up to `tend`): counts cut
- * tokens, numbers and capitalised words, appends the distinct content stems (not yet
- * stamped `stamp`) to terms[*nterms...] and counts each in df as if the sentence were a
- * candidate (the caller takes them back if it is not). Returns the first token past it. */
-static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
-                                        uint32_t send, const unsigned char *text,
-                                        uint32_t stamp, scratch *sc, size_t *nterms,
-                                        uint32_t counts[3]) {
-  uint32_t *restrict mark = sc->mark, *restrict terms = sc->terms;
-  uint64_t *restrict df = sc->df;
-  uint32_t cut = 0, caps = 0, nums = 0;
-  size_t n = *nterms;
-  for (; t < tend && t->start < send; t++) {
-    unsigned f = t->flags;
+/* The running counts of one sentence's tokens (scan_sentence). */
+typedef struct token_scan {
+  uint32_t *mark, *terms;
+  uint64_t *df;
+  const unsigned char *text;
+  uint32_t stamp, cut, caps, nums;
+  size_t n; /* stems in terms[] */
+} token_scan;
+
+/* One token: counts a cut token, a number, a capitalised word; a content stem not yet
+ * stamped for this sentence is appended to terms[] and counted in df. */
+static inline void scan_token(token_scan *s, const kabar_token *t) {
+  unsigned f = t->flags;
+  if (f & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) {
     if (f & KABAR_TOK_CUT) {
-      cut++;
-      continue;
+      s->cut++;
+      return;
     }
-    caps += ascii_upper[text[t->start]];
-    if (f & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) {
-      nums += f & KABAR_TOK_NUMBER; /* the flag is bit 0 (static assertion above) */
-      continue;
-    }
-    uint32_t term = t->term;
-    if (mark[term] == stamp)
-      continue;
-    mark[term] = stamp;
-    terms[n++] = term;
-    df[term]++;
+    s->caps += ascii_upper[s->text[t->start]];
+    s->nums += f & KABAR_TOK_NUMBER; /* the flag is bit 0 (static assertion above) */
+    return;
   }
-  *nterms = n;
-  counts[0] = cut, counts[1] = caps, counts[2] = nums;
+  s->caps += ascii_upper[s->text[t->start]];
+  uint32_t term = t->term;
+  if (s->mark[term] == s->stamp)
+    return;
+  s->mark[term] = s->stamp;
+  s->terms[s->n++] = term;
+  s->df[term]++;
+}
+
+/* The tokens of the sentence ending at `send` from t on (at most up to `tend`), counted as
+ * if the sentence were a candidate (the caller takes its stems back out of df if it is not).
+ * Returns the first token past it. */
+static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
+                                        uint32_t send, token_scan *s) {
+  /* four at a time while the fourth starts inside the sentence (tokens are in text order):
+   * one bound test for four tokens */
+  for (; tend - t >= 4 && t[3].start < send; t += 4) {
+    scan_token(s, t);
+    scan_token(s, t + 1);
+    scan_token(s, t + 2);
+    scan_token(s, t + 3);
+  }
+  for (; t < tend && t->start < send; t++)
+    scan_token(s, t);
   return t;
 }
 
@@ -182,7 +197,9 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
     return KABAR_ENOMEM;
   const kabar_token *tokens = doc->tokens.v, *tend = tokens + ntok, *t = tokens;
   const unsigned char *text = (const unsigned char *)doc->text;
-  size_t nterms = 0, ncand = 0, ntitle = 0, lead = SIZE_MAX;
+  size_t ncand = 0, ntitle = 0, lead = SIZE_MAX, run_head = 0;
+  uint32_t run_block = UINT32_MAX; /* the block of the last candidate; its first is run_head */
+  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < ns; i++) {
     const kabar_sentence *se = &doc->sentences.v[i];
     const kabar_block *b = &doc->blocks.v[se->block];
@@ -190,20 +207,20 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
     while (t < tend && t->end <= se->start)
       t++;
     const kabar_token *first = t;
-    uint32_t counts[3]; /* cut tokens, capitalised words, numbers */
-    si->cfirst = (uint32_t)nterms;
-    t = scan_sentence(t, tend, se->end, text, (uint32_t)i + 1, sc, &nterms, counts);
-    uint32_t words = (uint32_t)(t - first) - counts[0], caps = counts[1];
+    si->cfirst = (uint32_t)scan.n;
+    scan.stamp = (uint32_t)i + 1, scan.cut = scan.caps = scan.nums = 0;
+    t = scan_sentence(t, tend, se->end, &scan);
+    uint32_t words = (uint32_t)(t - first) - scan.cut, caps = scan.caps;
     /* a capital at the start of the sentence does not count */
     if (t > first && !(first->flags & KABAR_TOK_CUT) &&
         ascii_upper[text[first->start]])
       caps--;
     si->tfirst = (uint32_t)(first - tokens);
     si->tend = (uint32_t)(t - tokens);
-    si->cend = (uint32_t)nterms;
+    si->cend = (uint32_t)scan.n;
     si->words = words;
     si->caps = caps;
-    si->nums = counts[2];
+    si->nums = scan.nums;
     si->title = b->kind == KABAR_BLOCK_TITLE;
     si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
                words >= KABAR_SUM_MIN_WORDS &&
@@ -211,6 +228,9 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
     if (si->cand) {
       ncand++;
       lead = lead == SIZE_MAX ? i : lead;
+      if (se->block != run_block) /* a block's sentences are consecutive */
+        run_block = se->block, run_head = i, si->block_cands = 0;
+      sc->s[run_head].block_cands++;
       continue;
     }
     /* not a candidate: take its stems back out of df */
@@ -316,8 +336,11 @@ static void term_sums(const scratch *sc, sent_info *si) {
   size_t nc = si->cend - si->cfirst;
   uint64_t sum = 0;
   if (nc < ((size_t)1 << 16) && (uint64_t)nc * sc->ncand <= DF_COUNT) {
-    for (uint32_t k = si->cfirst; k < si->cend; k++)
-      sum += df[terms[k]];
+    uint64_t sum2 = 0; /* two sums: integer additions, in any order */
+    uint32_t k = si->cfirst;
+    for (; si->cend - k >= 2; k += 2)
+      sum += df[terms[k]], sum2 += df[terms[k + 1]];
+    sum += sum2 + (k < si->cend ? df[terms[k]] : 0);
     si->dfsum = sum & DF_COUNT;
     si->in_title = (uint32_t)(sum >> 32) & 0xffff;
     si->in_lead = (uint32_t)(sum >> 48);
@@ -392,9 +415,7 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, in
         para++;
       in_para = 0;
       last_block = se->block;
-      block_cands = 0;
-      for (size_t j = i; j < ns && doc->sentences.v[j].block == se->block; j++)
-        block_cands += sc->s[j].cand;
+      block_cands = si->block_cands;
     }
     double w = si->words;
     size_t nc = si->cend - si->cfirst, in_title = si->in_title, in_lead = si->in_lead;
@@ -523,6 +544,25 @@ static void sort_ranked(ranked *r, size_t n) {
   }
 }
 
+/* Puts the best of r[k, n) at r[k]. The first SELECT_RANKS ranks are selected (a summary
+ * uses the top few candidates; finding each costs less than sorting all), then the rest is
+ * sorted at once. The order is total, so the ranks are those of sorting everything. */
+#define SELECT_RANKS 8
+
+static void rank_next(ranked *r, size_t k, size_t n) {
+  if (k >= SELECT_RANKS)
+    return;
+  size_t best = k;
+  for (size_t i = k + 1; i < n; i++)
+    if (ranked_before(&r[i], &r[best]))
+      best = i;
+  ranked v = r[best];
+  r[best] = r[k];
+  r[k] = v;
+  if (k + 1 == SELECT_RANKS && n > SELECT_RANKS)
+    sort_ranked(r + SELECT_RANKS, n - SELECT_RANKS);
+}
+
 static void sort_picks(struct kabar_summary_pick *p, size_t n) {
   if (n > SMALL_SORT) {
     qsort(p, n, sizeof *p, cmp_pick_pos);
@@ -537,8 +577,8 @@ static void sort_picks(struct kabar_summary_pick *p, size_t n) {
   }
 }
 
-/* Picks the summary sentences; r has room for every candidate, sum->picks for every
- * sentence. */
+/* Picks the summary sentences; r holds every candidate's score in sentence order (score()),
+ * sum->picks has room for every sentence. */
 static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
                            const kabar_summary_options *o) {
   const kabar_doc *doc = sum->doc;
@@ -557,14 +597,11 @@ static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
     limit = KABAR_SUM_DEFAULT_SENTENCES;
   if (limit == 0 || limit > ncand)
     limit = ncand;
-  size_t n = 0;
-  for (size_t i = 0; i < ns; i++)
-    if (sc->s[i].cand)
-      r[n].score = sum->scores[i], r[n].sentence = (uint32_t)i, n++;
-  sort_ranked(r, n);
+  size_t n = ncand;
   /* jaccard's stamps start above prepare's (sentence index + 1) */
   uint32_t stamp = (uint32_t)ns;
   for (size_t k = 0; k < n && sum->npicks < limit; k++) {
+    rank_next(r, k, n);
     const sent_info *si = &sc->s[r[k].sentence];
     if (o->max_words && sum->words + si->words > o->max_words)
       continue;
@@ -811,9 +848,9 @@ static kabar_summary *summary_alloc(const kabar_doc *doc) {
 }
 
 /* Scores every candidate: 1 / (1 + exp(-(w . x))), the terms added in feature order. `feat`
- * has one row per candidate. */
+ * has one row per candidate; r gets one entry per candidate (choose()). */
 static void score(kabar_summary *sum, const scratch *sc, const kabar_summary_model *m,
-                  const double *feat) {
+                  const double *feat, ranked *r) {
   size_t ns = sum->doc->sentences.n, row = 0;
   for (size_t i = 0; i < ns; i++) {
     if (!sc->s[i].cand) {
@@ -825,6 +862,7 @@ static void score(kabar_summary *sum, const scratch *sc, const kabar_summary_mod
     for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
       z += m->w[f] * x[f];
     sum->scores[i] = 1.0 / (1.0 + exp(-z));
+    r[row - 1].score = sum->scores[i], r[row - 1].sentence = (uint32_t)i;
   }
 }
 
@@ -860,8 +898,9 @@ kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_opt
     if (doc->lang != KABAR_LANG_OTHER)
       m = doc->ctx->langs[doc->lang].summary_model;
     sum->from_model = m != NULL;
-    score(sum, &sc, m ? m : kabar__summary_fallback(), feat);
-    rc = choose(sum, &sc, (ranked *)(void *)((char *)extra + feat_bytes), o);
+    ranked *r = (ranked *)(void *)((char *)extra + feat_bytes);
+    score(sum, &sc, m ? m : kabar__summary_fallback(), feat, r);
+    rc = choose(sum, &sc, r, o);
   }
   if (rc == KABAR_OK)
     rc = keywords(sum, &sc, o->keywords);
