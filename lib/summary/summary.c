@@ -553,9 +553,10 @@ static void rank_next(ranked *r, size_t k, size_t n) {
   if (k >= SELECT_RANKS)
     return;
   size_t best = k;
+  double score = r[k].score;
   for (size_t i = k + 1; i < n; i++)
-    if (ranked_before(&r[i], &r[best]))
-      best = i;
+    if (r[i].score > score || (r[i].score == score && r[i].sentence < r[best].sentence))
+      best = i, score = r[i].score; /* ranked_before(&r[i], &r[best]) */
   ranked v = r[best];
   r[best] = r[k];
   r[k] = v;
