@@ -505,14 +505,13 @@ static int cmp_pick_pos(const void *a, const void *b) {
   return (x->sentence > y->sentence) - (x->sentence < y->sentence);
 }
 
-/* Jaccard index of two sentences' content stems. */
-static double jaccard(scratch *sc, const sent_info *a, const sent_info *b, uint32_t stamp) {
+/* Jaccard index of two sentences' content stems, b's stems stamped `stamp` in sc->mark
+ * (the caller stamps a candidate once for all the picks it is compared with). */
+static double jaccard(const scratch *sc, const sent_info *a, const sent_info *b, uint32_t stamp) {
   size_t na = a->cend - a->cfirst, nb = b->cend - b->cfirst, inter = 0;
   if (na == 0 || nb == 0)
     return 0;
   for (uint32_t k = a->cfirst; k < a->cend; k++)
-    sc->mark[sc->terms[k]] = stamp;
-  for (uint32_t k = b->cfirst; k < b->cend; k++)
     inter += sc->mark[sc->terms[k]] == stamp;
   return (double)inter / (double)(na + nb - inter);
 }
@@ -608,14 +607,17 @@ static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
       continue;
     int redundant = 0;
     size_t cmp = sum->npicks < KABAR_SUM_REDUNDANCY_CAP ? sum->npicks : KABAR_SUM_REDUNDANCY_CAP;
-    for (size_t j = 0; j < cmp && !redundant; j++) {
+    if (cmp > 0) {
       if (stamp == UINT32_MAX) { /* stamps wrapped: start afresh */
         memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
         stamp = 0;
       }
-      redundant = jaccard(sc, &sc->s[sum->picks[j].sentence], si, ++stamp) >=
-                  KABAR_SUM_REDUNDANCY;
+      stamp++;
+      for (uint32_t t = si->cfirst; t < si->cend; t++)
+        sc->mark[sc->terms[t]] = stamp;
     }
+    for (size_t j = 0; j < cmp && !redundant; j++)
+      redundant = jaccard(sc, &sc->s[sum->picks[j].sentence], si, stamp) >= KABAR_SUM_REDUNDANCY;
     if (redundant)
       continue;
     const kabar_sentence *se = &doc->sentences.v[r[k].sentence];
