@@ -11,6 +11,7 @@
 #include "../text/text.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #define KABAR_SUM_MIN_WORDS 4
@@ -49,16 +50,31 @@ typedef struct sent_info {
   uint32_t words;
   uint32_t caps, nums; /* capitalised words (not the first) and numbers */
   uint8_t cand;
+  uint8_t title;   /* in a title block */
+  uint32_t in_title, in_lead; /* candidates: how many of its stems are title / lead stems */
+  uint32_t block_cands;       /* the first candidate of a block: the block's candidates */
+  uint64_t dfsum;  /* candidates: the sum of its stems' df counts */
 } sent_info;
+
+/* df[t] packs a stem's document frequency (low 32 bits) with two flags, so that the features
+ * sum all three over a sentence's stems with one addition each (see term_sums). */
+#define DF_COUNT 0xffffffffu
+#define DF_TITLE ((uint64_t)1 << 32) /* a stem of a title sentence */
+#define DF_LEAD ((uint64_t)1 << 48)  /* a stem of the lead (first candidate) sentence */
+
+/* The scratch of a news article's summary fits in this much of the caller's stack. */
+#define SCRATCH_STACK_BYTES 16384
 
 typedef struct scratch {
   sent_info *s;
   uint32_t *terms; /* distinct content stems, per sentence */
-  uint32_t *mark;  /* per stem: a stamp */
-  uint32_t *df;    /* per stem: candidate sentences containing it */
-  uint64_t dfsq;   /* the sum of df[t]^2, kept as df grows */
+  uint32_t *mark;  /* per stem: a stamp (prepare: sentence index + 1; choose: above those) */
+  uint64_t *df;    /* per stem: candidate sentences containing it, DF_TITLE, DF_LEAD */
+  uint64_t dfsq;   /* the sum of the counts squared (features) */
   size_t ncand;
-  void *block; /* all of the above in one allocation */
+  size_t lead;   /* the first candidate; SIZE_MAX = none */
+  size_t ntitle; /* distinct title stems */
+  void *block;   /* all of the above in one allocation, or NULL when in the caller's buffer */
 } scratch;
 
 static void scratch_free(scratch *sc) { kabar__free(sc->block); }
@@ -84,25 +100,28 @@ static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
   return e - se->start >= 2 && s[e - 2] == 0xC2 && c == 0xBB;
 }
 
-/* The scratch arrays in one allocation (a few small mallocs per summary cost more than the
- * loops that fill them), each part aligned for its type; `extra` bytes at the end for the
- * caller (*extra_out). Only the per-stem arrays need zeroing. */
+/* The scratch arrays in one block, each part aligned for its type, with `extra` bytes at the
+ * end for the caller (*extra_out). The block is the caller's `local` buffer when it fits (a
+ * news article's does: a malloc and free cost more than the loops that fill it), else the
+ * heap. Only the per-stem arrays need zeroing. */
 static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extra,
-                                  void **extra_out) {
+                                  void **extra_out, void *local, size_t local_size) {
   size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count ? doc->terms.count : 1;
   size_t ntok = doc->tokens.n ? doc->tokens.n : 1;
   size_t a = 16, off_s = 0, off_terms = (ns * sizeof(sent_info) + a - 1) / a * a;
   size_t off_mark = off_terms + (ntok * sizeof(uint32_t) + a - 1) / a * a;
   size_t off_df = off_mark + (nt * sizeof(uint32_t) + a - 1) / a * a;
-  size_t off_extra = off_df + (nt * sizeof(uint32_t) + a - 1) / a * a;
-  char *p = kabar__malloc(off_extra + extra);
-  if (!p)
-    return KABAR_ENOMEM;
-  sc->block = p;
+  size_t off_extra = off_df + (nt * sizeof(uint64_t) + a - 1) / a * a;
+  char *p = local;
+  sc->block = NULL;
+  if (off_extra + extra > local_size) {
+    if (!(p = sc->block = kabar__malloc(off_extra + extra)))
+      return KABAR_ENOMEM;
+  }
   sc->s = (sent_info *)(void *)(p + off_s);
   sc->terms = (uint32_t *)(void *)(p + off_terms);
   sc->mark = (uint32_t *)(void *)(p + off_mark);
-  sc->df = (uint32_t *)(void *)(p + off_df);
+  sc->df = (uint64_t *)(void *)(p + off_df);
   memset(sc->mark, 0, nt * sizeof *sc->mark);
   memset(sc->df, 0, nt * sizeof *sc->df);
   if (extra_out)
@@ -110,60 +129,124 @@ static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extr
   return KABAR_OK;
 }
 
-_Static_assert(KABAR_TOK_NUMBER == 1, "prepare() counts numbers by adding the flag");
+_Static_assert(KABAR_TOK_NUMBER == 1, "scan_sentence() counts numbers by adding the flag");
+
+/* 1 for the bytes A-Z: a capitalised word (a table costs fewer instructions than the range
+ * test, once per token) */
+#define UP4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+static const uint8_t ascii_upper[256] = {UP4('A'), UP4('E'), UP4('I'), UP4('M'), UP4('Q'),
+                                         UP4('U'), ['Y'] = 1, ['Z'] = 1};
+#undef UP4
+
+/* The running counts of one sentence's tokens (scan_sentence). */
+typedef struct token_scan {
+  uint32_t *mark, *terms;
+  uint64_t *df;
+  const unsigned char *text;
+  uint32_t stamp, cut, caps, nums;
+  size_t n; /* stems in terms[] */
+} token_scan;
+
+/* One token: counts a cut token, a number, a capitalised word; a content stem not yet
+ * stamped for this sentence is appended to terms[] and counted in df. */
+static inline void scan_token(token_scan *s, const kabar_token *t) {
+  unsigned f = t->flags;
+  if (f & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) {
+    if (f & KABAR_TOK_CUT) {
+      s->cut++;
+      return;
+    }
+    s->caps += ascii_upper[s->text[t->start]];
+    s->nums += f & KABAR_TOK_NUMBER; /* the flag is bit 0 (static assertion above) */
+    return;
+  }
+  s->caps += ascii_upper[s->text[t->start]];
+  uint32_t term = t->term;
+  if (s->mark[term] == s->stamp)
+    return;
+  s->mark[term] = s->stamp;
+  s->terms[s->n++] = term;
+  s->df[term]++;
+}
+
+/* The tokens of the sentence ending at `send` from t on (at most up to `tend`), counted as
+ * if the sentence were a candidate (the caller takes its stems back out of df if it is not).
+ * Returns the first token past it. */
+static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
+                                        uint32_t send, token_scan *s) {
+  /* four at a time while the fourth starts inside the sentence (tokens are in text order):
+   * one bound test for four tokens */
+  for (; tend - t >= 4 && t[3].start < send; t += 4) {
+    scan_token(s, t);
+    scan_token(s, t + 1);
+    scan_token(s, t + 2);
+    scan_token(s, t + 3);
+  }
+  for (; t < tend && t->start < send; t++)
+    scan_token(s, t);
+  return t;
+}
 
 /* Maps tokens to sentences, counts words, capitalised words and numbers, collects distinct
- * content stems and marks the candidates. */
-static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, void **extra_out) {
+ * content stems, marks the candidates and counts the stems' document frequencies; records
+ * the lead and the title stems (DF_TITLE). */
+static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, void **extra_out,
+                            void *local, size_t local_size) {
   size_t ns = doc->sentences.n, ntok = doc->tokens.n;
-  if (scratch_alloc(doc, sc, extra, extra_out) != KABAR_OK)
+  if (scratch_alloc(doc, sc, extra, extra_out, local, local_size) != KABAR_OK)
     return KABAR_ENOMEM;
-  const kabar_token *tokens = doc->tokens.v;
+  const kabar_token *tokens = doc->tokens.v, *tend = tokens + ntok, *t = tokens;
   const unsigned char *text = (const unsigned char *)doc->text;
-  size_t tk = 0, nterms = 0, ncand = 0;
-  uint64_t dfsq = 0;
+  size_t ncand = 0, ntitle = 0, lead = SIZE_MAX, run_head = 0;
+  uint32_t run_block = UINT32_MAX; /* the block of the last candidate; its first is run_head */
+  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < ns; i++) {
     const kabar_sentence *se = &doc->sentences.v[i];
     const kabar_block *b = &doc->blocks.v[se->block];
     sent_info *si = &sc->s[i];
-    while (tk < ntok && tokens[tk].end <= se->start)
-      tk++;
-    uint32_t words = 0, caps = 0, nums = 0, stamp = (uint32_t)i + 1, send = se->end;
-    si->tfirst = (uint32_t)tk;
-    si->cfirst = (uint32_t)nterms;
-    for (; tk < ntok && tokens[tk].start < send; tk++) {
-      const kabar_token *t = &tokens[tk];
-      unsigned f = t->flags;
-      if (f & KABAR_TOK_CUT)
-        continue;
-      words++;
-      nums += f & KABAR_TOK_NUMBER; /* the flag is bit 0 (static assertion above) */
-      caps += (unsigned char)(text[t->start] - 'A') < 26;
-      if (!(f & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) && sc->mark[t->term] != stamp) {
-        sc->mark[t->term] = stamp;
-        sc->terms[nterms++] = t->term;
-      }
-    }
+    while (t < tend && t->end <= se->start)
+      t++;
+    const kabar_token *first = t;
+    si->cfirst = (uint32_t)scan.n;
+    scan.stamp = (uint32_t)i + 1, scan.cut = scan.caps = scan.nums = 0;
+    t = scan_sentence(t, tend, se->end, &scan);
+    uint32_t words = (uint32_t)(t - first) - scan.cut, caps = scan.caps;
     /* a capital at the start of the sentence does not count */
-    if (tk > si->tfirst && !(tokens[si->tfirst].flags & KABAR_TOK_CUT) &&
-        (unsigned char)(text[tokens[si->tfirst].start] - 'A') < 26)
+    if (t > first && !(first->flags & KABAR_TOK_CUT) &&
+        ascii_upper[text[first->start]])
       caps--;
-    si->tend = (uint32_t)tk;
-    si->cend = (uint32_t)nterms;
+    si->tfirst = (uint32_t)(first - tokens);
+    si->tend = (uint32_t)(t - tokens);
+    si->cend = (uint32_t)scan.n;
     si->words = words;
     si->caps = caps;
-    si->nums = nums;
+    si->nums = scan.nums;
+    si->title = b->kind == KABAR_BLOCK_TITLE;
     si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
                words >= KABAR_SUM_MIN_WORDS &&
                !(words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
     if (si->cand) {
       ncand++;
-      for (uint32_t k = si->cfirst; k < si->cend; k++)
-        dfsq += 2 * (uint64_t)sc->df[sc->terms[k]]++ + 1; /* (d + 1)^2 - d^2 */
+      lead = lead == SIZE_MAX ? i : lead;
+      if (se->block != run_block) /* a block's sentences are consecutive */
+        run_block = se->block, run_head = i, si->block_cands = 0;
+      sc->s[run_head].block_cands++;
+      continue;
     }
+    /* not a candidate: take its stems back out of df */
+    for (uint32_t k = si->cfirst; k < si->cend; k++)
+      sc->df[sc->terms[k]]--;
+    if (si->title)
+      for (uint32_t k = si->cfirst; k < si->cend; k++)
+        if (!(sc->df[sc->terms[k]] & DF_TITLE))
+          sc->df[sc->terms[k]] |= DF_TITLE, ntitle++;
   }
-  sc->dfsq = dfsq;
+  if (lead != SIZE_MAX)
+    for (uint32_t k = sc->s[lead].cfirst; k < sc->s[lead].cend; k++)
+      sc->df[sc->terms[k]] |= DF_LEAD;
   sc->ncand = ncand;
+  sc->lead = lead;
+  sc->ntitle = ntitle;
   return KABAR_OK;
 }
 
@@ -228,7 +311,7 @@ static double centroid_norm(const kabar_doc *doc, const scratch *sc) {
     return sqrt((double)sc->dfsq);
   double cnorm = 0;
   for (size_t t = 0; t < doc->terms.count; t++)
-    cnorm += (double)sc->df[t] * sc->df[t];
+    cnorm += (double)(sc->df[t] & DF_COUNT) * (double)(sc->df[t] & DF_COUNT);
   return sqrt(cnorm);
 }
 
@@ -240,30 +323,79 @@ static double centroid_dot(const scratch *sc, const sent_info *si, uint64_t dfsu
     return (double)sum;
   double dot = 0;
   for (uint32_t k = si->cfirst; k < si->cend; k++)
-    dot += (double)sc->df[sc->terms[k]] - 1;
+    dot += (double)(sc->df[sc->terms[k]] & DF_COUNT) - 1;
   return dot;
+}
+
+/* Over a candidate's stems: the sum of their df counts and how many are title and lead
+ * stems. While no field of the packed df[t] can carry into the next (a news sentence has a
+ * few dozen stems), one addition per stem sums all three. */
+static void term_sums(const scratch *sc, sent_info *si) {
+  const uint32_t *terms = sc->terms;
+  const uint64_t *df = sc->df;
+  size_t nc = si->cend - si->cfirst;
+  uint64_t sum = 0;
+  if (nc < ((size_t)1 << 16) && (uint64_t)nc * sc->ncand <= DF_COUNT) {
+    uint64_t sum2 = 0; /* two sums: integer additions, in any order */
+    uint32_t k = si->cfirst;
+    for (; si->cend - k >= 2; k += 2)
+      sum += df[terms[k]], sum2 += df[terms[k + 1]];
+    sum += sum2 + (k < si->cend ? df[terms[k]] : 0);
+    si->dfsum = sum & DF_COUNT;
+    si->in_title = (uint32_t)(sum >> 32) & 0xffff;
+    si->in_lead = (uint32_t)(sum >> 48);
+    return;
+  }
+  uint32_t title = 0, lead = 0;
+  for (uint32_t k = si->cfirst; k < si->cend; k++) {
+    uint64_t d = df[terms[k]];
+    sum += d & DF_COUNT;
+    title += (d & DF_TITLE) != 0;
+    lead += (d & DF_LEAD) != 0;
+  }
+  si->dfsum = sum, si->in_title = title, si->in_lead = lead;
+}
+
+/* The candidates' term sums, and their total: the centroid's squared norm, the sum of
+ * df[t]^2 over all stems (stem t adds df[t] for each of the df[t] candidates it is in). */
+static void centroid_sums(const kabar_doc *doc, scratch *sc) {
+  uint64_t dfsq = 0;
+  for (size_t i = 0; i < doc->sentences.n; i++)
+    if (sc->s[i].cand) {
+      term_sums(sc, &sc->s[i]);
+      dfsq += sc->s[i].dfsum;
+    }
+  sc->dfsq = dfsq;
+}
+
+/* log(1 + w) / log(64) for the word counts of most sentences, each computed by the same
+ * expression at its first use (so it is the same double) and shared by all threads: racing
+ * threads store the same bits. 0 = not computed yet (the value for 0 words is 0 anyway). */
+#define WORDS_LOG_TABLE 128
+static _Atomic uint64_t words_log_bits[WORDS_LOG_TABLE];
+
+static double words_log(uint32_t words) {
+  double w = words, v;
+  if (words >= WORDS_LOG_TABLE)
+    return log(1 + w) / log(64.0);
+  uint64_t bits = atomic_load_explicit(&words_log_bits[words], memory_order_relaxed);
+  if (bits) {
+    memcpy(&v, &bits, sizeof v);
+    return v;
+  }
+  v = log(1 + w) / log(64.0);
+  memcpy(&bits, &v, sizeof bits);
+  atomic_store_explicit(&words_log_bits[words], bits, memory_order_relaxed);
+  return v;
 }
 
 /* Fills the feature rows: with `compact` one row per candidate (in order), else one per
  * sentence with zeros for the others. */
 static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, int compact) {
   size_t ns = doc->sentences.n;
-  /* the centroid's norm; marks: bit 1 = a title stem, bit 2 = a stem of the lead sentence */
+  centroid_sums(doc, sc);
   double cnorm = centroid_norm(doc, sc);
-  memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
-  size_t ntitle = 0, ncand = sc->ncand, lead = SIZE_MAX;
-  for (size_t i = 0; i < ns; i++) {
-    if (sc->s[i].cand && lead == SIZE_MAX)
-      lead = i;
-    if (doc->blocks.v[doc->sentences.v[i].block].kind != KABAR_BLOCK_TITLE)
-      continue;
-    for (uint32_t k = sc->s[i].cfirst; k < sc->s[i].cend; k++)
-      if (!(sc->mark[sc->terms[k]] & 1))
-        sc->mark[sc->terms[k]] |= 1, ntitle++;
-  }
-  if (lead != SIZE_MAX)
-    for (uint32_t k = sc->s[lead].cfirst; k < sc->s[lead].cend; k++)
-      sc->mark[sc->terms[k]] |= 2;
+  size_t ntitle = sc->ntitle, ncand = sc->ncand;
   quote_scan quotes;
   quote_scan_init(&quotes, doc);
   double maxc = 0;
@@ -283,20 +415,11 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, in
         para++;
       in_para = 0;
       last_block = se->block;
-      block_cands = 0;
-      for (size_t j = i; j < ns && doc->sentences.v[j].block == se->block; j++)
-        block_cands += sc->s[j].cand;
+      block_cands = si->block_cands;
     }
     double w = si->words;
-    size_t nc = si->cend - si->cfirst, in_title = 0, in_lead = 0;
-    uint64_t dfsum = 0;
-    for (uint32_t k = si->cfirst; k < si->cend; k++) {
-      uint32_t t = sc->terms[k], m = sc->mark[t];
-      dfsum += sc->df[t];
-      in_title += m & 1;
-      in_lead += m >> 1;
-    }
-    double dot = centroid_dot(sc, si, dfsum);
+    size_t nc = si->cend - si->cfirst, in_title = si->in_title, in_lead = si->in_lead;
+    double dot = centroid_dot(sc, si, si->dfsum);
     size_t caps = si->caps, nums = si->nums;
     int quote = quote_in(&quotes, se->start, se->end);
     /* a dateline cut in this block that ends where the sentence starts (or before it) */
@@ -321,7 +444,7 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, in
     x[10] = in_para == 0;
     x[11] = in_para == 1;
     x[12] = block_cands == 1;
-    x[13] = log(1 + w) / log(64.0);
+    x[13] = words_log(si->words);
     x[14] = w < 10;
     x[15] = w > 40;
     x[16] = nc && cnorm > 0 ? dot / (sqrt((double)nc) * cnorm) : 0;
@@ -345,15 +468,13 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, in
   if (maxc > 0)
     for (size_t r = 0, rows = compact ? ncand : ns; r < rows; r++)
       feat[r * KABAR_SUM_NFEAT + 16] /= maxc;
-  /* leave the marks clean for the next user */
-  memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
   return KABAR_OK;
 }
 
 kabar_status kabar__summary_features(const kabar_doc *doc, double *feat, uint8_t *cand,
                                      uint32_t *words) {
   scratch sc = {0};
-  kabar_status rc = prepare(doc, &sc, 0, NULL);
+  kabar_status rc = prepare(doc, &sc, 0, NULL, NULL, 0);
   if (rc == KABAR_OK)
     rc = features(doc, &sc, feat, 0);
   if (rc == KABAR_OK)
@@ -384,14 +505,13 @@ static int cmp_pick_pos(const void *a, const void *b) {
   return (x->sentence > y->sentence) - (x->sentence < y->sentence);
 }
 
-/* Jaccard index of two sentences' content stems. */
-static double jaccard(scratch *sc, const sent_info *a, const sent_info *b, uint32_t stamp) {
+/* Jaccard index of two sentences' content stems, b's stems stamped `stamp` in sc->mark
+ * (the caller stamps a candidate once for all the picks it is compared with). */
+static double jaccard(const scratch *sc, const sent_info *a, const sent_info *b, uint32_t stamp) {
   size_t na = a->cend - a->cfirst, nb = b->cend - b->cfirst, inter = 0;
   if (na == 0 || nb == 0)
     return 0;
   for (uint32_t k = a->cfirst; k < a->cend; k++)
-    sc->mark[sc->terms[k]] = stamp;
-  for (uint32_t k = b->cfirst; k < b->cend; k++)
     inter += sc->mark[sc->terms[k]] == stamp;
   return (double)inter / (double)(na + nb - inter);
 }
@@ -423,6 +543,26 @@ static void sort_ranked(ranked *r, size_t n) {
   }
 }
 
+/* Puts the best of r[k, n) at r[k]. The first SELECT_RANKS ranks are selected (a summary
+ * uses the top few candidates; finding each costs less than sorting all), then the rest is
+ * sorted at once. The order is total, so the ranks are those of sorting everything. */
+#define SELECT_RANKS 8
+
+static void rank_next(ranked *r, size_t k, size_t n) {
+  if (k >= SELECT_RANKS)
+    return;
+  size_t best = k;
+  double score = r[k].score;
+  for (size_t i = k + 1; i < n; i++)
+    if (r[i].score > score || (r[i].score == score && r[i].sentence < r[best].sentence))
+      best = i, score = r[i].score; /* ranked_before(&r[i], &r[best]) */
+  ranked v = r[best];
+  r[best] = r[k];
+  r[k] = v;
+  if (k + 1 == SELECT_RANKS && n > SELECT_RANKS)
+    sort_ranked(r + SELECT_RANKS, n - SELECT_RANKS);
+}
+
 static void sort_picks(struct kabar_summary_pick *p, size_t n) {
   if (n > SMALL_SORT) {
     qsort(p, n, sizeof *p, cmp_pick_pos);
@@ -437,8 +577,8 @@ static void sort_picks(struct kabar_summary_pick *p, size_t n) {
   }
 }
 
-/* Picks the summary sentences; r has room for every candidate, sum->picks for every
- * sentence. */
+/* Picks the summary sentences; r holds every candidate's score in sentence order (score()),
+ * sum->picks has room for every sentence. */
 static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
                            const kabar_summary_options *o) {
   const kabar_doc *doc = sum->doc;
@@ -457,21 +597,27 @@ static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
     limit = KABAR_SUM_DEFAULT_SENTENCES;
   if (limit == 0 || limit > ncand)
     limit = ncand;
-  size_t n = 0;
-  for (size_t i = 0; i < ns; i++)
-    if (sc->s[i].cand)
-      r[n].score = sum->scores[i], r[n].sentence = (uint32_t)i, n++;
-  sort_ranked(r, n);
-  uint32_t stamp = 0;
+  size_t n = ncand;
+  /* jaccard's stamps start above prepare's (sentence index + 1) */
+  uint32_t stamp = (uint32_t)ns;
   for (size_t k = 0; k < n && sum->npicks < limit; k++) {
+    rank_next(r, k, n);
     const sent_info *si = &sc->s[r[k].sentence];
     if (o->max_words && sum->words + si->words > o->max_words)
       continue;
     int redundant = 0;
     size_t cmp = sum->npicks < KABAR_SUM_REDUNDANCY_CAP ? sum->npicks : KABAR_SUM_REDUNDANCY_CAP;
+    if (cmp > 0) {
+      if (stamp == UINT32_MAX) { /* stamps wrapped: start afresh */
+        memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
+        stamp = 0;
+      }
+      stamp++;
+      for (uint32_t t = si->cfirst; t < si->cend; t++)
+        sc->mark[sc->terms[t]] = stamp;
+    }
     for (size_t j = 0; j < cmp && !redundant; j++)
-      redundant = jaccard(sc, &sc->s[sum->picks[j].sentence], si, ++stamp) >=
-                  KABAR_SUM_REDUNDANCY;
+      redundant = jaccard(sc, &sc->s[sum->picks[j].sentence], si, stamp) >= KABAR_SUM_REDUNDANCY;
     if (redundant)
       continue;
     const kabar_sentence *se = &doc->sentences.v[r[k].sentence];
@@ -482,7 +628,6 @@ static kabar_status choose(kabar_summary *sum, scratch *sc, ranked *r,
     p->score = r[k].score;
     sum->words += si->words;
   }
-  memset(sc->mark, 0, doc->terms.count * sizeof *sc->mark);
   if (!(o->flags & KABAR_SUMMARY_RANK_ORDER))
     sort_picks(sum->picks, sum->npicks);
   return KABAR_OK;
@@ -706,9 +851,9 @@ static kabar_summary *summary_alloc(const kabar_doc *doc) {
 }
 
 /* Scores every candidate: 1 / (1 + exp(-(w . x))), the terms added in feature order. `feat`
- * has one row per candidate. */
+ * has one row per candidate; r gets one entry per candidate (choose()). */
 static void score(kabar_summary *sum, const scratch *sc, const kabar_summary_model *m,
-                  const double *feat) {
+                  const double *feat, ranked *r) {
   size_t ns = sum->doc->sentences.n, row = 0;
   for (size_t i = 0; i < ns; i++) {
     if (!sc->s[i].cand) {
@@ -720,6 +865,7 @@ static void score(kabar_summary *sum, const scratch *sc, const kabar_summary_mod
     for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
       z += m->w[f] * x[f];
     sum->scores[i] = 1.0 / (1.0 + exp(-z));
+    r[row - 1].score = sum->scores[i], r[row - 1].sentence = (uint32_t)i;
   }
 }
 
@@ -743,9 +889,10 @@ kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_opt
   /* after the scratch: a feature row and a rank entry per candidate (at most ns) */
   size_t feat_bytes = (ns * KABAR_SUM_NFEAT * sizeof(double) + 15) / 16 * 16;
   void *extra = NULL;
+  _Alignas(16) char local[SCRATCH_STACK_BYTES];
   kabar_status rc = sum ? KABAR_OK : KABAR_ENOMEM;
   if (rc == KABAR_OK)
-    rc = prepare(doc, &sc, feat_bytes + ns * sizeof(ranked), &extra);
+    rc = prepare(doc, &sc, feat_bytes + ns * sizeof(ranked), &extra, local, sizeof local);
   double *feat = extra;
   if (rc == KABAR_OK)
     rc = features(doc, &sc, feat, 1);
@@ -754,8 +901,9 @@ kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_opt
     if (doc->lang != KABAR_LANG_OTHER)
       m = doc->ctx->langs[doc->lang].summary_model;
     sum->from_model = m != NULL;
-    score(sum, &sc, m ? m : kabar__summary_fallback(), feat);
-    rc = choose(sum, &sc, (ranked *)(void *)((char *)extra + feat_bytes), o);
+    ranked *r = (ranked *)(void *)((char *)extra + feat_bytes);
+    score(sum, &sc, m ? m : kabar__summary_fallback(), feat, r);
+    rc = choose(sum, &sc, r, o);
   }
   if (rc == KABAR_OK)
     rc = keywords(sum, &sc, o->keywords);

@@ -527,13 +527,60 @@ static void test_model_files(void **state) {
   remove_data_dir(dir);
 }
 
+/* A long article: its scratch does not fit the summarizer's stack buffer, and more sentences
+ * are chosen than the ranks it selects one by one before sorting the rest. The ranks must
+ * still be in score order, ties by sentence. */
+static void test_long_article(void **state) {
+  (void)state;
+  static const char letters[] = "bcdfghjklmnprstw";
+  size_t cap = 64 * 1024, len = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  for (unsigned i = 0; i < 240; i++) {
+    /* eight words of letters only, distinct per sentence: no sentence repeats another */
+    for (unsigned k = 0; k < 8; k++) {
+      unsigned v = i * 8 + k;
+      char w[8] = {(char)(k == 0 ? 'K' : 'k'), 'a', letters[v % 16], 'u', letters[(v / 16) % 16],
+                   'i', letters[(v / 256) % 16], 0};
+      len += (size_t)snprintf(text + len, cap - len, "%s%s", k ? " " : "", w);
+    }
+    len += (size_t)snprintf(text + len, cap - len, "%s", i % 3 == 2 ? ".\n\n" : ". ");
+  }
+  art a = {text, len, NULL};
+  kabar_error err;
+  a.doc = kabar_doc_new(test_group_ctx, a.text, a.len, 0, &err);
+  assert_non_null(a.doc);
+  kabar_summary *rank = summarize(&a, 40, 0, 0, KABAR_SUMMARY_RANK_ORDER);
+  kabar_summary *doc_order = summarize(&a, 40, 0, 0, 0);
+  size_t n = kabar_summary_count(rank);
+  assert_true(n > 8);
+  assert_int_equal(kabar_summary_count(doc_order), n);
+  size_t prev = 0;
+  for (size_t i = 0; i < n; i++) {
+    size_t ri, si;
+    kabar_summary_sentence(rank, i, NULL, &ri, NULL);
+    kabar_summary_sentence(doc_order, i, NULL, &si, NULL);
+    assert_true(i == 0 || si > prev);
+    prev = si;
+    if (i > 0) {
+      size_t rp;
+      kabar_summary_sentence(rank, i - 1, NULL, &rp, NULL);
+      double a1 = kabar_summary_score(rank, rp), a2 = kabar_summary_score(rank, ri);
+      assert_true(a1 > a2 || (a1 == a2 && rp < ri));
+    }
+  }
+  kabar_summary_free(rank);
+  kabar_summary_free(doc_order);
+  close_art(&a);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dutch_samples),    cmocka_unit_test(test_indonesian_samples),
       cmocka_unit_test(test_length_modes),     cmocka_unit_test(test_order_and_scores),
       cmocka_unit_test(test_redundancy),       cmocka_unit_test(test_short_and_empty),
       cmocka_unit_test(test_keywords),         cmocka_unit_test(test_options_errors),
-      cmocka_unit_test(test_model_files),
+      cmocka_unit_test(test_model_files),      cmocka_unit_test(test_long_article),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
