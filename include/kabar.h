@@ -93,9 +93,10 @@ KABAR_API void kabar_free(void *p);
  * Thread safety: a ::kabar_ctx is read-only after kabar_ctx_new() returns and may be used by
  * any number of threads at once. Free it only after every document made from it is freed.
  * The one thing it learns is a lock-free cache of the stems its documents needed (about
- * 32,768 words of up to 64 bytes: 1-2 MB for news text, 6 MB at most), which only saves time:
- * results never depend on it. An analysis uses up to about 16 KiB of the calling thread's
- * stack for small tables (more goes to the heap).
+ * 32,768 words of up to 64 bytes: 1-2 MB for news text, 6 MB at most), with one idle Snowball
+ * stemmer per language that documents borrow in turn; these only save time: results never
+ * depend on them. An analysis, and a summary, each use up to about 16 KiB of the calling
+ * thread's stack for small tables (more goes to the heap).
  */
 
 typedef struct kabar_ctx kabar_ctx;
