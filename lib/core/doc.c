@@ -90,15 +90,11 @@ char *kabar_normalize(const kabar_ctx *ctx, const char *text, size_t len, uint32
 
 static int is_flat_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
 
-/* Length of the prefix of p[0, n) that put_flat copies unchanged, in steps of 7: words of 8
- * bytes that overlap by one, so each pair of neighbours is seen in one word. A byte changes
- * if it is a control byte (line breaks, tabs and NULs are among them) or a space after a
- * space; after_space says the output so far ends in one. Nearly all news text passes. */
-static size_t flat_prefix(const char *p, size_t n, int after_space) {
+/* Scalar kabar__flat_run, in steps of 7: words of 8 bytes that overlap by one, so each pair
+ * of neighbours is seen in one word; the word that stops it is finished byte by byte. */
+size_t kabar__flat_run_scalar(const char *p, size_t n) {
   const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
   const uint64_t top = UINT64_C(0xFF) << 56;
-  if (after_space && n > 0 && p[0] == ' ')
-    return 0;
   size_t i = 0;
   for (; i + 8 <= n; i += 7) {
     uint64_t x;
@@ -111,38 +107,55 @@ static size_t flat_prefix(const char *p, size_t n, int after_space) {
     if (((x - ' ' * ones) & ~x & highs) | ((pairs - ones) & ~pairs & highs))
       break;
   }
+  for (; i < n; i++)
+    if ((unsigned char)p[i] < 0x20 || (i > 0 && p[i] == ' ' && p[i - 1] == ' '))
+      break;
   return i;
 }
 
-/* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed. */
-static int put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
-  if (kabar__buf_reserve(out, b - a) != 0)
-    return -1;
+#if defined(__SSE2__)
+/* Control bytes (x == min(x, 0x1F)) and spaces whose left neighbour in the load is one. */
+static unsigned flat_stops(__m128i x) {
+  unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+  __m128i lo = _mm_set1_epi8(0x1F);
+  unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, lo), x));
+  return ctl | (sp & (sp << 1));
+}
+
+size_t kabar__flat_run(const char *p, size_t n) {
+  return kabar__scan16((const unsigned char *)p, n, 15, 'a', flat_stops);
+}
+#else
+size_t kabar__flat_run(const char *p, size_t n) { return kabar__flat_run_scalar(p, n); }
+#endif
+
+/* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed, into
+ * room the caller reserved (b - a bytes). Runs that need no change are copied whole; nearly
+ * all news text is one such run per block. */
+static void put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
   char *w = out->p + out->len;
   char last = out->len ? out->p[out->len - 1] : '\n';
   uint32_t i = a;
   while (i < b) {
-    uint32_t k = (uint32_t)flat_prefix(s + i, b - i, last == ' ' || last == '\n');
-    if (k > 0) {
-      memcpy(w, s + i, k);
-      w += k;
-      i += k;
-      last = s[i - 1];
-    }
-    /* the word that stopped the copy (or the last few bytes), byte by byte */
-    for (uint32_t end = b - i > 8 ? i + 8 : b; i < end; i++) {
-      char c = s[i];
+    char c = s[i];
+    int after_space = last == ' ' || last == '\n';
+    if ((unsigned char)c < 0x20 || (c == ' ' && after_space)) {
+      i++;
       if (is_flat_space(c)) {
-        if (last == ' ' || last == '\n')
+        if (after_space)
           continue;
         c = ' ';
       }
       *w++ = last = c;
+      continue;
     }
+    uint32_t k = (uint32_t)kabar__flat_run(s + i, b - i);
+    memcpy(w, s + i, k);
+    w += k;
+    i += k;
+    last = s[i - 1];
   }
   out->len = (size_t)(w - out->p);
-  out->p[out->len] = '\0';
-  return 0;
 }
 
 static kabar_status build_clean_text(kabar_doc *doc) {
@@ -156,21 +169,29 @@ static kabar_status build_clean_text(kabar_doc *doc) {
       c++;
     if (b->kind == KABAR_BLOCK_BOILERPLATE || b->repeat == KABAR_REPEAT_STRUCTURAL)
       continue;
-    if (out->len > 0 && kabar__buf_put(out, "\n\n", 2) != 0)
+    /* room for the separator and the block; with cuts, each piece asks for its own */
+    if (kabar__buf_reserve(out, 2 + (size_t)(b->end - b->start)) != 0)
       return KABAR_ENOMEM;
+    if (out->len > 0) {
+      out->p[out->len++] = '\n';
+      out->p[out->len++] = '\n';
+    }
     size_t para = out->len;
     uint32_t pos = b->start;
     for (; c < doc->cuts.n && doc->cuts.v[c].block == i; c++) {
       const kabar_cut *cut = &doc->cuts.v[c];
       if (cut->kind != KABAR_CUT_BOILERPLATE)
         continue;
-      if (put_flat(out, doc->text, pos, cut->start) != 0 ||
-          (out->len > para && out->p[out->len - 1] != ' ' && kabar__buf_putc(out, ' ') != 0))
+      if (kabar__buf_reserve(out, cut->start - pos) != 0)
+        return KABAR_ENOMEM;
+      put_flat(out, doc->text, pos, cut->start);
+      if (out->len > para && out->p[out->len - 1] != ' ' && kabar__buf_putc(out, ' ') != 0)
         return KABAR_ENOMEM;
       pos = cut->end;
     }
-    if (put_flat(out, doc->text, pos, b->end) != 0)
+    if (pos != b->start && kabar__buf_reserve(out, b->end - pos) != 0)
       return KABAR_ENOMEM;
+    put_flat(out, doc->text, pos, b->end);
     while (out->len > para && out->p[out->len - 1] == ' ')
       out->len--;
     if (out->len == para && para >= 2)

@@ -34,28 +34,39 @@ static int push_line(const kabar_doc *doc, line_vec *lines, uint32_t a, uint32_t
   return KABAR_VEC_PUSH(*lines, l);
 }
 
-/* Offset of the first c in s[from, n), or n. */
-static uint32_t find_byte(const char *s, uint32_t from, uint32_t n, char c) {
-  const char *p = memchr(s + from, c, n - from);
-  return p ? (uint32_t)(p - s) : n;
+size_t kabar__find_line_break_scalar(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] != '\n' && s[i] != '\r')
+    i++;
+  return i;
 }
 
-/* The lines of the text, trimmed. memchr finds the breaks (LF, CR or CRLF) far faster than a
- * byte loop; each kind's next position is kept until passed, so the walk stays linear. */
+#if defined(__SSE2__)
+static unsigned line_breaks(__m128i x) {
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')),
+                                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('\r'))));
+}
+
+size_t kabar__find_line_break(const char *s, size_t n) {
+  return kabar__scan16((const unsigned char *)s, n, 16, 'a', line_breaks);
+}
+#else
+size_t kabar__find_line_break(const char *s, size_t n) {
+  return kabar__find_line_break_scalar(s, n);
+}
+#endif
+
+/* The lines of the text, trimmed (breaks: LF, CR or CRLF). */
 static int split_lines(const kabar_doc *doc, line_vec *lines) {
   const char *s = doc->text;
   uint32_t n = (uint32_t)doc->len, start = 0;
-  uint32_t lf = find_byte(s, 0, n, '\n'), cr = find_byte(s, 0, n, '\r');
-  for (uint32_t i = lf < cr ? lf : cr; i < n; i = lf < cr ? lf : cr) {
+  for (uint32_t i = (uint32_t)kabar__find_line_break(s, n); i < n;
+       i = start + (uint32_t)kabar__find_line_break(s + start, n - start)) {
     if (push_line(doc, lines, start, i) != 0)
       return -1;
     if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
       i++;
     start = i + 1;
-    if (lf < start)
-      lf = find_byte(s, start, n, '\n');
-    if (cr < start)
-      cr = find_byte(s, start, n, '\r');
   }
   if ((start < n || n == 0) && push_line(doc, lines, start, n) != 0)
     return -1;

@@ -69,22 +69,26 @@ static const kabar_cut *cut_at(const kabar_doc *doc, uint32_t pos) {
 }
 
 static int space_at(const char *text, uint32_t pos, uint32_t end, uint32_t *next) {
+  if ((unsigned char)text[pos] < 0x80) {
+    *next = pos + 1;
+    return kabar__seg_space((unsigned char)text[pos]);
+  }
   size_t len;
   int32_t cp = kabar__utf8_decode((const unsigned char *)text + pos, end - pos, &len);
   *next = pos + (uint32_t)len;
   return kabar__seg_space(cp);
 }
 
-/* Moves the sentence's edges out of cut spans and white space (any kind, NUL included);
- * empty if nothing is left. */
-static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
+/* Moves the sentence's edges out of white space (any kind, NUL included), and out of cut
+ * spans if the block has cuts (cuts lie inside their block); empty if nothing is left. */
+static void clip_sentence(const kabar_doc *doc, int cuts, uint32_t *a, uint32_t *b) {
   uint32_t next, p;
   const kabar_cut *c;
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
     while (*a < *b && space_at(doc->text, *a, *b, &next))
-      *a = next, changed = 1;
-    if (*a < *b && (c = cut_at(doc, *a)) != NULL) {
+      *a = next, changed = cuts;
+    if (cuts && *a < *b && (c = cut_at(doc, *a)) != NULL) {
       *a = c->end < *b ? c->end : *b;
       changed = 1;
     }
@@ -92,16 +96,17 @@ static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
     while (*b > *a && kabar__seg_space(cp_before(doc->text, *a, *b, &p)))
-      *b = p, changed = 1;
-    if (*b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
+      *b = p, changed = cuts;
+    if (cuts && *b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
       *b = c->start;
       changed = 1;
     }
   }
 }
 
-static kabar_status push_sentence(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t bi) {
-  clip_sentence(doc, &a, &b);
+static kabar_status push_sentence(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t bi,
+                                  int cuts) {
+  clip_sentence(doc, cuts, &a, &b);
   if (a >= b)
     return KABAR_OK;
   kabar_sentence s = {a, b, bi};
@@ -160,8 +165,7 @@ static int sb_raw(const unsigned char *s, size_t p, size_t n, size_t *next) {
   return c == U_SB_CR || c == U_SB_LF ? U_SB_SP : c;
 }
 
-/* Class at p with the Extend/Format characters after it (SB5); SB_NONE at the end. */
-static int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
+static int sb_at_slow(const unsigned char *s, size_t p, size_t n, size_t *next) {
   if (p >= n) {
     *next = n;
     return SB_NONE;
@@ -183,6 +187,16 @@ static int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
   return c;
 }
 
+/* Class at p with the Extend/Format characters after it (SB5); SB_NONE at the end. An ASCII
+ * byte before another (or before the end) is its own unit: no Extend or Format is ASCII. */
+static inline int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
+  if (p < n && s[p] < 0x80 && (p + 1 == n || s[p + 1] < 0x80)) {
+    *next = p + 1;
+    return sb_ascii[s[p]];
+  }
+  return sb_at_slow(s, p, n, next);
+}
+
 static int is_saterm(int c) { return c == U_SB_ATERM || c == U_SB_STERM; }
 
 /* SB8: after "ATerm Close* Sp*", no break if the first letter, terminator or separator
@@ -199,11 +213,12 @@ static int lower_follows(const unsigned char *s, size_t k, size_t n) {
   return 0;
 }
 
-/* Length of the run at the start of s[0, n) of ASCII bytes other than the terminators '.',
+/* The run before kabar__sentence_stop holds only ASCII bytes other than the terminators '.',
  * '!' and '?'. No rule decides anything inside such a run: ASCII has no separator, Extend or
- * Format, so each byte is its own unit and only sets the class before the next one. Eight
- * bytes at a time, as news text has about one terminator or non-ASCII byte per 50. */
-static size_t plain_run(const unsigned char *s, size_t n) {
+ * Format, so each byte is its own unit and only sets the class before the next one. News
+ * text has about one terminator or non-ASCII byte per 50. This one goes eight bytes at a time. */
+size_t kabar__sentence_stop_scalar(const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
   const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -221,15 +236,52 @@ static size_t plain_run(const unsigned char *s, size_t n) {
   return i;
 }
 
+#if defined(__SSE2__)
+/* The terminators, and bytes from 0x80 up (their high bit goes straight to the mask). */
+static unsigned sentence_stops(__m128i x) {
+  __m128i t = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                           _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')),
+                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))));
+  return (unsigned)_mm_movemask_epi8(_mm_or_si128(t, x));
+}
+
+size_t kabar__sentence_stop(const char *s, size_t n) {
+  return kabar__scan16((const unsigned char *)s, n, 16, 'a', sentence_stops);
+}
+#else
+size_t kabar__sentence_stop(const char *s, size_t n) { return kabar__sentence_stop_scalar(s, n); }
+#endif
+
 typedef KABAR_VEC(uint32_t) break_vec;
 
-/* Sentence boundaries in s[0, n) (end offsets of each sentence; the last is n). prev is
- * always the class of the unit before i. */
-static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out) {
+/* Where a block's boundaries go: each one ends a sentence unless it follows an
+ * abbreviation; the fast rules hand them over as they find them, ICU's are collected. */
+typedef struct sentence_sink {
+  kabar_doc *doc;
+  const kabar_lang *lang; /* abbreviations; NULL for none */
+  uint32_t bi, base, end;  /* the block: index, start and end in the text */
+  uint32_t start;          /* where the sentence being read starts */
+  int cuts;                /* the block has cuts */
+} sentence_sink;
+
+/* The boundary at offset off of the block. */
+static kabar_status sink_break(sentence_sink *k, uint32_t off) {
+  uint32_t end = k->base + off;
+  if (end < k->end && ends_in_abbreviation(k->doc, k->lang, k->start, end))
+    return KABAR_OK;
+  kabar_status st = push_sentence(k->doc, k->start, end, k->bi, k->cuts);
+  k->start = end;
+  return st;
+}
+
+/* Sentence boundaries in s[0, n), the block's text (end offsets of each sentence; the last
+ * is n), to the sink. prev is always the class of the unit before i. */
+static kabar_status fast_sentence_breaks(const unsigned char *s, size_t n, sentence_sink *out) {
+  kabar_status st;
   int prev = SB_NONE;
   size_t i = 0, next;
   while (i < n) {
-    size_t j = i + plain_run(s + i, n - i);
+    size_t j = i + kabar__sentence_stop((const char *)s + i, n - i);
     if (j > i) {
       if (j < n && s[j] >= 0x80)
         j--; /* the last plain byte takes the Extend or Format after it, if any (SB5) */
@@ -241,8 +293,8 @@ static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out
     }
     int c = sb_at(s, i, n, &next);
     if (c == U_SB_SEP) { /* SB4 */
-      if (KABAR_VEC_PUSH(*out, (uint32_t)next) != 0)
-        return -1;
+      if ((st = sink_break(out, (uint32_t)next)) != KABAR_OK)
+        return st;
       prev = c;
       i = next;
       continue;
@@ -273,12 +325,12 @@ static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out
     }
     if (nc == U_SB_SEP)
       k = q; /* SB11: the separator ends the sentence */
-    if (k < n && KABAR_VEC_PUSH(*out, (uint32_t)k) != 0)
-      return -1;
+    if (k < n && (st = sink_break(out, (uint32_t)k)) != KABAR_OK)
+      return st;
     prev = nc == U_SB_SEP ? U_SB_SEP : last;
     i = k;
   }
-  return KABAR_VEC_PUSH(*out, (uint32_t)n);
+  return sink_break(out, (uint32_t)n);
 }
 
 static int icu_sentence_breaks(kabar_doc *doc, const char *s, size_t n, break_vec *out) {
@@ -300,54 +352,56 @@ static int icu_sentence_breaks(kabar_doc *doc, const char *s, size_t n, break_ve
   return rc;
 }
 
-static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, kabar_buf *flat,
-                                    break_vec *breaks) {
+/* ICU's boundaries for the block's text s[0, n), to the sink. */
+static kabar_status icu_block_breaks(kabar_doc *doc, const char *s, size_t n,
+                                     sentence_sink *out) {
+  kabar_buf flat = {0};
+  break_vec breaks = {0};
+  int rc = 0;
+  if (memchr(s, '\n', n) || memchr(s, '\r', n)) {
+    /* ICU ends a sentence at every line break; a block is one paragraph */
+    rc = kabar__buf_put(&flat, s, n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+      if (flat.p[i] == '\n' || flat.p[i] == '\r')
+        flat.p[i] = ' ';
+    s = flat.p;
+  }
+  if (rc == 0)
+    rc = icu_sentence_breaks(doc, s, n, &breaks);
+  kabar_status st = rc == 0 ? KABAR_OK : rc == -2 ? KABAR_EDEP : KABAR_ENOMEM;
+  for (size_t k = 0; k < breaks.n && st == KABAR_OK; k++)
+    st = sink_break(out, breaks.v[k]);
+  kabar__buf_free(&flat);
+  KABAR_VEC_FREE(breaks);
+  return st;
+}
+
+static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, int cuts) {
   const kabar_block *blk = &doc->blocks.v[bi];
+  uint8_t li = blk->lang != KABAR_LANG_OTHER ? blk->lang : doc->lang;
+  sentence_sink sink = {doc, li != KABAR_LANG_OTHER ? &doc->ctx->langs[li] : NULL,
+                        bi, blk->start, blk->end, blk->start, cuts};
   const char *src = doc->text + blk->start;
   size_t n = blk->end - blk->start;
-  breaks->n = 0;
-  int rc;
-  if (!kabar__sentences_force_icu) {
-    rc = fast_sentence_breaks((const unsigned char *)src, n, breaks);
-  } else {
-    if (memchr(src, '\n', n) || memchr(src, '\r', n)) {
-      /* ICU ends a sentence at every line break; a block is one paragraph */
-      flat->len = 0;
-      if (kabar__buf_put(flat, src, n) != 0)
-        return KABAR_ENOMEM;
-      for (size_t i = 0; i < n; i++)
-        if (flat->p[i] == '\n' || flat->p[i] == '\r')
-          flat->p[i] = ' ';
-      src = flat->p;
-    }
-    rc = icu_sentence_breaks(doc, src, n, breaks);
-  }
-  if (rc != 0)
-    return rc == -2 ? KABAR_EDEP : KABAR_ENOMEM;
-  uint8_t li = blk->lang != KABAR_LANG_OTHER ? blk->lang : doc->lang;
-  const kabar_lang *lang = li != KABAR_LANG_OTHER ? &doc->ctx->langs[li] : NULL;
-  kabar_status st = KABAR_OK;
-  uint32_t start = blk->start;
-  for (size_t k = 0; k < breaks->n && st == KABAR_OK; k++) {
-    uint32_t end = blk->start + breaks->v[k];
-    if (end < blk->end && ends_in_abbreviation(doc, lang, start, end))
-      continue;
-    st = push_sentence(doc, start, end, bi);
-    start = end;
-  }
-  if (st == KABAR_OK && start < blk->end)
-    st = push_sentence(doc, start, blk->end, bi);
+  kabar_status st = kabar__sentences_force_icu
+                        ? icu_block_breaks(doc, src, n, &sink)
+                        : fast_sentence_breaks((const unsigned char *)src, n, &sink);
+  if (st == KABAR_OK && sink.start < blk->end)
+    st = push_sentence(doc, sink.start, blk->end, bi, cuts);
   return st;
 }
 
 kabar_status kabar__segment_sentences(kabar_doc *doc) {
-  kabar_buf flat = {0};
-  break_vec breaks = {0};
+  /* room for one sentence per 64 bytes up front (news averages one per 110) */
+  if (kabar__grow((void **)&doc->sentences.v, &doc->sentences.cap, doc->len / 64 + 8,
+                  sizeof *doc->sentences.v) != 0)
+    return KABAR_ENOMEM;
   kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++)
+  for (size_t i = 0, c = 0; i < doc->blocks.n && rc == KABAR_OK; i++) {
+    while (c < doc->cuts.n && doc->cuts.v[c].block < i)
+      c++;
     if (doc->blocks.v[i].kind != KABAR_BLOCK_BOILERPLATE)
-      rc = block_sentences(doc, (uint32_t)i, &flat, &breaks);
-  kabar__buf_free(&flat);
-  KABAR_VEC_FREE(breaks);
+      rc = block_sentences(doc, (uint32_t)i, c < doc->cuts.n && doc->cuts.v[c].block == i);
+  }
   return rc;
 }
