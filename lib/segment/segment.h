@@ -27,7 +27,7 @@ kabar_status kabar__segment_sentences(kabar_doc *doc);
 
 /* ---- 16-byte scans ---------------------------------------------------------------------
  * The segmenters and the clean-text builder look for the next byte that needs a decision
- * (a terminator, a line break, a control byte...) in text where such bytes are rare. With
+ * (a terminator, a control byte...) in text where such bytes are rare. With
  * SSE2 (baseline on x86-64) a scan tests 16 bytes per step: a mask function turns 16 bytes
  * into a 16-bit mask of the bytes that stop the scan. Other targets use the scalar twins,
  * which the tests also hold to the same answers on the same inputs. */
@@ -64,9 +64,6 @@ static inline size_t kabar__scan16(const unsigned char *s, size_t n, size_t step
 }
 #endif
 
-/* Offset of the first '\n' or '\r' in s[0, n), or n. */
-size_t kabar__find_line_break(const char *s, size_t n);
-size_t kabar__find_line_break_scalar(const char *s, size_t n);
 /* Offset of the first '.', '!', '?' or byte from 0x80 up in s[0, n), or n: the bytes that the
  * sentence rules decide on (sentences.c). */
 size_t kabar__sentence_stop(const char *s, size_t n);

@@ -373,8 +373,6 @@ static void test_scans_match_scalar(void **state) {
   static const scan_case cases[] = {
       {"kabar__sentence_stop", kabar__sentence_stop, kabar__sentence_stop_scalar, ".!?\x80\xff\xc3",
        6},
-      {"kabar__find_line_break", kabar__find_line_break, kabar__find_line_break_scalar, "\n\r\x0b",
-       3},
       {"kabar__flat_run", kabar__flat_run, kabar__flat_run_scalar, " \n\r\t\x1f\x01\x00\x80",
        8},
       {"kabar__utf8_check", utf8_check_fast, kabar__utf8_check_scalar, "\x80\xc3\xe2\xf0\xff",
