@@ -90,9 +90,10 @@ char *kabar_normalize(const kabar_ctx *ctx, const char *text, size_t len, uint32
 
 static int is_flat_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
 
-/* Scalar kabar__flat_run, in steps of 7: words of 8 bytes that overlap by one, so each pair
- * of neighbours is seen in one word; the word that stops it is finished byte by byte. */
-size_t kabar__flat_run_scalar(const char *p, size_t n) {
+/* The prefix that kabar__flat_copy copies, in steps of 7: words of 8 bytes that overlap by
+ * one, so each pair of neighbours is seen in one word; the word that stops it is finished
+ * byte by byte. */
+static size_t flat_run(const char *p, size_t n) {
   const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
   const uint64_t top = UINT64_C(0xFF) << 56;
   size_t i = 0;
@@ -113,24 +114,64 @@ size_t kabar__flat_run_scalar(const char *p, size_t n) {
   return i;
 }
 
-#if defined(__SSE2__)
-/* Control bytes (x == min(x, 0x1F)) and spaces whose left neighbour in the load is one. */
-static unsigned flat_stops(__m128i x) {
-  unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-  __m128i lo = _mm_set1_epi8(0x1F);
-  unsigned ctl = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, lo), x));
-  return ctl | (sp & (sp << 1));
+size_t kabar__flat_copy_scalar(char *dst, const char *s, size_t n) {
+  size_t k = flat_run(s, n);
+  memcpy(dst, s, k);
+  return k;
 }
 
-size_t kabar__flat_run(const char *p, size_t n) {
-  return kabar__scan16((const unsigned char *)p, n, 15, 'a', flat_stops);
+#if defined(__SSE2__)
+/* Control bytes (x == min(x, 0x1F)) and spaces whose left neighbour in the load is one. */
+static __m128i flat_stops(__m128i x) {
+  __m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+  __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
+  return _mm_or_si128(ctl, _mm_and_si128(sp, _mm_slli_si128(sp, 1)));
+}
+
+/* Each 16 bytes are stored as they are tested, in steps of 15 so that each pair of
+ * neighbours meets in one load (two loads per test while 31 bytes are left); the last step
+ * loads and stores the 16 bytes that end at s + n, which rewrites copied bytes with
+ * themselves. */
+size_t kabar__flat_copy(char *dst, const char *s, size_t n) {
+  size_t i = 0;
+  for (; i + 31 <= n; i += 30) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 15));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+    _mm_storeu_si128((__m128i *)(void *)(dst + i + 15), y);
+    __m128i a = flat_stops(x), b = flat_stops(y);
+    if (_mm_movemask_epi8(_mm_or_si128(a, b))) {
+      unsigned m = (unsigned)_mm_movemask_epi8(a);
+      return i + (size_t)__builtin_ctz(m ? m : (unsigned)_mm_movemask_epi8(b) << 15);
+    }
+  }
+  for (; i + 16 <= n; i += 15) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+    unsigned m = (unsigned)_mm_movemask_epi8(flat_stops(x));
+    if (m)
+      return i + (size_t)__builtin_ctz(m);
+  }
+  if (i >= n)
+    return n;
+  if (n < 16) {
+    size_t k = kabar__scan16((const unsigned char *)s, n, 'a', flat_stops);
+    memcpy(dst, s, k);
+    return k;
+  }
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+  _mm_storeu_si128((__m128i *)(void *)(dst + n - 16), x);
+  unsigned m = (unsigned)_mm_movemask_epi8(flat_stops(x)) >> (i - (n - 16));
+  return m ? i + (size_t)__builtin_ctz(m) : n;
 }
 #else
-size_t kabar__flat_run(const char *p, size_t n) { return kabar__flat_run_scalar(p, n); }
+size_t kabar__flat_copy(char *dst, const char *s, size_t n) {
+  return kabar__flat_copy_scalar(dst, s, n);
+}
 #endif
 
 /* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed, into
- * room the caller reserved (b - a bytes). Runs that need no change are copied whole; nearly
+ * room the caller reserved (b - a bytes: kabar__flat_copy may fill them all). Runs that need no change are copied whole; nearly
  * all news text is one such run per block. */
 static void put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
   char *w = out->p + out->len;
@@ -149,8 +190,7 @@ static void put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
       *w++ = last = c;
       continue;
     }
-    uint32_t k = (uint32_t)kabar__flat_run(s + i, b - i);
-    memcpy(w, s + i, k);
+    uint32_t k = (uint32_t)kabar__flat_copy(w, s + i, b - i);
     w += k;
     i += k;
     last = s[i - 1];
@@ -161,7 +201,9 @@ static void put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
 static kabar_status build_clean_text(kabar_doc *doc) {
   kabar_buf *out = &doc->clean;
   size_t c = 0;
-  if (kabar__buf_reserve(out, doc->len) != 0)
+  /* room for all: the blocks' bytes (disjoint spans of the text), a separator before each
+   * and a space after each cut; put_flat writes into it without asking */
+  if (kabar__buf_reserve(out, doc->len + 2 * doc->blocks.n + doc->cuts.n) != 0)
     return KABAR_ENOMEM;
   for (size_t i = 0; i < doc->blocks.n; i++) {
     const kabar_block *b = &doc->blocks.v[i];
@@ -169,9 +211,6 @@ static kabar_status build_clean_text(kabar_doc *doc) {
       c++;
     if (b->kind == KABAR_BLOCK_BOILERPLATE || b->repeat == KABAR_REPEAT_STRUCTURAL)
       continue;
-    /* room for the separator and the block; with cuts, each piece asks for its own */
-    if (kabar__buf_reserve(out, 2 + (size_t)(b->end - b->start)) != 0)
-      return KABAR_ENOMEM;
     if (out->len > 0) {
       out->p[out->len++] = '\n';
       out->p[out->len++] = '\n';
@@ -182,15 +221,11 @@ static kabar_status build_clean_text(kabar_doc *doc) {
       const kabar_cut *cut = &doc->cuts.v[c];
       if (cut->kind != KABAR_CUT_BOILERPLATE)
         continue;
-      if (kabar__buf_reserve(out, cut->start - pos) != 0)
-        return KABAR_ENOMEM;
       put_flat(out, doc->text, pos, cut->start);
-      if (out->len > para && out->p[out->len - 1] != ' ' && kabar__buf_putc(out, ' ') != 0)
-        return KABAR_ENOMEM;
+      if (out->len > para && out->p[out->len - 1] != ' ')
+        out->p[out->len++] = ' ';
       pos = cut->end;
     }
-    if (pos != b->start && kabar__buf_reserve(out, b->end - pos) != 0)
-      return KABAR_ENOMEM;
     put_flat(out, doc->text, pos, b->end);
     while (out->len > para && out->p[out->len - 1] == ' ')
       out->len--;

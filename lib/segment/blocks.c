@@ -4,8 +4,7 @@ typedef struct line {
   uint32_t start, end; /* content, without the line break, trimmed */
 } line;
 
-/* Trims white-space code points (kabar__is_space_cp) from both ends of [*a, *b). */
-static void trim_span_cp(const char *text, uint32_t *a, uint32_t *b) {
+void kabar__seg_trim_cp(const char *text, uint32_t *a, uint32_t *b) {
   const unsigned char *s = (const unsigned char *)text;
   while (*a < *b) {
     size_t len = 1;
@@ -24,18 +23,6 @@ static void trim_span_cp(const char *text, uint32_t *a, uint32_t *b) {
       break;
     *b = p;
   }
-}
-
-/* trim_span_cp, with ASCII edges (nearly all) trimmed inline: a line is trimmed the same
- * whether its ASCII white space goes first or not. */
-static inline void trim_span(const char *text, uint32_t *a, uint32_t *b) {
-  const unsigned char *s = (const unsigned char *)text;
-  while (*a < *b && s[*a] < 0x80 && kabar__seg_space(s[*a]))
-    ++*a;
-  while (*b > *a && s[*b - 1] < 0x80 && kabar__seg_space(s[*b - 1]))
-    --*b;
-  if (*a < *b && (s[*a] >= 0x80 || s[*b - 1] >= 0x80))
-    trim_span_cp(text, a, b);
 }
 
 /* Offset of the first c in s[from, n), or n. The first byte is tested before memchr is
@@ -83,7 +70,7 @@ static inline int next_line(line_walk *w, line *l) {
     w->next = i + 1 + (w->s[i] == '\r' && i + 1 < n && w->s[i + 1] == '\n');
   l->start = a;
   l->end = i;
-  trim_span(w->s, &l->start, &l->end);
+  kabar__seg_trim(w->s, &l->start, &l->end);
   return 1;
 }
 

@@ -25,6 +25,51 @@ static int opens_word(int32_t cp) {
          cp == 0x00AB || cp == 0x2039;
 }
 
+/* ASCII opens_word. */
+static int ascii_opens_word(unsigned char c) {
+  return kabar__seg_space(c) || c == '(' || c == '[' || c == '"' || c == '\'';
+}
+
+#if KABAR_LITTLE_ENDIAN
+/* The word's bytes 'A'-'Z' lower-cased, 8 at a time: a byte's low seven bits plus 0x3F
+ * reach 0x80 iff they are 'A' or above, plus 0x25 iff above 'Z' (no carry leaves a byte);
+ * bytes from 0x80 up are left alone. */
+static uint64_t lower_ascii_word(uint64_t x) {
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+  uint64_t low7 = x & ~highs;
+  uint64_t upper = (low7 + (0x80 - 'A') * ones) & ~(low7 + (0x80 - 'Z' - 1) * ones) & ~x & highs;
+  return x | (upper >> 2);
+}
+#endif
+
+/* True when s[0, n) lower-cased ('A'-'Z' only) is in the abbreviation table. Words under
+ * 16 bytes are folded and hashed in registers, as kabar__hash would hash the folded bytes. */
+static int is_abbreviation(const kabar_strtab *t, const char *s, uint32_t n) {
+#if KABAR_LITTLE_ENDIAN
+  if (n < 16) {
+    uint64_t w[2] = {0, 0};
+    if (n < 8) {
+      w[0] = kabar__load_short(s, n);
+    } else {
+      memcpy(&w[0], s, 8);
+      w[1] = kabar__load_short(s + 8, n - 8);
+    }
+    w[0] = lower_ascii_word(w[0]);
+    w[1] = lower_ascii_word(w[1]);
+    uint64_t h = n < 8 ? kabar__hash_short(w[0], n) : kabar__hash_short2(w[0], w[1], n);
+    char low[16];
+    memcpy(low, w, sizeof low);
+    return kabar__strtab_find_hashed(t, low, n, h) != KABAR_STRTAB_NONE;
+  }
+#endif
+  char low[24];
+  if (n > sizeof low)
+    return 0;
+  for (size_t i = 0; i < sizeof low && i < n; i++)
+    low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+  return kabar__strtab_find(t, low, n) != KABAR_STRTAB_NONE;
+}
+
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
  * the break after it is not a sentence end. */
 static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, uint32_t a,
@@ -36,17 +81,18 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
   if (b == a || s[b - 1] != '.')
     return 0;
   uint32_t w = b;
-  while (w > a && !opens_word(cp_before(s, a, w, &p)))
-    w = p;
+  while (w > a) { /* back to the word's start; ASCII without the decoder */
+    unsigned char c = (unsigned char)s[w - 1];
+    if (c < 0x80 ? ascii_opens_word(c) : opens_word(cp_before(s, a, w, &p)))
+      break;
+    w = c < 0x80 ? w - 1 : p;
+  }
   uint32_t n = b - w;
   if (n == 2 && ((s[w] >= 'A' && s[w] <= 'Z') || (s[w] >= 'a' && s[w] <= 'z')))
     return 1; /* an initial */
   if (!lang || n > 24)
     return 0;
-  char low[24];
-  for (uint32_t i = 0; i < n; i++)
-    low[i] = (char)(s[w + i] >= 'A' && s[w + i] <= 'Z' ? s[w + i] + 32 : s[w + i]);
-  return kabar__strtab_find(&lang->abbrevs, low, n) != KABAR_STRTAB_NONE;
+  return is_abbreviation(&lang->abbrevs, s + w, n);
 }
 
 /* Index of the first cut ending after pos (cuts are sorted and do not overlap). */
@@ -79,16 +125,16 @@ static int space_at(const char *text, uint32_t pos, uint32_t end, uint32_t *next
   return kabar__seg_space(cp);
 }
 
-/* Moves the sentence's edges out of white space (any kind, NUL included), and out of cut
- * spans if the block has cuts (cuts lie inside their block); empty if nothing is left. */
-static void clip_sentence(const kabar_doc *doc, int cuts, uint32_t *a, uint32_t *b) {
+/* Moves the sentence's edges out of cut spans and white space (any kind, NUL included);
+ * empty if nothing is left. */
+static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
   uint32_t next, p;
   const kabar_cut *c;
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
     while (*a < *b && space_at(doc->text, *a, *b, &next))
-      *a = next, changed = cuts;
-    if (cuts && *a < *b && (c = cut_at(doc, *a)) != NULL) {
+      *a = next, changed = 1;
+    if (*a < *b && (c = cut_at(doc, *a)) != NULL) {
       *a = c->end < *b ? c->end : *b;
       changed = 1;
     }
@@ -96,17 +142,22 @@ static void clip_sentence(const kabar_doc *doc, int cuts, uint32_t *a, uint32_t 
   for (int changed = 1; changed && *a < *b;) {
     changed = 0;
     while (*b > *a && kabar__seg_space(cp_before(doc->text, *a, *b, &p)))
-      *b = p, changed = cuts;
-    if (cuts && *b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
+      *b = p, changed = 1;
+    if (*b > *a && (c = cut_at(doc, *b - 1)) != NULL && c->start >= *a) {
       *b = c->start;
       changed = 1;
     }
   }
 }
 
+/* Adds the sentence [a, b) of block bi, clipped; cuts says whether the block has any (cuts
+ * lie inside their block, so in a block without them none can touch the sentence). */
 static kabar_status push_sentence(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t bi,
                                   int cuts) {
-  clip_sentence(doc, cuts, &a, &b);
+  if (cuts)
+    clip_sentence(doc, &a, &b);
+  else
+    kabar__seg_trim(doc->text, &a, &b); /* what clip_sentence does without cuts */
   if (a >= b)
     return KABAR_OK;
   kabar_sentence s = {a, b, bi};
@@ -238,15 +289,15 @@ size_t kabar__sentence_stop_scalar(const char *str, size_t n) {
 
 #if defined(__SSE2__)
 /* The terminators, and bytes from 0x80 up (their high bit goes straight to the mask). */
-static unsigned sentence_stops(__m128i x) {
+static __m128i sentence_stops(__m128i x) {
   __m128i t = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
                            _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')),
                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))));
-  return (unsigned)_mm_movemask_epi8(_mm_or_si128(t, x));
+  return _mm_or_si128(t, x);
 }
 
 size_t kabar__sentence_stop(const char *s, size_t n) {
-  return kabar__scan16((const unsigned char *)s, n, 16, 'a', sentence_stops);
+  return kabar__scan16((const unsigned char *)s, n, 'a', sentence_stops);
 }
 #else
 size_t kabar__sentence_stop(const char *s, size_t n) { return kabar__sentence_stop_scalar(s, n); }
