@@ -92,6 +92,10 @@ size_t kabar__sentence_stop_scalar(const char *s, size_t n);
  * (core/doc.c). */
 size_t kabar__flat_copy(char *dst, const char *s, size_t n);
 size_t kabar__flat_copy_scalar(char *dst, const char *s, size_t n);
+/* Start of the word that ends at b (a <= b): just after the last character of text[a, b)
+ * that opens a word (white space, '(', '[', opening quotes), or a (sentences.c). */
+uint32_t kabar__word_start(const char *text, uint32_t a, uint32_t b);
+uint32_t kabar__word_start_scalar(const char *text, uint32_t a, uint32_t b);
 /* kabar__utf8_check without SSE2 (text/utf8.c); its home would be text/text.h. */
 size_t kabar__utf8_check_scalar(const char *s, size_t n);
 

@@ -30,6 +30,54 @@ static int ascii_opens_word(unsigned char c) {
   return kabar__seg_space(c) || c == '(' || c == '[' || c == '"' || c == '\'';
 }
 
+/* One step of the word-start scan at w: 1 if text[w - 1] ends a character that opens a
+ * word, else 0 with *w moved to that character's start. */
+static int opener_before(const char *s, uint32_t a, uint32_t *w) {
+  unsigned char c = (unsigned char)s[*w - 1];
+  uint32_t p;
+  if (c < 0x80 ? ascii_opens_word(c) : opens_word(cp_before(s, a, *w, &p)))
+    return 1;
+  *w = c < 0x80 ? *w - 1 : p;
+  return 0;
+}
+
+uint32_t kabar__word_start_scalar(const char *s, uint32_t a, uint32_t b) {
+  uint32_t w = b;
+  while (w > a && !opener_before(s, a, &w))
+    ;
+  return w;
+}
+
+/* Eight bytes at a time: bytes that may open a word or start one that does are those below
+ * 0x29 (white space, NUL, '"', '\'', '(' and some that do not), '[' and bytes from 0x80 up.
+ * (v - k * ones) & ~v & highs marks every byte below k (and maybe, by a borrow, a byte just
+ * above a marked one: never one that is missed), so the bytes after the last mark are plain
+ * and skipped; the marked one gets the exact test. */
+uint32_t kabar__word_start(const char *s, uint32_t a, uint32_t b) {
+#if KABAR_LITTLE_ENDIAN
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+  uint32_t w = b;
+  while (w > a) {
+    if (w - a >= 8) {
+      uint64_t x, y;
+      memcpy(&x, s + w - 8, 8);
+      y = x ^ ('[' * ones);
+      uint64_t m = (((x - 0x29 * ones) & ~x) | ((y - ones) & ~y) | x) & highs;
+      if (!m) {
+        w -= 8;
+        continue;
+      }
+      w -= (uint32_t)__builtin_clzll(m) / 8; /* the bytes above the last mark */
+    }
+    if (opener_before(s, a, &w))
+      break;
+  }
+  return w;
+#else
+  return kabar__word_start_scalar(s, a, b);
+#endif
+}
+
 #if KABAR_LITTLE_ENDIAN
 /* The word's bytes 'A'-'Z' lower-cased, 8 at a time: a byte's low seven bits plus 0x3F
  * reach 0x80 iff they are 'A' or above, plus 0x25 iff above 'Z' (no carry leaves a byte);
@@ -80,13 +128,7 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
     b = p;
   if (b == a || s[b - 1] != '.')
     return 0;
-  uint32_t w = b;
-  while (w > a) { /* back to the word's start; ASCII without the decoder */
-    unsigned char c = (unsigned char)s[w - 1];
-    if (c < 0x80 ? ascii_opens_word(c) : opens_word(cp_before(s, a, w, &p)))
-      break;
-    w = c < 0x80 ? w - 1 : p;
-  }
+  uint32_t w = kabar__word_start(s, a, b);
   uint32_t n = b - w;
   if (n == 2 && ((s[w] >= 'A' && s[w] <= 'Z') || (s[w] >= 'a' && s[w] <= 'z')))
     return 1; /* an initial */
@@ -241,9 +283,13 @@ static int sb_at_slow(const unsigned char *s, size_t p, size_t n, size_t *next) 
 /* Class at p with the Extend/Format characters after it (SB5); SB_NONE at the end. An ASCII
  * byte before another (or before the end) is its own unit: no Extend or Format is ASCII. */
 static inline int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
-  if (p < n && s[p] < 0x80 && (p + 1 == n || s[p + 1] < 0x80)) {
+  if (p + 1 < n ? (s[p] | s[p + 1]) < 0x80 : p < n && s[p] < 0x80) {
     *next = p + 1;
     return sb_ascii[s[p]];
+  }
+  if (p >= n) {
+    *next = n;
+    return SB_NONE;
   }
   return sb_at_slow(s, p, n, next);
 }
@@ -325,12 +371,20 @@ static kabar_status sink_break(sentence_sink *k, uint32_t off) {
   return st;
 }
 
-/* Sentence boundaries in s[0, n), the block's text (end offsets of each sentence; the last
- * is n), to the sink. prev is always the class of the unit before i. */
-static kabar_status fast_sentence_breaks(const unsigned char *s, size_t n, sentence_sink *out) {
-  kabar_status st;
-  int prev = SB_NONE;
-  size_t i = 0, next;
+/* The rules' walk over a block's text s[0, n): i is where it stands, prev the class of the
+ * unit before i. */
+typedef struct sb_walk {
+  const unsigned char *s;
+  size_t n, i;
+  int prev;
+} sb_walk;
+
+/* The next sentence boundary (an end offset) from the walk's position on, or n when the
+ * text ends first. */
+static size_t next_sentence_break(sb_walk *w) {
+  const unsigned char *s = w->s;
+  size_t n = w->n, i = w->i, next, brk = n;
+  int prev = w->prev;
   while (i < n) {
     size_t j = i + kabar__sentence_stop((const char *)s + i, n - i);
     if (j > i) {
@@ -344,11 +398,9 @@ static kabar_status fast_sentence_breaks(const unsigned char *s, size_t n, sente
     }
     int c = sb_at(s, i, n, &next);
     if (c == U_SB_SEP) { /* SB4 */
-      if ((st = sink_break(out, (uint32_t)next)) != KABAR_OK)
-        return st;
       prev = c;
-      i = next;
-      continue;
+      i = brk = next;
+      break;
     }
     if (!is_saterm(c)) {
       prev = c;
@@ -376,12 +428,30 @@ static kabar_status fast_sentence_breaks(const unsigned char *s, size_t n, sente
     }
     if (nc == U_SB_SEP)
       k = q; /* SB11: the separator ends the sentence */
-    if (k < n && (st = sink_break(out, (uint32_t)k)) != KABAR_OK)
-      return st;
     prev = nc == U_SB_SEP ? U_SB_SEP : last;
     i = k;
+    if (k < n) {
+      brk = k;
+      break;
+    }
   }
-  return sink_break(out, (uint32_t)n);
+  w->i = i;
+  w->prev = prev;
+  return brk;
+}
+
+/* Sentence boundaries in s[0, n), the block's text (end offsets of each sentence; the last
+ * is n), to the sink. A boundary at n before the end (a separator there) would be given
+ * twice; the second would add nothing. */
+static kabar_status fast_sentence_breaks(const unsigned char *s, size_t n, sentence_sink *out) {
+  sb_walk w = {s, n, 0, SB_NONE};
+  size_t brk;
+  kabar_status st;
+  do {
+    brk = next_sentence_break(&w);
+    st = sink_break(out, (uint32_t)brk);
+  } while (st == KABAR_OK && brk < n);
+  return st;
 }
 
 static int icu_sentence_breaks(kabar_doc *doc, const char *s, size_t n, break_vec *out) {
@@ -437,8 +507,8 @@ static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, int cuts) {
   kabar_status st = kabar__sentences_force_icu
                         ? icu_block_breaks(doc, src, n, &sink)
                         : fast_sentence_breaks((const unsigned char *)src, n, &sink);
-  if (st == KABAR_OK && sink.start < blk->end)
-    st = push_sentence(doc, sink.start, blk->end, bi, cuts);
+  if (st == KABAR_OK && sink.start < blk->end) /* the rest, if the last break was not the end */
+    st = sink_break(&sink, blk->end - blk->start);
   return st;
 }
 

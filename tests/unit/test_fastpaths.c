@@ -400,6 +400,50 @@ static void test_scans_match_scalar(void **state) {
     scan_both_ways(&cases[i]);
 }
 
+/* kabar__word_start (eight bytes a step) against its scalar twin: random text of characters
+ * that open a word, that do not, and bytes next to the ones its filter marks (')' right after
+ * a marked byte can be marked by a borrow; '!' '#' '&' are marked and open nothing), for
+ * every span [a, b) between character boundaries, each text in a heap block of exactly its
+ * size at every alignment. */
+static void test_word_start_match_scalar(void **state) {
+  (void)state;
+  static const char *units[] = {"a", "Z", ".", " ", "\t", "\n", "(", ")", "[", "]", "\"", "'",
+                                "!", "#", "&", "\x01", "\x1f", "\x28", "\x29", "\x5a",
+                                "\x5c", "\0", "\xc3\xa9", "\xc2\xa0", "\xc2\xab",
+                                "\xe2\x80\x9c", "\xe2\x80\x99", "\xe2\x80\xa8",
+                                "\xf0\x9f\x98\x80", "k", "m", "q"};
+  const size_t nunits = sizeof units / sizeof *units;
+  unsigned seed = 2024;
+  char text[128];
+  uint32_t starts[64];
+  for (int round = 0; round < 1500; round++) {
+    size_t n = 0, nstarts = 0, want = (size_t)round % 40;
+    while (nstarts < want && n + 4 <= sizeof text) {
+      seed = seed * 1103515245u + 12345u;
+      /* mostly plain letters, so that whole steps are skipped */
+      const char *u = (seed >> 16) % 3 ? "b" : units[(seed >> 18) % nunits];
+      size_t ul = u[0] ? strlen(u) : 1;
+      starts[nstarts++] = (uint32_t)n;
+      memcpy(text + n, u, ul);
+      n += ul;
+    }
+    starts[nstarts] = (uint32_t)n;
+    size_t align = (size_t)round % 16;
+    char *buf = malloc(align + n + (align + n == 0));
+    assert_non_null(buf);
+    memcpy(buf + align, text, n);
+    const char *t = buf + align;
+    for (size_t ia = 0; ia <= nstarts; ia++)
+      for (size_t ib = ia; ib <= nstarts; ib++) {
+        uint32_t a = starts[ia], b = starts[ib];
+        uint32_t got = kabar__word_start(t, a, b), exp = kabar__word_start_scalar(t, a, b);
+        if (got != exp)
+          fail_msg("kabar__word_start: %u, scalar %u, for [%u, %u) of %zu bytes", got, exp, a, b, n);
+      }
+    free(buf);
+  }
+}
+
 /* kabar__utf8_check against its scalar twin on random well-formed and broken UTF-8: whole
  * code points of every length, with a byte changed or the text cut short now and then, the
  * non-ASCII ones at every offset of the 16- and 32-byte steps. */
@@ -447,6 +491,7 @@ int main(void) {
       cmocka_unit_test(test_random_prose),
       cmocka_unit_test(test_scans_match_scalar),
       cmocka_unit_test(test_utf8_check_match_scalar),
+      cmocka_unit_test(test_word_start_match_scalar),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);
 }
