@@ -90,15 +90,12 @@ char *kabar_normalize(const kabar_ctx *ctx, const char *text, size_t len, uint32
 
 static int is_flat_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\0'; }
 
-/* Length of the prefix of p[0, n) that put_flat copies unchanged, in steps of 7: words of 8
- * bytes that overlap by one, so each pair of neighbours is seen in one word. A byte changes
- * if it is a control byte (line breaks, tabs and NULs are among them) or a space after a
- * space; after_space says the output so far ends in one. Nearly all news text passes. */
-static size_t flat_prefix(const char *p, size_t n, int after_space) {
+/* The prefix that kabar__flat_copy copies, in steps of 7: words of 8 bytes that overlap by
+ * one, so each pair of neighbours is seen in one word; the word that stops it is finished
+ * byte by byte. */
+static size_t flat_run(const char *p, size_t n) {
   const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
   const uint64_t top = UINT64_C(0xFF) << 56;
-  if (after_space && n > 0 && p[0] == ' ')
-    return 0;
   size_t i = 0;
   for (; i + 8 <= n; i += 7) {
     uint64_t x;
@@ -111,44 +108,102 @@ static size_t flat_prefix(const char *p, size_t n, int after_space) {
     if (((x - ' ' * ones) & ~x & highs) | ((pairs - ones) & ~pairs & highs))
       break;
   }
+  for (; i < n; i++)
+    if ((unsigned char)p[i] < 0x20 || (i > 0 && p[i] == ' ' && p[i - 1] == ' '))
+      break;
   return i;
 }
 
-/* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed. */
-static int put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
-  if (kabar__buf_reserve(out, b - a) != 0)
-    return -1;
+size_t kabar__flat_copy_scalar(char *dst, const char *s, size_t n) {
+  size_t k = flat_run(s, n);
+  memcpy(dst, s, k);
+  return k;
+}
+
+#if defined(__SSE2__)
+/* Control bytes (x == min(x, 0x1F)) and spaces whose left neighbour in the load is one. */
+static __m128i flat_stops(__m128i x) {
+  __m128i sp = _mm_cmpeq_epi8(x, _mm_set1_epi8(' '));
+  __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
+  return _mm_or_si128(ctl, _mm_and_si128(sp, _mm_slli_si128(sp, 1)));
+}
+
+/* Each 16 bytes are stored as they are tested, in steps of 15 so that each pair of
+ * neighbours meets in one load (two loads per test while 31 bytes are left); the last step
+ * loads and stores the 16 bytes that end at s + n, which rewrites copied bytes with
+ * themselves. */
+size_t kabar__flat_copy(char *dst, const char *s, size_t n) {
+  size_t i = 0;
+  for (; i + 31 <= n; i += 30) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 15));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+    _mm_storeu_si128((__m128i *)(void *)(dst + i + 15), y);
+    __m128i a = flat_stops(x), b = flat_stops(y);
+    if (_mm_movemask_epi8(_mm_or_si128(a, b))) {
+      unsigned m = (unsigned)_mm_movemask_epi8(a);
+      return i + (size_t)__builtin_ctz(m ? m : (unsigned)_mm_movemask_epi8(b) << 15);
+    }
+  }
+  for (; i + 16 <= n; i += 15) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    _mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+    unsigned m = (unsigned)_mm_movemask_epi8(flat_stops(x));
+    if (m)
+      return i + (size_t)__builtin_ctz(m);
+  }
+  if (i >= n)
+    return n;
+  if (n < 16) {
+    size_t k = kabar__scan16((const unsigned char *)s, n, 'a', flat_stops);
+    memcpy(dst, s, k);
+    return k;
+  }
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));
+  _mm_storeu_si128((__m128i *)(void *)(dst + n - 16), x);
+  unsigned m = (unsigned)_mm_movemask_epi8(flat_stops(x)) >> (i - (n - 16));
+  return m ? i + (size_t)__builtin_ctz(m) : n;
+}
+#else
+size_t kabar__flat_copy(char *dst, const char *s, size_t n) {
+  return kabar__flat_copy_scalar(dst, s, n);
+}
+#endif
+
+/* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed, into
+ * room the caller reserved (b - a bytes: kabar__flat_copy may fill them all). Runs that need no change are copied whole; nearly
+ * all news text is one such run per block. */
+static void put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
   char *w = out->p + out->len;
   char last = out->len ? out->p[out->len - 1] : '\n';
   uint32_t i = a;
   while (i < b) {
-    uint32_t k = (uint32_t)flat_prefix(s + i, b - i, last == ' ' || last == '\n');
-    if (k > 0) {
-      memcpy(w, s + i, k);
-      w += k;
-      i += k;
-      last = s[i - 1];
-    }
-    /* the word that stopped the copy (or the last few bytes), byte by byte */
-    for (uint32_t end = b - i > 8 ? i + 8 : b; i < end; i++) {
-      char c = s[i];
+    char c = s[i];
+    int after_space = last == ' ' || last == '\n';
+    if ((unsigned char)c < 0x20 || (c == ' ' && after_space)) {
+      i++;
       if (is_flat_space(c)) {
-        if (last == ' ' || last == '\n')
+        if (after_space)
           continue;
         c = ' ';
       }
       *w++ = last = c;
+      continue;
     }
+    uint32_t k = (uint32_t)kabar__flat_copy(w, s + i, b - i);
+    w += k;
+    i += k;
+    last = s[i - 1];
   }
   out->len = (size_t)(w - out->p);
-  out->p[out->len] = '\0';
-  return 0;
 }
 
 static kabar_status build_clean_text(kabar_doc *doc) {
   kabar_buf *out = &doc->clean;
   size_t c = 0;
-  if (kabar__buf_reserve(out, doc->len) != 0)
+  /* room for all: the blocks' bytes (disjoint spans of the text), a separator before each
+   * and a space after each cut; put_flat writes into it without asking */
+  if (kabar__buf_reserve(out, doc->len + 2 * doc->blocks.n + doc->cuts.n) != 0)
     return KABAR_ENOMEM;
   for (size_t i = 0; i < doc->blocks.n; i++) {
     const kabar_block *b = &doc->blocks.v[i];
@@ -156,21 +211,22 @@ static kabar_status build_clean_text(kabar_doc *doc) {
       c++;
     if (b->kind == KABAR_BLOCK_BOILERPLATE || b->repeat == KABAR_REPEAT_STRUCTURAL)
       continue;
-    if (out->len > 0 && kabar__buf_put(out, "\n\n", 2) != 0)
-      return KABAR_ENOMEM;
+    if (out->len > 0) {
+      out->p[out->len++] = '\n';
+      out->p[out->len++] = '\n';
+    }
     size_t para = out->len;
     uint32_t pos = b->start;
     for (; c < doc->cuts.n && doc->cuts.v[c].block == i; c++) {
       const kabar_cut *cut = &doc->cuts.v[c];
       if (cut->kind != KABAR_CUT_BOILERPLATE)
         continue;
-      if (put_flat(out, doc->text, pos, cut->start) != 0 ||
-          (out->len > para && out->p[out->len - 1] != ' ' && kabar__buf_putc(out, ' ') != 0))
-        return KABAR_ENOMEM;
+      put_flat(out, doc->text, pos, cut->start);
+      if (out->len > para && out->p[out->len - 1] != ' ')
+        out->p[out->len++] = ' ';
       pos = cut->end;
     }
-    if (put_flat(out, doc->text, pos, b->end) != 0)
-      return KABAR_ENOMEM;
+    put_flat(out, doc->text, pos, b->end);
     while (out->len > para && out->p[out->len - 1] == ' ')
       out->len--;
     if (out->len == para && para >= 2)

@@ -4,8 +4,7 @@ typedef struct line {
   uint32_t start, end; /* content, without the line break, trimmed */
 } line;
 
-/* Trims white-space code points (kabar__is_space_cp) from both ends of [*a, *b). */
-static void trim_span(const char *text, uint32_t *a, uint32_t *b) {
+void kabar__seg_trim_cp(const char *text, uint32_t *a, uint32_t *b) {
   const unsigned char *s = (const unsigned char *)text;
   while (*a < *b) {
     size_t len = 1;
@@ -26,40 +25,53 @@ static void trim_span(const char *text, uint32_t *a, uint32_t *b) {
   }
 }
 
-typedef KABAR_VEC(line) line_vec;
-
-static int push_line(const kabar_doc *doc, line_vec *lines, uint32_t a, uint32_t b) {
-  trim_span(doc->text, &a, &b);
-  line l = {a, b};
-  return KABAR_VEC_PUSH(*lines, l);
-}
-
-/* Offset of the first c in s[from, n), or n. */
+/* Offset of the first c in s[from, n), or n. The first byte is tested before memchr is
+ * called: paragraphs end in a blank line, whose break comes right after the one before. */
 static uint32_t find_byte(const char *s, uint32_t from, uint32_t n, char c) {
+  if (from < n && s[from] == c)
+    return from;
   const char *p = memchr(s + from, c, n - from);
   return p ? (uint32_t)(p - s) : n;
 }
 
-/* The lines of the text, trimmed. memchr finds the breaks (LF, CR or CRLF) far faster than a
- * byte loop; each kind's next position is kept until passed, so the walk stays linear. */
-static int split_lines(const kabar_doc *doc, line_vec *lines) {
-  const char *s = doc->text;
-  uint32_t n = (uint32_t)doc->len, start = 0;
-  uint32_t lf = find_byte(s, 0, n, '\n'), cr = find_byte(s, 0, n, '\r');
-  for (uint32_t i = lf < cr ? lf : cr; i < n; i = lf < cr ? lf : cr) {
-    if (push_line(doc, lines, start, i) != 0)
-      return -1;
-    if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')
-      i++;
-    start = i + 1;
-    if (lf < start)
-      lf = find_byte(s, start, n, '\n');
-    if (cr < start)
-      cr = find_byte(s, start, n, '\r');
-  }
-  if ((start < n || n == 0) && push_line(doc, lines, start, n) != 0)
-    return -1;
-  return 0;
+/* A walk over the text's lines (breaks: LF, CR or CRLF). memchr finds the breaks far faster
+ * than a byte loop (and than a 16-byte SSE2 scan: libc's is wider); each kind's next position
+ * is kept until passed, so the walk stays linear. The text's end closes a last line only if
+ * something follows the last break, or if the text is empty. */
+typedef struct line_walk {
+  const char *s;
+  uint32_t n, next; /* next: where the line after the last one given starts */
+  uint32_t lf, cr;  /* the first LF and CR at or after the last line's start (n for none) */
+  int done;
+} line_walk;
+
+static void walk_start(line_walk *w, const kabar_doc *doc) {
+  w->s = doc->text;
+  w->n = (uint32_t)doc->len;
+  w->next = 0;
+  w->lf = find_byte(w->s, 0, w->n, '\n');
+  w->cr = find_byte(w->s, 0, w->n, '\r');
+  w->done = 0;
+}
+
+/* The next line's content, trimmed, in *l; 0 after the last. */
+static inline int next_line(line_walk *w, line *l) {
+  uint32_t a = w->next, n = w->n;
+  if (w->done || (a == n && n != 0))
+    return 0;
+  if (w->lf < a)
+    w->lf = find_byte(w->s, a, n, '\n');
+  if (w->cr < a)
+    w->cr = find_byte(w->s, a, n, '\r');
+  uint32_t i = w->lf < w->cr ? w->lf : w->cr;
+  if (i == n)
+    w->done = 1;
+  else
+    w->next = i + 1 + (w->s[i] == '\r' && i + 1 < n && w->s[i + 1] == '\n');
+  l->start = a;
+  l->end = i;
+  kabar__seg_trim(w->s, &l->start, &l->end);
+  return 1;
 }
 
 /* A wrapped line breaks mid-sentence; one that ends a sentence is a paragraph of its own. */
@@ -70,26 +82,28 @@ static int ends_sentence(const kabar_doc *doc, uint32_t b) {
 }
 
 /* Hard-wrapped text has blank-line paragraphs whose lines, except each paragraph's last, are
- * filled close to one width and break mid-sentence. Returns that width, or 0 for
- * one-paragraph-per-line text. */
-static uint32_t wrap_width(const kabar_doc *doc, const line *l, size_t n) {
-  size_t joined = 0, filled = 0, blank = 0;
-  uint32_t width = 0;
-  for (size_t i = 0; i < n; i++)
-    blank += l[i].start == l[i].end;
-  if (blank == 0)
-    return 0;
-  for (size_t i = 0; i + 1 < n; i++) {
-    uint32_t a = l[i].start, b = l[i].end, c = l[i + 1].start, d = l[i + 1].end;
-    if (a == b || c == d)
-      continue;
-    joined++;
-    if (b - a >= 40 && b - a <= 100 && !ends_sentence(doc, b))
-      filled++;
-    if (b - a > width && b - a <= 100)
-      width = b - a;
-  }
-  return joined >= 2 && filled * 10 >= joined * 8 ? width : 0;
+ * filled close to one width and break mid-sentence. Counted over each pair of neighbouring
+ * lines as they come. */
+typedef struct wrap_stats {
+  size_t joined, filled, blank; /* pairs of non-blank lines, those filled; blank lines */
+  uint32_t width;               /* the longest first line of a pair, up to 100 bytes */
+} wrap_stats;
+
+static void wrap_count(const kabar_doc *doc, wrap_stats *w, const line *prev, const line *l) {
+  w->blank += l->start == l->end;
+  if (!prev || prev->start == prev->end || l->start == l->end)
+    return;
+  uint32_t len = prev->end - prev->start;
+  w->joined++;
+  if (len >= 40 && len <= 100 && !ends_sentence(doc, prev->end))
+    w->filled++;
+  if (len > w->width && len <= 100)
+    w->width = len;
+}
+
+/* The wrap width, or 0 for one-paragraph-per-line text. */
+static uint32_t wrap_width(const wrap_stats *w) {
+  return w->blank && w->joined >= 2 && w->filled * 10 >= w->joined * 8 ? w->width : 0;
 }
 
 static int push_block(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t line_no) {
@@ -104,31 +118,50 @@ static int push_block(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t line_no) 
   return KABAR_VEC_PUSH(doc->blocks, blk);
 }
 
-kabar_status kabar__segment_blocks(kabar_doc *doc) {
-  line_vec lines = {0};
-  if (split_lines(doc, &lines) != 0) {
-    KABAR_VEC_FREE(lines);
-    return KABAR_ENOMEM;
-  }
-  uint32_t width = wrap_width(doc, lines.v, lines.n);
-  kabar_status rc = KABAR_OK;
-  int open = 0; /* the last block may take the next line (wrapped text) */
+/* Hard-wrapped text: a block per blank-line paragraph, whose lines are joined while the line
+ * before is long enough to have been wrapped. */
+static kabar_status wrapped_blocks(kabar_doc *doc, uint32_t width) {
+  line_walk walk;
+  walk_start(&walk, doc);
+  line l;
+  int open = 0; /* the last block may take the next line */
   uint32_t prev_len = 0;
-  for (size_t i = 0; i < lines.n; i++) {
-    uint32_t a = lines.v[i].start, b = lines.v[i].end;
-    if (a == b) {
+  for (uint32_t i = 0; next_line(&walk, &l); i++) {
+    if (l.start == l.end) {
       open = 0;
       continue;
     }
-    if (open && width && prev_len * 10 >= width * 6) {
-      doc->blocks.v[doc->blocks.n - 1].end = b; /* continuation of a wrapped paragraph */
-    } else if (push_block(doc, a, b, (uint32_t)i + 1) != 0) {
-      rc = KABAR_ENOMEM;
-      break;
-    }
-    open = width != 0;
-    prev_len = b - a;
+    if (open && prev_len * 10 >= width * 6)
+      doc->blocks.v[doc->blocks.n - 1].end = l.end; /* continuation of a wrapped paragraph */
+    else if (push_block(doc, l.start, l.end, i + 1) != 0)
+      return KABAR_ENOMEM;
+    open = 1;
+    prev_len = l.end - l.start;
   }
-  KABAR_VEC_FREE(lines);
-  return rc;
+  return KABAR_OK;
+}
+
+/* One block per non-blank line; wrap statistics on the way, and if the text turns out to be
+ * hard-wrapped (rare), its blocks are made again by paragraph. */
+kabar_status kabar__segment_blocks(kabar_doc *doc) {
+  size_t first = doc->blocks.n;
+  /* room for a block per 256 bytes up front (news averages one per 200; few need a grow) */
+  if (kabar__grow((void **)&doc->blocks.v, &doc->blocks.cap, first + doc->len / 256 + 8,
+                  sizeof *doc->blocks.v) != 0)
+    return KABAR_ENOMEM;
+  line_walk walk;
+  walk_start(&walk, doc);
+  wrap_stats stats = {0, 0, 0, 0};
+  line l, prev = {0, 0};
+  for (uint32_t i = 0; next_line(&walk, &l); i++) {
+    wrap_count(doc, &stats, i ? &prev : NULL, &l);
+    if (l.start != l.end && push_block(doc, l.start, l.end, i + 1) != 0)
+      return KABAR_ENOMEM;
+    prev = l;
+  }
+  uint32_t width = wrap_width(&stats);
+  if (width == 0)
+    return KABAR_OK;
+  doc->blocks.n = first;
+  return wrapped_blocks(doc, width);
 }

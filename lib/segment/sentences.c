@@ -25,6 +25,99 @@ static int opens_word(int32_t cp) {
          cp == 0x00AB || cp == 0x2039;
 }
 
+/* ASCII opens_word. */
+static int ascii_opens_word(unsigned char c) {
+  return kabar__seg_space(c) || c == '(' || c == '[' || c == '"' || c == '\'';
+}
+
+/* One step of the word-start scan at w: 1 if text[w - 1] ends a character that opens a
+ * word, else 0 with *w moved to that character's start. */
+static int opener_before(const char *s, uint32_t a, uint32_t *w) {
+  unsigned char c = (unsigned char)s[*w - 1];
+  uint32_t p;
+  if (c < 0x80 ? ascii_opens_word(c) : opens_word(cp_before(s, a, *w, &p)))
+    return 1;
+  *w = c < 0x80 ? *w - 1 : p;
+  return 0;
+}
+
+uint32_t kabar__word_start_scalar(const char *s, uint32_t a, uint32_t b) {
+  uint32_t w = b;
+  while (w > a && !opener_before(s, a, &w))
+    ;
+  return w;
+}
+
+/* Eight bytes at a time: bytes that may open a word or start one that does are those below
+ * 0x29 (white space, NUL, '"', '\'', '(' and some that do not), '[' and bytes from 0x80 up.
+ * (v - k * ones) & ~v & highs marks every byte below k (and maybe, by a borrow, a byte just
+ * above a marked one: never one that is missed), so the bytes after the last mark are plain
+ * and skipped; the marked one gets the exact test. */
+uint32_t kabar__word_start(const char *s, uint32_t a, uint32_t b) {
+#if KABAR_LITTLE_ENDIAN
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+  uint32_t w = b;
+  while (w > a) {
+    if (w - a >= 8) {
+      uint64_t x, y;
+      memcpy(&x, s + w - 8, 8);
+      y = x ^ ('[' * ones);
+      uint64_t m = (((x - 0x29 * ones) & ~x) | ((y - ones) & ~y) | x) & highs;
+      if (!m) {
+        w -= 8;
+        continue;
+      }
+      w -= (uint32_t)__builtin_clzll(m) / 8; /* the bytes above the last mark */
+    }
+    if (opener_before(s, a, &w))
+      break;
+  }
+  return w;
+#else
+  return kabar__word_start_scalar(s, a, b);
+#endif
+}
+
+#if KABAR_LITTLE_ENDIAN
+/* The word's bytes 'A'-'Z' lower-cased, 8 at a time: a byte's low seven bits plus 0x3F
+ * reach 0x80 iff they are 'A' or above, plus 0x25 iff above 'Z' (no carry leaves a byte);
+ * bytes from 0x80 up are left alone. */
+static uint64_t lower_ascii_word(uint64_t x) {
+  const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
+  uint64_t low7 = x & ~highs;
+  uint64_t upper = (low7 + (0x80 - 'A') * ones) & ~(low7 + (0x80 - 'Z' - 1) * ones) & ~x & highs;
+  return x | (upper >> 2);
+}
+#endif
+
+/* True when s[0, n) lower-cased ('A'-'Z' only) is in the abbreviation table. Words under
+ * 16 bytes are folded and hashed in registers, as kabar__hash would hash the folded bytes. */
+static int is_abbreviation(const kabar_strtab *t, const char *s, uint32_t n) {
+#if KABAR_LITTLE_ENDIAN
+  if (n < 16) {
+    uint64_t w[2] = {0, 0};
+    if (n < 8) {
+      w[0] = kabar__load_short(s, n);
+    } else {
+      memcpy(&w[0], s, 8);
+      w[1] = kabar__load_short(s + 8, n - 8);
+    }
+    w[0] = lower_ascii_word(w[0]);
+    w[1] = lower_ascii_word(w[1]);
+    uint64_t h = n < 8 ? kabar__hash_short(w[0], n) : kabar__hash_short2(w[0], w[1], n);
+    char low[16];
+    memcpy(low, w, sizeof low);
+    return kabar__strtab_find_hashed(t, low, n, h) != KABAR_STRTAB_NONE;
+  }
+#endif
+  char low[24];
+  if (n > sizeof low)
+    return 0;
+  for (size_t i = 0; i < sizeof low && i < n; i++)
+    low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+  return kabar__strtab_find(t, low, n) != KABAR_STRTAB_NONE;
+}
+
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
  * the break after it is not a sentence end. */
 static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, uint32_t a,
@@ -35,18 +128,13 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
     b = p;
   if (b == a || s[b - 1] != '.')
     return 0;
-  uint32_t w = b;
-  while (w > a && !opens_word(cp_before(s, a, w, &p)))
-    w = p;
+  uint32_t w = kabar__word_start(s, a, b);
   uint32_t n = b - w;
   if (n == 2 && ((s[w] >= 'A' && s[w] <= 'Z') || (s[w] >= 'a' && s[w] <= 'z')))
     return 1; /* an initial */
   if (!lang || n > 24)
     return 0;
-  char low[24];
-  for (uint32_t i = 0; i < n; i++)
-    low[i] = (char)(s[w + i] >= 'A' && s[w + i] <= 'Z' ? s[w + i] + 32 : s[w + i]);
-  return kabar__strtab_find(&lang->abbrevs, low, n) != KABAR_STRTAB_NONE;
+  return is_abbreviation(&lang->abbrevs, s + w, n);
 }
 
 /* Index of the first cut ending after pos (cuts are sorted and do not overlap). */
@@ -69,6 +157,10 @@ static const kabar_cut *cut_at(const kabar_doc *doc, uint32_t pos) {
 }
 
 static int space_at(const char *text, uint32_t pos, uint32_t end, uint32_t *next) {
+  if ((unsigned char)text[pos] < 0x80) {
+    *next = pos + 1;
+    return kabar__seg_space((unsigned char)text[pos]);
+  }
   size_t len;
   int32_t cp = kabar__utf8_decode((const unsigned char *)text + pos, end - pos, &len);
   *next = pos + (uint32_t)len;
@@ -100,8 +192,14 @@ static void clip_sentence(const kabar_doc *doc, uint32_t *a, uint32_t *b) {
   }
 }
 
-static kabar_status push_sentence(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t bi) {
-  clip_sentence(doc, &a, &b);
+/* Adds the sentence [a, b) of block bi, clipped; cuts says whether the block has any (cuts
+ * lie inside their block, so in a block without them none can touch the sentence). */
+static kabar_status push_sentence(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t bi,
+                                  int cuts) {
+  if (cuts)
+    clip_sentence(doc, &a, &b);
+  else
+    kabar__seg_trim(doc->text, &a, &b); /* what clip_sentence does without cuts */
   if (a >= b)
     return KABAR_OK;
   kabar_sentence s = {a, b, bi};
@@ -160,8 +258,7 @@ static int sb_raw(const unsigned char *s, size_t p, size_t n, size_t *next) {
   return c == U_SB_CR || c == U_SB_LF ? U_SB_SP : c;
 }
 
-/* Class at p with the Extend/Format characters after it (SB5); SB_NONE at the end. */
-static int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
+static int sb_at_slow(const unsigned char *s, size_t p, size_t n, size_t *next) {
   if (p >= n) {
     *next = n;
     return SB_NONE;
@@ -183,6 +280,20 @@ static int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
   return c;
 }
 
+/* Class at p with the Extend/Format characters after it (SB5); SB_NONE at the end. An ASCII
+ * byte before another (or before the end) is its own unit: no Extend or Format is ASCII. */
+static inline int sb_at(const unsigned char *s, size_t p, size_t n, size_t *next) {
+  if (p + 1 < n ? (s[p] | s[p + 1]) < 0x80 : p < n && s[p] < 0x80) {
+    *next = p + 1;
+    return sb_ascii[s[p]];
+  }
+  if (p >= n) {
+    *next = n;
+    return SB_NONE;
+  }
+  return sb_at_slow(s, p, n, next);
+}
+
 static int is_saterm(int c) { return c == U_SB_ATERM || c == U_SB_STERM; }
 
 /* SB8: after "ATerm Close* Sp*", no break if the first letter, terminator or separator
@@ -199,11 +310,12 @@ static int lower_follows(const unsigned char *s, size_t k, size_t n) {
   return 0;
 }
 
-/* Length of the run at the start of s[0, n) of ASCII bytes other than the terminators '.',
+/* The run before kabar__sentence_stop holds only ASCII bytes other than the terminators '.',
  * '!' and '?'. No rule decides anything inside such a run: ASCII has no separator, Extend or
- * Format, so each byte is its own unit and only sets the class before the next one. Eight
- * bytes at a time, as news text has about one terminator or non-ASCII byte per 50. */
-static size_t plain_run(const unsigned char *s, size_t n) {
+ * Format, so each byte is its own unit and only sets the class before the next one. News
+ * text has about one terminator or non-ASCII byte per 50. This one goes eight bytes at a time. */
+size_t kabar__sentence_stop_scalar(const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
   const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones << 7;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -221,15 +333,60 @@ static size_t plain_run(const unsigned char *s, size_t n) {
   return i;
 }
 
+#if defined(__SSE2__)
+/* The terminators, and bytes from 0x80 up (their high bit goes straight to the mask). */
+static __m128i sentence_stops(__m128i x) {
+  __m128i t = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
+                           _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')),
+                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('?'))));
+  return _mm_or_si128(t, x);
+}
+
+size_t kabar__sentence_stop(const char *s, size_t n) {
+  return kabar__scan16((const unsigned char *)s, n, 'a', sentence_stops);
+}
+#else
+size_t kabar__sentence_stop(const char *s, size_t n) { return kabar__sentence_stop_scalar(s, n); }
+#endif
+
 typedef KABAR_VEC(uint32_t) break_vec;
 
-/* Sentence boundaries in s[0, n) (end offsets of each sentence; the last is n). prev is
- * always the class of the unit before i. */
-static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out) {
-  int prev = SB_NONE;
-  size_t i = 0, next;
+/* Where a block's boundaries go: each one ends a sentence unless it follows an
+ * abbreviation; the fast rules hand them over as they find them, ICU's are collected. */
+typedef struct sentence_sink {
+  kabar_doc *doc;
+  const kabar_lang *lang; /* abbreviations; NULL for none */
+  uint32_t bi, base, end;  /* the block: index, start and end in the text */
+  uint32_t start;          /* where the sentence being read starts */
+  int cuts;                /* the block has cuts */
+} sentence_sink;
+
+/* The boundary at offset off of the block. */
+static kabar_status sink_break(sentence_sink *k, uint32_t off) {
+  uint32_t end = k->base + off;
+  if (end < k->end && ends_in_abbreviation(k->doc, k->lang, k->start, end))
+    return KABAR_OK;
+  kabar_status st = push_sentence(k->doc, k->start, end, k->bi, k->cuts);
+  k->start = end;
+  return st;
+}
+
+/* The rules' walk over a block's text s[0, n): i is where it stands, prev the class of the
+ * unit before i. */
+typedef struct sb_walk {
+  const unsigned char *s;
+  size_t n, i;
+  int prev;
+} sb_walk;
+
+/* The next sentence boundary (an end offset) from the walk's position on, or n when the
+ * text ends first. */
+static size_t next_sentence_break(sb_walk *w) {
+  const unsigned char *s = w->s;
+  size_t n = w->n, i = w->i, next, brk = n;
+  int prev = w->prev;
   while (i < n) {
-    size_t j = i + plain_run(s + i, n - i);
+    size_t j = i + kabar__sentence_stop((const char *)s + i, n - i);
     if (j > i) {
       if (j < n && s[j] >= 0x80)
         j--; /* the last plain byte takes the Extend or Format after it, if any (SB5) */
@@ -241,11 +398,9 @@ static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out
     }
     int c = sb_at(s, i, n, &next);
     if (c == U_SB_SEP) { /* SB4 */
-      if (KABAR_VEC_PUSH(*out, (uint32_t)next) != 0)
-        return -1;
       prev = c;
-      i = next;
-      continue;
+      i = brk = next;
+      break;
     }
     if (!is_saterm(c)) {
       prev = c;
@@ -273,12 +428,30 @@ static int fast_sentence_breaks(const unsigned char *s, size_t n, break_vec *out
     }
     if (nc == U_SB_SEP)
       k = q; /* SB11: the separator ends the sentence */
-    if (k < n && KABAR_VEC_PUSH(*out, (uint32_t)k) != 0)
-      return -1;
     prev = nc == U_SB_SEP ? U_SB_SEP : last;
     i = k;
+    if (k < n) {
+      brk = k;
+      break;
+    }
   }
-  return KABAR_VEC_PUSH(*out, (uint32_t)n);
+  w->i = i;
+  w->prev = prev;
+  return brk;
+}
+
+/* Sentence boundaries in s[0, n), the block's text (end offsets of each sentence; the last
+ * is n), to the sink. A boundary at n before the end (a separator there) would be given
+ * twice; the second would add nothing. */
+static kabar_status fast_sentence_breaks(const unsigned char *s, size_t n, sentence_sink *out) {
+  sb_walk w = {s, n, 0, SB_NONE};
+  size_t brk;
+  kabar_status st;
+  do {
+    brk = next_sentence_break(&w);
+    st = sink_break(out, (uint32_t)brk);
+  } while (st == KABAR_OK && brk < n);
+  return st;
 }
 
 static int icu_sentence_breaks(kabar_doc *doc, const char *s, size_t n, break_vec *out) {
@@ -300,54 +473,56 @@ static int icu_sentence_breaks(kabar_doc *doc, const char *s, size_t n, break_ve
   return rc;
 }
 
-static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, kabar_buf *flat,
-                                    break_vec *breaks) {
+/* ICU's boundaries for the block's text s[0, n), to the sink. */
+static kabar_status icu_block_breaks(kabar_doc *doc, const char *s, size_t n,
+                                     sentence_sink *out) {
+  kabar_buf flat = {0};
+  break_vec breaks = {0};
+  int rc = 0;
+  if (memchr(s, '\n', n) || memchr(s, '\r', n)) {
+    /* ICU ends a sentence at every line break; a block is one paragraph */
+    rc = kabar__buf_put(&flat, s, n);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+      if (flat.p[i] == '\n' || flat.p[i] == '\r')
+        flat.p[i] = ' ';
+    s = flat.p;
+  }
+  if (rc == 0)
+    rc = icu_sentence_breaks(doc, s, n, &breaks);
+  kabar_status st = rc == 0 ? KABAR_OK : rc == -2 ? KABAR_EDEP : KABAR_ENOMEM;
+  for (size_t k = 0; k < breaks.n && st == KABAR_OK; k++)
+    st = sink_break(out, breaks.v[k]);
+  kabar__buf_free(&flat);
+  KABAR_VEC_FREE(breaks);
+  return st;
+}
+
+static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, int cuts) {
   const kabar_block *blk = &doc->blocks.v[bi];
+  uint8_t li = blk->lang != KABAR_LANG_OTHER ? blk->lang : doc->lang;
+  sentence_sink sink = {doc, li != KABAR_LANG_OTHER ? &doc->ctx->langs[li] : NULL,
+                        bi, blk->start, blk->end, blk->start, cuts};
   const char *src = doc->text + blk->start;
   size_t n = blk->end - blk->start;
-  breaks->n = 0;
-  int rc;
-  if (!kabar__sentences_force_icu) {
-    rc = fast_sentence_breaks((const unsigned char *)src, n, breaks);
-  } else {
-    if (memchr(src, '\n', n) || memchr(src, '\r', n)) {
-      /* ICU ends a sentence at every line break; a block is one paragraph */
-      flat->len = 0;
-      if (kabar__buf_put(flat, src, n) != 0)
-        return KABAR_ENOMEM;
-      for (size_t i = 0; i < n; i++)
-        if (flat->p[i] == '\n' || flat->p[i] == '\r')
-          flat->p[i] = ' ';
-      src = flat->p;
-    }
-    rc = icu_sentence_breaks(doc, src, n, breaks);
-  }
-  if (rc != 0)
-    return rc == -2 ? KABAR_EDEP : KABAR_ENOMEM;
-  uint8_t li = blk->lang != KABAR_LANG_OTHER ? blk->lang : doc->lang;
-  const kabar_lang *lang = li != KABAR_LANG_OTHER ? &doc->ctx->langs[li] : NULL;
-  kabar_status st = KABAR_OK;
-  uint32_t start = blk->start;
-  for (size_t k = 0; k < breaks->n && st == KABAR_OK; k++) {
-    uint32_t end = blk->start + breaks->v[k];
-    if (end < blk->end && ends_in_abbreviation(doc, lang, start, end))
-      continue;
-    st = push_sentence(doc, start, end, bi);
-    start = end;
-  }
-  if (st == KABAR_OK && start < blk->end)
-    st = push_sentence(doc, start, blk->end, bi);
+  kabar_status st = kabar__sentences_force_icu
+                        ? icu_block_breaks(doc, src, n, &sink)
+                        : fast_sentence_breaks((const unsigned char *)src, n, &sink);
+  if (st == KABAR_OK && sink.start < blk->end) /* the rest, if the last break was not the end */
+    st = sink_break(&sink, blk->end - blk->start);
   return st;
 }
 
 kabar_status kabar__segment_sentences(kabar_doc *doc) {
-  kabar_buf flat = {0};
-  break_vec breaks = {0};
+  /* room for one sentence per 64 bytes up front (news averages one per 110) */
+  if (kabar__grow((void **)&doc->sentences.v, &doc->sentences.cap, doc->len / 64 + 8,
+                  sizeof *doc->sentences.v) != 0)
+    return KABAR_ENOMEM;
   kabar_status rc = KABAR_OK;
-  for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++)
+  for (size_t i = 0, c = 0; i < doc->blocks.n && rc == KABAR_OK; i++) {
+    while (c < doc->cuts.n && doc->cuts.v[c].block < i)
+      c++;
     if (doc->blocks.v[i].kind != KABAR_BLOCK_BOILERPLATE)
-      rc = block_sentences(doc, (uint32_t)i, &flat, &breaks);
-  kabar__buf_free(&flat);
-  KABAR_VEC_FREE(breaks);
+      rc = block_sentences(doc, (uint32_t)i, c < doc->cuts.n && doc->cuts.v[c].block == i);
+  }
   return rc;
 }

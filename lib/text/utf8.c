@@ -35,30 +35,69 @@ size_t kabar__utf8_bad_prefix(const unsigned char *s, size_t n, size_t *cp_len) 
   return 0;
 }
 
-size_t kabar__utf8_check(const char *str, size_t n) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < n) {
-    /* ASCII fast path, 8 bytes at a time */
-    while (i + 8 <= n) {
-      uint64_t w;
-      memcpy(&w, s + i, 8);
-      if (w & 0x8080808080808080ULL)
-        break;
-      i += 8;
-    }
-    if (i >= n)
+/* Offset of the first byte from 0x80 up in s[i, n), or n: 8 bytes at a time. */
+static size_t ascii_end_scalar(const unsigned char *s, size_t i, size_t n) {
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & 0x8080808080808080ULL)
       break;
-    if (s[i] < 0x80) {
-      i++;
-      continue;
-    }
+  }
+  while (i < n && s[i] < 0x80)
+    i++;
+  return i;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static __m128i load16(const unsigned char *p) {
+  return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/* ascii_end_scalar 64 bytes a step: a byte's high bit is its bit in the movemask, and the
+ * OR of four loads has one if any of them has. The last step loads the 16 bytes that end at
+ * s + n (never past them); under 16 bytes go bytewise. */
+static size_t ascii_end(const unsigned char *s, size_t i, size_t n) {
+  for (; i + 64 <= n; i += 64) {
+    __m128i x = _mm_or_si128(_mm_or_si128(load16(s + i), load16(s + i + 16)),
+                             _mm_or_si128(load16(s + i + 32), load16(s + i + 48)));
+    if (_mm_movemask_epi8(x))
+      break;
+  }
+  for (; i + 16 <= n; i += 16) {
+    unsigned m = (unsigned)_mm_movemask_epi8(load16(s + i));
+    if (m)
+      return i + (size_t)__builtin_ctz(m);
+  }
+  if (i >= n || n < 16)
+    return ascii_end_scalar(s, i, n);
+  unsigned m = (unsigned)_mm_movemask_epi8(load16(s + n - 16)) >> (i - (n - 16));
+  return m ? i + (size_t)__builtin_ctz(m) : n;
+}
+#else
+#define ascii_end ascii_end_scalar
+#endif
+
+/* The check, with the ASCII skip given: ASCII is nearly all of news text. */
+static size_t utf8_check_with(const unsigned char *s, size_t n,
+                              size_t (*skip)(const unsigned char *, size_t, size_t)) {
+  size_t i = 0;
+  while ((i = skip(s, i, n)) < n) {
     size_t cp_len;
     if (kabar__utf8_bad_prefix(s + i, n - i, &cp_len) != 0)
       return i;
     i += cp_len;
   }
   return n;
+}
+
+size_t kabar__utf8_check(const char *str, size_t n) {
+  return utf8_check_with((const unsigned char *)str, n, ascii_end);
+}
+
+size_t kabar__utf8_check_scalar(const char *str, size_t n) {
+  return utf8_check_with((const unsigned char *)str, n, ascii_end_scalar);
 }
 
 int32_t kabar__utf8_decode(const unsigned char *s, size_t n, size_t *len) {

@@ -300,6 +300,188 @@ static void test_random_prose(void **state) {
   }
 }
 
+/* ---- 16-byte scans against their scalar twins -------------------------------------------
+ * Each scan (SSE2 where the build has it) must give its scalar twin's answer on the same
+ * bytes, each string in a heap block that ends exactly at its last byte (a read past it trips
+ * ASan and valgrind), at every alignment: random strings over the bytes it stops at, their
+ * neighbours, NUL and bytes from 0x80 up, of every length from 0 to 40 and some longer; and
+ * plain strings of lengths 1 to 40 with one or two stop bytes at every position. */
+
+typedef size_t (*scan_fn)(const char *s, size_t n);
+
+typedef struct scan_case {
+  const char *name;
+  scan_fn fast, scalar;
+  const char *stops; /* bytes (or, doubled, pairs) it stops at, NUL-separated */
+  size_t nstops;
+} scan_case;
+
+/* The bytes the random strings are made of: every scan's stops and their neighbours. */
+static const char scan_alphabet[] = {'a', 'Z', ' ', ' ', ' ', '.', '!', '?', '\n', '\r', '\t',
+                                     '\0', 0x1F, 0x20, 0x21, 0x2D, 0x2F, 0x3E, 0x40, 0x7F,
+                                     (char)0x80, (char)0xBF, (char)0xC3, (char)0xA9, (char)0xE2,
+                                     (char)0xF0, (char)0xFF, 'x', 'y', 'z'};
+
+static void check_scan(const scan_case *c, const char *s, size_t n, size_t align) {
+  size_t want = c->scalar(s, n), got = c->fast(s, n);
+  if (want != got)
+    fail_msg("%s: %zu, scalar %zu, on %zu bytes at alignment %zu", c->name, got, want, n, align);
+}
+
+static void scan_both_ways(const scan_case *c) {
+  unsigned seed = 777;
+  char text[600]; /* up to 40 + 159 * 3 bytes */
+  for (size_t align = 0; align < 16; align++) {
+    for (size_t len = 0; len < 200; len++) {
+      size_t n = len <= 40 ? len : 40 + (len - 40) * 3;
+      for (int fill = 0; fill < (len <= 40 ? 12 : 2); fill++) {
+        for (size_t i = 0; i < n; i++) {
+          seed = seed * 1103515245u + 12345u;
+          /* now and then a long plain run, so that whole steps pass */
+          text[i] = (seed >> 16) % 7 < 3 ? 'a' : scan_alphabet[(seed >> 19) % sizeof scan_alphabet];
+        }
+        char *buf = malloc(align + n + (align + n == 0));
+        assert_non_null(buf);
+        memcpy(buf + align, text, n);
+        check_scan(c, buf + align, n, align);
+        free(buf);
+      }
+    }
+    /* one stop byte, or two at k and k + 1 (space pairs), at every position */
+    for (size_t n = 1; n <= 40; n++)
+      for (size_t k = 0; k < n; k++)
+        for (size_t j = 0; j < c->nstops; j++) {
+          char *buf = malloc(align + n);
+          assert_non_null(buf);
+          char *p = buf + align;
+          memset(p, 'b', n);
+          p[k] = c->stops[j];
+          check_scan(c, p, n, align);
+          if (k + 1 < n) {
+            p[k + 1] = c->stops[j];
+            check_scan(c, p, n, align);
+          }
+          free(buf);
+        }
+  }
+}
+
+static size_t utf8_check_fast(const char *s, size_t n) { return kabar__utf8_check(s, n); }
+
+/* The copy's length, after checking what it copied, into a heap block of exactly n bytes. */
+static size_t flat_copy_checked(size_t (*copy)(char *, const char *, size_t), const char *s,
+                                size_t n) {
+  char *dst = malloc(n + (n == 0));
+  assert_non_null(dst);
+  size_t k = copy(dst, s, n);
+  assert_true(k <= n);
+  assert_memory_equal(dst, s, k);
+  free(dst);
+  return k;
+}
+static size_t flat_copy_fast(const char *s, size_t n) {
+  return flat_copy_checked(kabar__flat_copy, s, n);
+}
+static size_t flat_copy_scalar(const char *s, size_t n) {
+  return flat_copy_checked(kabar__flat_copy_scalar, s, n);
+}
+
+static void test_scans_match_scalar(void **state) {
+  (void)state;
+  static const scan_case cases[] = {
+      {"kabar__sentence_stop", kabar__sentence_stop, kabar__sentence_stop_scalar, ".!?\x80\xff\xc3",
+       6},
+      {"kabar__flat_copy", flat_copy_fast, flat_copy_scalar, " \n\r\t\x1f\x01\x00\x80",
+       8},
+      {"kabar__utf8_check", utf8_check_fast, kabar__utf8_check_scalar, "\x80\xc3\xe2\xf0\xff",
+       5},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    scan_both_ways(&cases[i]);
+}
+
+/* kabar__word_start (eight bytes a step) against its scalar twin: random text of characters
+ * that open a word, that do not, and bytes next to the ones its filter marks (')' right after
+ * a marked byte can be marked by a borrow; '!' '#' '&' are marked and open nothing), for
+ * every span [a, b) between character boundaries, each text in a heap block of exactly its
+ * size at every alignment. */
+static void test_word_start_match_scalar(void **state) {
+  (void)state;
+  static const char *units[] = {"a", "Z", ".", " ", "\t", "\n", "(", ")", "[", "]", "\"", "'",
+                                "!", "#", "&", "\x01", "\x1f", "\x28", "\x29", "\x5a",
+                                "\x5c", "\0", "\xc3\xa9", "\xc2\xa0", "\xc2\xab",
+                                "\xe2\x80\x9c", "\xe2\x80\x99", "\xe2\x80\xa8",
+                                "\xf0\x9f\x98\x80", "k", "m", "q"};
+  const size_t nunits = sizeof units / sizeof *units;
+  unsigned seed = 2024;
+  char text[128];
+  uint32_t starts[64];
+  for (int round = 0; round < 1500; round++) {
+    size_t n = 0, nstarts = 0, want = (size_t)round % 40;
+    while (nstarts < want && n + 4 <= sizeof text) {
+      seed = seed * 1103515245u + 12345u;
+      /* mostly plain letters, so that whole steps are skipped */
+      const char *u = (seed >> 16) % 3 ? "b" : units[(seed >> 18) % nunits];
+      size_t ul = u[0] ? strlen(u) : 1;
+      starts[nstarts++] = (uint32_t)n;
+      memcpy(text + n, u, ul);
+      n += ul;
+    }
+    starts[nstarts] = (uint32_t)n;
+    size_t align = (size_t)round % 16;
+    char *buf = malloc(align + n + (align + n == 0));
+    assert_non_null(buf);
+    memcpy(buf + align, text, n);
+    const char *t = buf + align;
+    for (size_t ia = 0; ia <= nstarts; ia++)
+      for (size_t ib = ia; ib <= nstarts; ib++) {
+        uint32_t a = starts[ia], b = starts[ib];
+        uint32_t got = kabar__word_start(t, a, b), exp = kabar__word_start_scalar(t, a, b);
+        if (got != exp)
+          fail_msg("kabar__word_start: %u, scalar %u, for [%u, %u) of %zu bytes", got, exp, a, b, n);
+      }
+    free(buf);
+  }
+}
+
+/* kabar__utf8_check against its scalar twin on random well-formed and broken UTF-8: whole
+ * code points of every length, with a byte changed or the text cut short now and then, the
+ * non-ASCII ones at every offset of the 16- and 32-byte steps. */
+static void test_utf8_check_match_scalar(void **state) {
+  (void)state;
+  static const char *units[] = {"a", "b", " ", "\xc3\xa9", "\xe2\x80\x9c", "\xf0\x9f\x98\x80",
+                                "\xed\x9f\xbf", "\xef\xbf\xbd", "\xc2\x80", "\xf4\x8f\xbf\xbf"};
+  const size_t nunits = sizeof units / sizeof *units;
+  static const char broken[] = {(char)0x80, (char)0xC0, (char)0xED, (char)0xF5, (char)0xFF,
+                                (char)0xE0, (char)0xF4, 'a'};
+  unsigned seed = 31337;
+  char text[200];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 0, want = 1 + (size_t)round % 120;
+    while (n + 4 <= want) {
+      seed = seed * 1103515245u + 12345u;
+      const char *u = (seed >> 16) % 4 ? "abcd" : units[(seed >> 18) % nunits];
+      size_t ul = (seed >> 16) % 4 ? 1 + (seed >> 20) % 4 : strlen(u);
+      memcpy(text + n, u, ul);
+      n += ul;
+    }
+    seed = seed * 1103515245u + 12345u;
+    if (n > 0 && (seed >> 16) % 3 == 0) /* one byte broken */
+      text[(seed >> 18) % n] = broken[(seed >> 24) % sizeof broken];
+    if (n > 0 && (seed >> 16) % 5 == 1) /* cut, maybe inside a code point */
+      n -= (seed >> 20) % (n < 4 ? n : 4);
+    size_t align = (size_t)round % 16;
+    char *buf = malloc(align + n + (align + n == 0));
+    assert_non_null(buf);
+    memcpy(buf + align, text, n);
+    size_t got = kabar__utf8_check(buf + align, n), exp = kabar__utf8_check_scalar(buf + align, n);
+    if (got != exp)
+      fail_msg("kabar__utf8_check: %zu, scalar %zu, on %zu bytes at alignment %zu", got, exp, n,
+               align);
+    free(buf);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_tricky_strings), cmocka_unit_test(test_samples),
@@ -307,6 +489,9 @@ int main(void) {
       cmocka_unit_test(test_types_fold),
       cmocka_unit_test(test_plain_words),
       cmocka_unit_test(test_random_prose),
+      cmocka_unit_test(test_scans_match_scalar),
+      cmocka_unit_test(test_utf8_check_match_scalar),
+      cmocka_unit_test(test_word_start_match_scalar),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);
 }
