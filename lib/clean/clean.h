@@ -19,6 +19,12 @@ size_t kabar__rules_count(const kabar_rules *rules);
 int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, const char *s,
                       size_t n, size_t from, int *verdict, const char **name);
 
+/* Test hooks for the filters' byte classes: the class (0-63) of a byte, and the mask of the
+ * classes of s[0, n) (class 63 always in) from the SSE2 scan where there is one (simd = 1) or
+ * from the portable loop (simd = 0), which must be equal. */
+unsigned kabar__rules_byte_class(unsigned char c);
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd);
+
 /* Classifies blocks (title/body/boilerplate), records cuts and marks tokens inside them. */
 kabar_status kabar__clean(kabar_doc *doc, kabar_error *err);
 #endif

@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef enum rule_action {
   RULE_BLOCK,
@@ -28,41 +31,102 @@ static int set_has(const byte_set *set, unsigned c) {
   return (int)((set->w[c >> 6] >> (c & 63)) & 1);
 }
 
-static int sets_meet(const byte_set *a, const byte_set *b) {
+static inline int sets_meet(const byte_set *a, const byte_set *b) {
   return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) !=
          0;
 }
 
-/* Eight 0/1 flags, flag j in byte j, gathered into bits 0-7: times 0x0102040810204080 flag j
- * lands on bit 56 + j, and the other partial products stay below bit 56 without carrying. */
-static uint64_t pack_flags(const uint8_t *f) {
-  uint64_t eight = (uint64_t)f[0] | (uint64_t)f[1] << 8 | (uint64_t)f[2] << 16 |
-                   (uint64_t)f[3] << 24 | (uint64_t)f[4] << 32 | (uint64_t)f[5] << 40 |
-                   (uint64_t)f[6] << 48 | (uint64_t)f[7] << 56;
-  return (eight * 0x0102040810204080u) >> 56;
+/* A block's bytes for the filters, folded into 64 classes (bit k: a byte of class k may be
+ * in the block): holding every byte value costs far more per block than the few tests that
+ * use them gain. Class 63 is the bytes every paragraph holds anyway (small ASCII letters,
+ * digits, the space) and the control characters, no rule's rare byte: it is always in a
+ * block's mask, and a filter's set that holds one of them always passes. The other bytes
+ * that rules look for get a class each: capitals 0-25, ASCII punctuation 26-57; the lead
+ * bytes C2 (©, no-break space) and E2 (dashes, curly quotes) 58 and 59, A0 (the no-break
+ * space's second byte, frequent in scraped text) 60, the other continuation bytes 80-9F 61,
+ * and all other bytes from 0x80 up 62. A coarser class only lets more blocks through. */
+#define COMMON_CLASS 63
+static const uint8_t byte_class[256] = {
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, /* controls */
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+    63, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, /* space ! ... / */
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 41, 42, 43, 44, 45, 46, /* 0-9 : ... ? */
+    47, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, /* @ A-O */
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 48, 49, 50, 51, 52, /* P-Z [ \ ] ^ _ */
+    53, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, /* ` a-o */
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 54, 55, 56, 57, 63, /* p-z { | } ~ DEL */
+    61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, /* 80-9F */
+    61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61,
+    60, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, /* A0-BF */
+    62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62,
+    62, 62, 58, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, /* C0-DF */
+    62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62,
+    62, 62, 59, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, /* E0-FF */
+    62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62};
+
+static uint64_t class_bit(unsigned char c) { return (uint64_t)1 << byte_class[c]; }
+
+/* The classes of a set's bytes. */
+static uint64_t classes_of(const byte_set *set) {
+  uint64_t m = 0;
+  for (unsigned c = 0; c < 256; c++)
+    if (set_has(set, c))
+      m |= class_bit((unsigned char)c);
+  return m;
 }
 
-/* The bytes of s[0, n): a table of flags first (one store per byte, where setting a bit is a
- * load, a shift and a store), then packed. */
-static void set_of_bytes(byte_set *set, const char *s, size_t n) {
-  uint8_t flag[256];
-  memset(flag, 0, sizeof flag);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) { /* unrolled: the loop's own count and test cost as much */
-    flag[(unsigned char)s[i]] = 1;
-    flag[(unsigned char)s[i + 1]] = 1;
-    flag[(unsigned char)s[i + 2]] = 1;
-    flag[(unsigned char)s[i + 3]] = 1;
-  }
-  for (; i < n; i++)
-    flag[(unsigned char)s[i]] = 1;
-  for (unsigned w = 0; w < 4; w++) {
-    uint64_t word = 0;
-    for (unsigned k = 0; k < 8; k++)
-      word |= pack_flags(flag + w * 64 + k * 8) << (k * 8);
-    set->w[w] = word;
-  }
+/* Bytes the SSE2 scan does not look up: those of class 63 that are common in text. */
+static inline int is_common_byte(unsigned char c) {
+  return (unsigned)(c - 'a') < 26u || (unsigned)(c - '0') < 10u || c == ' ';
 }
+
+/* classes_in without SIMD. */
+static uint64_t classes_in_scalar(const char *s, size_t n) {
+  uint64_t m = (uint64_t)1 << COMMON_CLASS;
+  for (size_t i = 0; i < n; i++)
+    m |= class_bit((unsigned char)s[i]);
+  return m;
+}
+
+#if defined(__SSE2__)
+/* Bit j set when byte j of x is not a common byte (is_common_byte). */
+static unsigned uncommon_lanes(__m128i x) {
+  /* c - lo as a signed byte, biased by 0x80, is below the range's length for c in range */
+  __m128i common = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                  _mm_set1_epi8((char)(0x80 + 26)));
+  common = _mm_or_si128(common, _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
+                                               _mm_set1_epi8((char)(0x80 + 10))));
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+  return ~(unsigned)_mm_movemask_epi8(common) & 0xFFFFu;
+}
+#endif
+
+/* The class mask of s[0, n) (class 63 always in): sixteen bytes at a time, looking up only
+ * the uncommon bytes (capitals, punctuation, UTF-8: about one in ten). Equal to
+ * classes_in_scalar. */
+static uint64_t classes_in(const char *s, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    uint64_t m = (uint64_t)1 << COMMON_CLASS;
+    for (size_t i = 0;; i += 16) {
+      if (i + 16 > n) /* the last sixteen bytes: looking some up a second time does no harm */
+        i = n - 16;
+      unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+      for (; other; other &= other - 1)
+        m |= class_bit((unsigned char)s[i + (size_t)__builtin_ctz(other)]);
+      if (i + 16 == n)
+        return m;
+    }
+  }
+#endif
+  return classes_in_scalar(s, n);
+}
+
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd) {
+  return simd ? classes_in(s, n) : classes_in_scalar(s, n);
+}
+
+unsigned kabar__rules_byte_class(unsigned char c) { return byte_class[c]; }
 
 /* What every match of a rule looks like, so most rules are ruled out for a block without
  * calling PCRE2 at all: almost every call finds nothing, and a call costs ~500 instructions
@@ -91,6 +155,9 @@ typedef struct rule_filter {
   byte_set open, start;
   uint8_t follow_of[128];
   uint64_t (*follow)[2];
+  /* the classes (byte_class) of first, last, open and start, all ones where the filter has
+   * no such set: a block's class mask must meet each */
+  uint64_t first_classes, last_classes, open_classes, start_classes;
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -109,6 +176,9 @@ struct kabar_rules {
    * the start of a subject that begins with byte c (may_match still decides), so a block
    * visits only the few rules that may open it. */
   uint64_t *open_mask[RULE_ACTIONS];
+  /* tested[a][w] bit j: rule 64w + j has a start or last set that a block can fail to meet
+   * (one without class 63); this array follows open_mask[a] in the same allocation */
+  uint64_t *tested[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
 };
 
@@ -662,27 +732,28 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
   return 0;
 }
 
-/* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds every byte of
- * the subject from `from` on (more may do), or is NULL when not computed. A match starts at
+/* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds the class
+ * (byte_class) of every byte of the subject from `from` on (more may do), or is NULL when not
+ * computed. A match starts at
  * `from` or later and is at least min_len characters, hence bytes, long; an anchored rule
  * starts at `from` exactly; the match holds one of the required bytes; and it opens as the
  * test matches allow, at the subject's start or, where they hold anywhere, at every offset. */
 static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
-                     const byte_set *seen) {
+                     const uint64_t *seen) {
   if (n - from < f->min_len)
     return 0;
-  if (f->has_last && seen && !sets_meet(&f->last, seen))
+  if (seen && !(f->last_classes & *seen))
     return 0;
   if (from >= n) /* only an empty match is left, which min_len allowed */
     return 1;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
     return may_open_at(f, (const unsigned char *)s, n, from);
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
-    return (!seen || sets_meet(&f->open, seen)) && may_open_in(f, s, n, from, n - f->min_len + 1);
+    return (!seen || (f->open_classes & *seen)) && may_open_in(f, s, n, from, n - f->min_len + 1);
   if (f->has_first) {
     if (f->anchored)
       return set_has(&f->first, (unsigned char)s[from]);
-    if (seen && !sets_meet(&f->first, seen))
+    if (seen && !(f->first_classes & *seen))
       return 0;
   }
   return 1;
@@ -707,21 +778,34 @@ static void find_start(rule_filter *f) {
   f->has_start = (f->has_open && f->anywhere) || f->has_first;
 }
 
-/* Fills the rules' open_mask tables. */
+/* Fills the filter's class masks. */
+static void find_classes(rule_filter *f) {
+  f->first_classes = f->has_first ? classes_of(&f->first) : ~(uint64_t)0;
+  f->last_classes = f->has_last ? classes_of(&f->last) : ~(uint64_t)0;
+  f->open_classes = f->has_open ? classes_of(&f->open) : ~(uint64_t)0;
+  f->start_classes = f->has_start ? classes_of(&f->start) : ~(uint64_t)0;
+}
+
+/* Fills the rules' open_mask and tested tables. */
 static kabar_status build_open_masks(kabar_rules *rules) {
   for (size_t a = 0; a < RULE_ACTIONS; a++) {
     size_t n = rules->by_action[a].n, words = (n + 63) / 64;
     if (n == 0)
       continue;
-    uint64_t *mask = kabar__calloc(256 * words, sizeof *mask);
+    uint64_t *mask = kabar__calloc(257 * words, sizeof *mask);
     if (!mask)
       return KABAR_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-      for (unsigned c = 0; c < 256; c++)
-        if (may_open_with_byte(&rules->by_action[a].v[i].filter, c))
-          mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
     rules->open_mask[a] = mask;
+    rules->tested[a] = mask + 256 * words;
     rules->words[a] = words;
+    for (size_t i = 0; i < n; i++) {
+      const rule_filter *f = &rules->by_action[a].v[i].filter;
+      for (unsigned c = 0; c < 256; c++)
+        if (may_open_with_byte(f, c))
+          mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
+      if (!((f->start_classes & f->last_classes) >> COMMON_CLASS & 1))
+        rules->tested[a][i / 64] |= (uint64_t)1 << (i % 64);
+    }
   }
   return KABAR_OK;
 }
@@ -753,6 +837,7 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
   filter_init(&r.filter, code, pattern);
   kabar_status rc = find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
   find_start(&r.filter);
+  find_classes(&r.filter);
   if (rc != KABAR_OK || !r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
     kabar__free(r.name);
     kabar__free(r.filter.follow);
@@ -853,7 +938,7 @@ static int pcre_match_at(clean_run *run, const kabar_rule *rule, const char *s, 
 /* Finds the rule in s[from, n) (subject starts at s); `seen` as for may_match. 1 found, 0 not,
  * <0 kabar_status. */
 static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n,
-                           size_t from, const byte_set *seen, size_t *ms, size_t *me) {
+                           size_t from, const uint64_t *seen, size_t *ms, size_t *me) {
   if (!may_match(&rule->filter, s, n, from, seen))
     return 0;
   return pcre_match_at(run, rule, s, n, from, ms, me);
@@ -862,19 +947,18 @@ static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s
 typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
 
 /* Bit j of the result: rule 64w + j of the set's `action` may match in the subject s[0, n)
- * (from offset 0 when `opening`) that holds the bytes `seen` (NULL: not computed). Every rule
+ * (from offset 0 when `opening`) whose bytes' classes are in `seen` (NULL: not computed). Every rule
  * for which may_match() can be 1 is in. */
 static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
-                                  const char *s, size_t n, int opening, const byte_set *seen) {
+                                  const char *s, size_t n, int opening, const uint64_t *seen) {
   size_t left = set->by_action[action].n - w * 64;
   uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
   if (opening && n > 0)
     m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
-  for (uint64_t b = seen ? m : 0; b; b &= b - 1) {
+  for (uint64_t b = seen ? m & set->tested[action][w] : 0; b; b &= b - 1) {
     size_t j = (size_t)__builtin_ctzll(b);
     const rule_filter *f = &set->by_action[action].v[w * 64 + j].filter;
-    if ((f->has_start && !sets_meet(&f->start, seen)) ||
-        (f->has_last && !sets_meet(&f->last, seen)))
+    if (!(f->start_classes & *seen) || !(f->last_classes & *seen))
       m &= ~((uint64_t)1 << j);
   }
   return m;
@@ -883,7 +967,7 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
 /* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
  * returns non-zero (a match that settles the question, or an error). */
 static int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
-                              int opening, const byte_set *seen, rule_visit visit, void *ud) {
+                              int opening, const uint64_t *seen, rule_visit visit, void *ud) {
   for (size_t k = 0; k < run->nsets; k++) {
     const kabar_rules *set = run->sets[k];
     const kabar_rule *rule = set->by_action[action].v;
@@ -927,8 +1011,7 @@ int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, 
   const kabar_rule *rule = rule_by_index(rules, i, &action, &j);
   if (!rule || from > n)
     return PCRE2_ERROR_BADOFFSET;
-  byte_set seen;
-  set_of_bytes(&seen, s, n);
+  uint64_t seen = classes_in(s, n);
   /* every filter the matching passes use: the rule's own, and the tables that pick the
    * candidates (the openings at offset 0 only) */
   uint64_t listed = candidates(rules, action, j / 64, s, n, from == 0, &seen) &
@@ -960,7 +1043,7 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
 
 typedef struct block_ctx {
   kabar_block *blk;
-  const byte_set *seen; /* the block's bytes, or NULL */
+  const uint64_t *seen; /* the block's byte classes (classes_in), or NULL */
   uint32_t bi;
   uint32_t pos, limit; /* datelines: where the text proper starts, and the next cut */
   kabar_cut found;     /* datelines: the one found (found.end == 0: none) */
@@ -978,7 +1061,7 @@ static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   return m;
 }
 
-static kabar_status block_rules(clean_run *run, kabar_block *blk, const byte_set *seen) {
+static kabar_status block_rules(clean_run *run, kabar_block *blk, const uint64_t *seen) {
   if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
   block_ctx bc = {.blk = blk, .seen = seen};
@@ -1067,7 +1150,7 @@ static void merge_cuts(kabar_doc *doc, size_t first) {
   doc->cuts.n = first + w;
 }
 
-static kabar_status cut_rules(clean_run *run, uint32_t bi, const byte_set *seen) {
+static kabar_status cut_rules(clean_run *run, uint32_t bi, const uint64_t *seen) {
   kabar_doc *doc = run->doc;
   size_t first = doc->cuts.n;
   block_ctx bc = {.blk = &doc->blocks.v[bi], .seen = seen, .bi = bi};
@@ -1131,6 +1214,8 @@ static kabar_status find_dateline(clean_run *run, uint32_t bi, kabar_cut *found)
 static size_t mark_cut_tokens(kabar_doc *doc, uint32_t bi, size_t first_cut) {
   const kabar_block *blk = &doc->blocks.v[bi];
   size_t left = 0, c = first_cut;
+  if (c >= doc->cuts.n || doc->cuts.v[c].start >= blk->end) /* no cut in the block: most */
+    return blk->tok_end - blk->tok_first;
   for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
     kabar_token *tok = &doc->tokens.v[t];
     while (c < doc->cuts.n && doc->cuts.v[c].end <= tok->start)
@@ -1147,6 +1232,8 @@ static size_t mark_cut_tokens(kabar_doc *doc, uint32_t bi, size_t first_cut) {
 static size_t boilerplate_tokens_left(const kabar_doc *doc, uint32_t bi, size_t first_cut) {
   const kabar_block *blk = &doc->blocks.v[bi];
   size_t left = 0, c = first_cut;
+  if (c == doc->cuts.n) /* no cut: most blocks */
+    return blk->tok_end - blk->tok_first;
   for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
     const kabar_token *tok = &doc->tokens.v[t];
     while (c < doc->cuts.n && doc->cuts.v[c].end < tok->end)
@@ -1265,8 +1352,7 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
     if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
       run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
     /* the block's bytes, shared by the filters of all its rules */
-    byte_set seen;
-    set_of_bytes(&seen, doc->text + blk->start, blk->end - blk->start);
+    uint64_t seen = classes_in(doc->text + blk->start, blk->end - blk->start);
     if ((rc = block_rules(&run, blk, &seen)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
       continue;
     size_t first_cut = doc->cuts.n;
