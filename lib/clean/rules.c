@@ -158,6 +158,10 @@ typedef struct rule_filter {
   /* the classes (byte_class) of first, last, open and start, all ones where the filter has
    * no such set: a block's class mask must meet each */
   uint64_t first_classes, last_classes, open_classes, start_classes;
+  /* anchored rules: from the match's start to its first byte of prefix_of's `stop`, every
+   * byte is one of its `before`; prefix_step[c] is PREFIX_STOP, PREFIX_BEFORE or 0 (neither) */
+  uint8_t has_prefix;
+  uint8_t prefix_step[256];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -397,20 +401,26 @@ static byte_need need_of_escape(need_reader *r) {
   return n;
 }
 
-/* A group at r->p ("(" ...): its requirement, or none for a lookaround or an option setting. */
-static byte_need need_of_group(need_reader *r) {
-  byte_need n = {0, {{0}}};
+typedef enum group_kind {
+  GROUP_PLAIN,     /* capturing, non-capturing, atomic or with options: its text is matched */
+  GROUP_LOOKAROUND, /* matched where it stands, consuming nothing */
+  GROUP_SETTING,   /* "(?i)" and the like, "(?R)" and "(?C)" too: read up to its ')' */
+  GROUP_OTHER      /* verbs, comments, conditions...: r->failed */
+} group_kind;
+
+/* Reads the opening of a group at r->p ("(" ...) up to its contents. */
+static group_kind read_group_open(need_reader *r) {
   const char *p = r->p + 1;
-  int lookaround = 0;
+  group_kind kind = GROUP_PLAIN;
   if (*p == '?') {
     p++;
     if (*p == ':' || *p == '>' || *p == '|') {
       p++;
     } else if (*p == '=' || *p == '!') {
-      lookaround = 1;
+      kind = GROUP_LOOKAROUND;
       p++;
     } else if (*p == '<' && (p[1] == '=' || p[1] == '!')) {
-      lookaround = 1;
+      kind = GROUP_LOOKAROUND;
       p += 2;
     } else if (*p == '<' || (*p == 'P' && p[1] == '<')) { /* a named group */
       const char *name = p + (*p == 'P' ? 2 : 1);
@@ -420,39 +430,48 @@ static byte_need need_of_group(need_reader *r) {
       p = name_start ? strchr(name, '>') : NULL;
       if (!p) {
         r->failed = 1;
-        return n;
+        return GROUP_OTHER;
       }
       p++;
     } else { /* option letters, then ':' (a group) or ')' (a setting) */
       while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '^' || *p == '-') {
         if (*p == 'x') { /* extended syntax: spaces and # mean other things */
           r->failed = 1;
-          return n;
+          return GROUP_OTHER;
         }
         p++;
       }
       if (*p == ')') { /* a setting (or (?R) or (?C): they add no requirement either) */
         r->p = p + 1;
-        return n;
+        return GROUP_SETTING;
       }
       if (*p != ':') { /* comments, recursion, conditions, callouts */
         r->failed = 1;
-        return n;
+        return GROUP_OTHER;
       }
       p++;
     }
   } else if (*p == '*') { /* verbs and alpha assertions */
     r->failed = 1;
-    return n;
+    return GROUP_OTHER;
   }
   r->p = p;
+  return kind;
+}
+
+/* A group at r->p ("(" ...): its requirement, or none for a lookaround or an option setting. */
+static byte_need need_of_group(need_reader *r) {
+  byte_need n = {0, {{0}}};
+  group_kind kind = read_group_open(r);
+  if (kind == GROUP_SETTING || kind == GROUP_OTHER)
+    return n;
   n = need_of_alternatives(r);
   if (*r->p != ')') {
     r->failed = 1;
     return n;
   }
   r->p++;
-  if (lookaround)
+  if (kind == GROUP_LOOKAROUND)
     n.has = 0;
   return n;
 }
@@ -537,6 +556,256 @@ static byte_need need_of(const char *pattern, int caseless) {
   return n;
 }
 
+/* ---- the bytes a match may hold before its first required one --------------------------- */
+
+/* url-only and the datelines are anchored rules that every paragraph opens as they may (a
+ * letter, then letters), so their test matches let every block through. But what such a rule
+ * needs early fails early: url-only's first word must reach a '.' through letters, digits,
+ * '-', ':' and '/' only, and "Jakarta," meets a ',' first. prefix_of() reads the pattern (the
+ * subset need_of reads, the classes too) for `stop`, the bytes that open the first required
+ * literal of each branch, and `before`, every byte a match may hold ahead of it; a match that
+ * starts at p then has only `before` bytes from p to its first `stop` byte (may_open_prefix).
+ * Classes and escapes give their ASCII members and, under PCRE2_UCP, every byte from 0x80
+ * up; what the reader does not know gives every byte. */
+enum { PREFIX_BEFORE = 1, PREFIX_STOP = 2, PREFIX_SCAN_MAX = 48 };
+
+typedef struct prefix_sets {
+  int found; /* every branch has a required literal: stop and before hold */
+  byte_set before, stop;
+  byte_set all; /* every byte a match may hold */
+} prefix_sets;
+
+static void set_fill(byte_set *set) { memset(set->w, 0xFF, sizeof set->w); }
+
+static void set_add_range(byte_set *set, unsigned lo, unsigned hi) {
+  for (unsigned c = lo; c <= hi; c++)
+    set_add(set, c);
+}
+
+static void set_union(byte_set *a, const byte_set *b) {
+  for (unsigned k = 0; k < 4; k++)
+    a->w[k] |= b->w[k];
+}
+
+/* An ASCII character a match may hold: caselessly its other case too, and the bytes from
+ * 0x80 up (KELVIN SIGN and LONG S match k and s). */
+static void add_ascii(byte_set *set, unsigned char c, int caseless) {
+  set_add(set, c);
+  if (caseless && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+    set_add(set, c ^ 0x20u);
+    set_add_range(set, 0x80, 0xFF);
+  }
+}
+
+/* The bytes of the class escape \e (\d, \w, \s, \h, \v, \p{..} and their negations), r->p
+ * just after e. 0 when e is no such escape. */
+static int class_escape_bytes(need_reader *r, char e, byte_set *set) {
+  static const char *named[] = {"L", "Lu", "Ll", "Lt", "Lm", "Lo", "L&", "N", "Nd"};
+  set_add_range(set, 0x80, 0xFF);
+  if (e == 'd') {
+    set_add_range(set, '0', '9');
+  } else if (e == 'w') {
+    set_add_range(set, '0', '9');
+    set_add_range(set, 'A', 'Z');
+    set_add_range(set, 'a', 'z');
+    set_add(set, '_');
+  } else if (e == 's' || e == 'h' || e == 'v') {
+    set_add(set, ' ');
+    set_add_range(set, '\t', '\r');
+  } else if (e == 'p' || e == 'P') {
+    const char *name = r->p, *end = r->p + (*r->p != 0);
+    if (*r->p == '{') {
+      name = r->p + 1;
+      end = strchr(name, '}');
+      if (!end) {
+        r->failed = 1;
+        return 1;
+      }
+      r->p = end + 1;
+    } else {
+      r->p = end;
+    }
+    size_t len = (size_t)(end - name), known = 0;
+    for (size_t i = 0; e == 'p' && i < sizeof named / sizeof *named; i++)
+      known += strlen(named[i]) == len && strncmp(named[i], name, len) == 0 ? i + 1 : 0;
+    if (known == 0)
+      set_fill(set);
+    else if (known >= 8)
+      set_add_range(set, '0', '9');
+    else {
+      set_add_range(set, 'A', 'Z');
+      set_add_range(set, 'a', 'z');
+    }
+  } else if (strchr("DWSHVR", e)) {
+    set_fill(set);
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* The bytes of the class at r->p ("[" ...), advancing past it. */
+static void class_bytes(need_reader *r, byte_set *set) {
+  need_reader end = *r;
+  skip_class(&end);
+  if (end.failed) {
+    r->failed = 1;
+    return;
+  }
+  const char *p = r->p + 1, *close = end.p - 1;
+  r->p = end.p;
+  if (*p == '^') {
+    set_fill(set);
+    return;
+  }
+  int prev = -1; /* an ASCII character that may open a range */
+  while (p < close) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '\\') {
+      char e = p[1];
+      need_reader sub = {p + 2, r->caseless, 0};
+      if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+        add_ascii(set, (unsigned char)e, r->caseless); /* (a byte from 0x80 up: fill below) */
+        prev = (unsigned char)e < 0x80 ? (unsigned char)e : -1;
+        if ((unsigned char)e >= 0x80)
+          set_fill(set);
+        p += 2;
+      } else if (class_escape_bytes(&sub, e, set) && !sub.failed) {
+        p = sub.p;
+        prev = -1;
+      } else { /* \p in a class, \t, \x{..} and the rest: not worth reading */
+        set_fill(set);
+        return;
+      }
+    } else if (c == '-' && prev >= 0 && p + 1 < close) {
+      unsigned char hi = (unsigned char)p[1];
+      if (hi == '\\' || hi >= 0x80 || (int)hi < prev) {
+        set_fill(set);
+        return;
+      }
+      for (unsigned k = (unsigned)prev; k <= hi; k++)
+        add_ascii(set, (unsigned char)k, r->caseless);
+      p += 2;
+      prev = -1;
+    } else if (c >= 0x80) { /* a literal character of several bytes */
+      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      for (size_t i = 0; i < len && p + i < close; i++)
+        set_add(set, (unsigned char)p[i]);
+      if (r->caseless) /* another case may be ASCII */
+        set_fill(set);
+      p += len;
+      prev = -1;
+    } else {
+      add_ascii(set, c, r->caseless);
+      prev = c;
+      p++;
+    }
+  }
+}
+
+static prefix_sets prefix_of_alternatives(need_reader *r);
+
+/* One item at r->p (a literal, class, escape or group), its quantifier read by the caller:
+ * item->found when a match of the item opens with a `stop` byte. */
+static void prefix_of_item(need_reader *r, prefix_sets *item) {
+  char c = *r->p;
+  if (c == '(') {
+    if (r->p[1] == '?' && r->p[2] >= 'A' && r->p[2] <= 'Z') { /* (?R), (?C)...: not read */
+      r->failed = 1;
+      return;
+    }
+    group_kind kind = read_group_open(r);
+    if (kind == GROUP_SETTING || kind == GROUP_OTHER)
+      return;
+    prefix_sets inner = prefix_of_alternatives(r);
+    if (*r->p != ')') {
+      r->failed = 1;
+      return;
+    }
+    r->p++;
+    if (kind == GROUP_PLAIN) /* a lookaround consumes nothing */
+      *item = inner;
+  } else if (c == '[') {
+    class_bytes(r, &item->all);
+  } else if (c == '.') {
+    r->p++;
+    set_fill(&item->all);
+  } else if (c == '^' || c == '$') {
+    r->p++;
+  } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+    r->failed = 1;
+  } else if (c == '\\' && r->p[1] && strchr("bBAzZG", r->p[1])) {
+    r->p += 2;
+  } else if (c == '\\' && ((r->p[1] >= 'a' && r->p[1] <= 'z') || (r->p[1] >= 'A' && r->p[1] <= 'Z')) &&
+             !strchr("tnrfea", r->p[1])) {
+    char e = r->p[1];
+    r->p += 2;
+    if (!class_escape_bytes(r, e, &item->all))
+      r->failed = 1; /* back references, \x, \Q, \K, \N and the rest */
+  } else { /* a literal character, maybe escaped: need_of_literal's bytes open it */
+    need_reader lit = *r;
+    byte_need n = c == '\\' ? need_of_escape(&lit) : need_of_literal(&lit);
+    if (lit.failed) {
+      r->failed = 1;
+      return;
+    }
+    if (c == '\\' && r->p[1] >= 'a' && r->p[1] <= 'z') /* \t, \n...: n.set holds it */
+      set_union(&item->all, &n.set);
+    else
+      for (const char *p = r->p + (c == '\\'); p < lit.p; p++)
+        add_ascii(&item->all, (unsigned char)*p, r->caseless);
+    if ((unsigned char)lit.p[-1] >= 0x80 && r->caseless)
+      set_fill(&item->all);
+    item->found = n.has;
+    item->stop = n.set;
+    r->p = lit.p;
+  }
+}
+
+/* A branch: `before` and `stop` by its first required item that opens with a stop byte. */
+static prefix_sets prefix_of_branch(need_reader *r) {
+  prefix_sets b;
+  memset(&b, 0, sizeof b);
+  while (*r->p && *r->p != '|' && *r->p != ')' && !r->failed) {
+    prefix_sets item;
+    memset(&item, 0, sizeof item);
+    prefix_of_item(r, &item);
+    int optional = !r->failed && read_quantifier(r);
+    if (!b.found && item.found && !optional) {
+      set_union(&b.before, &item.before);
+      b.stop = item.stop;
+      b.found = 1;
+    } else if (!b.found) {
+      set_union(&b.before, &item.all);
+    }
+    set_union(&b.all, &item.all);
+  }
+  return b;
+}
+
+/* Alternatives up to ')' or the end: a match holds the bytes of one branch, so the sets join. */
+static prefix_sets prefix_of_alternatives(need_reader *r) {
+  prefix_sets all = prefix_of_branch(r);
+  while (*r->p == '|' && !r->failed) {
+    r->p++;
+    prefix_sets b = prefix_of_branch(r);
+    all.found &= b.found;
+    set_union(&all.before, &b.before);
+    set_union(&all.stop, &b.stop);
+    set_union(&all.all, &b.all);
+  }
+  return all;
+}
+
+/* The pattern's prefix sets (found == 0: none known). */
+static prefix_sets prefix_of(const char *pattern, int caseless) {
+  need_reader r = {pattern, caseless, 0};
+  prefix_sets p = prefix_of_alternatives(&r);
+  if (r.failed || *r.p)
+    p.found = 0;
+  return p;
+}
+
 /* Reads PCRE2's start-of-match facts. The first code unit and the bitmap of first code units
  * are documented for unanchored patterns; PCRE2 10.42 also computes them for anchored ones,
  * with the same meaning (the first code unit of any match). Where PCRE2 reports nothing, the
@@ -570,6 +839,14 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   need_pick(&pcre, &text);
   f->has_last = (uint8_t)pcre.has;
   f->last = pcre.set;
+  prefix_sets prefix = prefix_of(pattern, caseless);
+  if (f->anchored && prefix.found && set_size(&prefix.before) < 256) {
+    f->has_prefix = 1;
+    for (unsigned c = 0; c < 256; c++)
+      f->prefix_step[c] = set_has(&prefix.stop, c)     ? PREFIX_STOP
+                          : set_has(&prefix.before, c) ? PREFIX_BEFORE
+                                                       : 0;
+  }
 }
 
 /* How much an attempt to match at offset p depends on what lies before p. */
@@ -732,6 +1009,18 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
   return 0;
 }
 
+/* Whether a match of an anchored rule with a prefix (has_prefix) may start at `from`: the
+ * subject reaches a stop byte through bytes that may come before one. Past PREFIX_SCAN_MAX
+ * bytes the answer is yes: the rules' stop bytes come early, and a longer scan would cost
+ * more than the PCRE2 call it saves. */
+static int may_open_prefix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
+  size_t end = n - from > PREFIX_SCAN_MAX ? from + PREFIX_SCAN_MAX : n;
+  for (size_t i = from; i < end; i++)
+    if (f->prefix_step[s[i]] != PREFIX_BEFORE)
+      return f->prefix_step[s[i]] == PREFIX_STOP;
+  return end < n;
+}
+
 /* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds the class
  * (byte_class) of every byte of the subject from `from` on (more may do), or is NULL when not
  * computed. A match starts at
@@ -746,6 +1035,8 @@ static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
     return 0;
   if (from >= n) /* only an empty match is left, which min_len allowed */
     return 1;
+  if (f->has_prefix && !may_open_prefix(f, (const unsigned char *)s, n, from))
+    return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
     return may_open_at(f, (const unsigned char *)s, n, from);
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */

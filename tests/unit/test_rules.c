@@ -308,7 +308,20 @@ static void test_filter_on_context_rules(void **state) {
       /* a "[:" in a class that is no POSIX class, and a non-atomic lookbehind "(?<*": the
        * pattern reader once took the text up to a later ":]" or ">" for them (review) */
       "block posix-lookalike [[:a]|x:]]q\n"
-      "cut non-atomic-lookbehind (?<*q)(?:z|>w)\n";
+      "cut non-atomic-lookbehind (?<*q)(?:z|>w)\n"
+      /* anchored rules' prefixes (prefix_of): the bytes before the first required literal */
+      "block prefix-optional-stop ^(?:www\\.)?\\w+\\.com\n"
+      "block prefix-class ^[a-c\\d-]+:\n"
+      "block prefix-unicode ^\\p{Lu}+\\s*(?:--|\xE2\x80\x94)\n"
+      "block prefix-lookahead ^(?=\\w)[\\w ]*?x\n"
+      "block prefix-group ^(?:ab)+c\n"
+      "block prefix-recursion ^(?:a|\\((?R)\\))\n"
+      "block prefix-caseless ^(?i)\\w*?sk\n"
+      "block prefix-caseless-literal ^(?i)k?[a-c]*x\n"
+      "dateline prefix-dash ^\\w*\xE2\x80\x94\n"
+      "block prefix-escapes ^[ \\t]*\\t!\n"
+      "block prefix-branches ^x$|^\\d+y\n"
+      "block prefix-class-escapes ^[\\]\\-\\s\\p{N}]*\\.\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -336,7 +349,24 @@ static void test_filter_on_context_rules(void **state) {
                                   "\xE2\x84\xAA\x65lvin7",
                                   "\xC5\xBF\x61nak1",
                                   "a",
-                                  "qz"};
+                                  "qz",
+                                  "www.example.com",
+                                  "example.com",
+                                  "b-9:",
+                                  "\xC3\x89" "COLE --",
+                                  "\xC3\x89" "COLE\xE2\x80\x94",
+                                  "ab cx",
+                                  "ababc",
+                                  "((a))",
+                                  "ab\xC5\xBF\xE2\x84\xAA",
+                                  "xSK",
+                                  "\xE2\x84\xAA" "abx",
+                                  "abc\xE2\x80\x94",
+                                  "\xC3\xA9\xE2\x80\x94",
+                                  "\t \t!",
+                                  "12y",
+                                  "x",
+                                  "] -\xE2\x80\x83\xD9\xA3."};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
