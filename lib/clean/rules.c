@@ -158,10 +158,12 @@ typedef struct rule_filter {
   /* the classes (byte_class) of first, last, open and start, all ones where the filter has
    * no such set: a block's class mask must meet each */
   uint64_t first_classes, last_classes, open_classes, start_classes;
-  /* anchored rules: from the match's start to its first byte of prefix_of's `stop`, every
-   * byte is one of its `before`; prefix_step[c] is PREFIX_STOP, PREFIX_BEFORE or 0 (neither) */
-  uint8_t has_prefix;
-  uint8_t prefix_step[256];
+  /* has_prefix (anchored rules): from the match's start to its first byte of prefix_of's
+   * `stop`, every byte is one of its `before`; has_suffix (rules that end at the subject's
+   * end): after its last `tail_stop` byte every byte is one of `after`. scan_step[c] holds
+   * the SCAN_ flags of byte c. */
+  uint8_t has_prefix, has_suffix;
+  uint8_t scan_step[256];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -244,19 +246,24 @@ static kabar_status fail_at(kabar_error *err, kabar_status code, const char *pat
   return code;
 }
 
-/* Whether any part of the pattern can match caselessly: PCRE2_CASELESS, or an option setting
- * "(?" with an i among its letters ("(?i)", "(?i:", "(?-i)", "(?^i"...), the only ways to
- * turn it on inside a pattern. A false yes (a literal "\(?i" or one inside a class) only
- * weakens the filter. */
-static int may_be_caseless(const char *pattern, uint32_t options) {
-  if (options & PCRE2_CASELESS)
+/* Whether an option may be on in some part of the pattern (`flag` among its options, or an
+ * option setting "(?" with `letter` among its letters: "(?i)", "(?i:", "(?-i)", "(?^i"...,
+ * the only ways to turn it on inside a pattern). A false yes (a literal "\(?i" or one inside
+ * a class) only weakens the filter. */
+static int may_set_option(const char *pattern, uint32_t options, uint32_t flag, char letter) {
+  if (options & flag)
     return 1;
   for (const char *p = strstr(pattern, "(?"); p; p = strstr(p + 2, "(?"))
     for (const char *q = p + 2;
          (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '^' || *q == '-'; q++)
-      if (*q == 'i')
+      if (*q == letter)
         return 1;
   return 0;
+}
+
+/* Whether any part of the pattern can match caselessly. */
+static int may_be_caseless(const char *pattern, uint32_t options) {
+  return may_set_option(pattern, options, PCRE2_CASELESS, 'i');
 }
 
 /* Adds a code unit that PCRE2 reports as the first or a required one of every match. The
@@ -567,12 +574,23 @@ static byte_need need_of(const char *pattern, int caseless) {
  * starts at p then has only `before` bytes from p to its first `stop` byte (may_open_prefix).
  * Classes and escapes give their ASCII members and, under PCRE2_UCP, every byte from 0x80
  * up; what the reader does not know gives every byte. */
-enum { PREFIX_BEFORE = 1, PREFIX_STOP = 2, PREFIX_SCAN_MAX = 48 };
+enum {
+  SCAN_BEFORE = 1,
+  SCAN_STOP = 2,
+  SCAN_AFTER = 4,
+  SCAN_TAIL_STOP = 8,
+  SCAN_MAX = 48 /* bytes looked at from either end */
+};
 
 typedef struct prefix_sets {
   int found; /* every branch has a required literal: stop and before hold */
   byte_set before, stop;
   byte_set all; /* every byte a match may hold */
+  /* The same from the end: tail_stop holds the bytes that close the last required literal
+   * of each branch, `after` every byte a match may hold after it. `ends`: every branch ends
+   * with $, \z or \Z. */
+  int tail_found, ends;
+  byte_set after, tail_stop;
 } prefix_sets;
 
 static void set_fill(byte_set *set) { memset(set->w, 0xFF, sizeof set->w); }
@@ -731,10 +749,12 @@ static void prefix_of_item(need_reader *r, prefix_sets *item) {
     r->p++;
     set_fill(&item->all);
   } else if (c == '^' || c == '$') {
+    item->ends = c == '$';
     r->p++;
   } else if (c == '*' || c == '+' || c == '?' || c == '{') {
     r->failed = 1;
   } else if (c == '\\' && r->p[1] && strchr("bBAzZG", r->p[1])) {
+    item->ends = r->p[1] == 'z' || r->p[1] == 'Z';
     r->p += 2;
   } else if (c == '\\' && ((r->p[1] >= 'a' && r->p[1] <= 'z') || (r->p[1] >= 'A' && r->p[1] <= 'Z')) &&
              !strchr("tnrfea", r->p[1])) {
@@ -758,6 +778,13 @@ static void prefix_of_item(need_reader *r, prefix_sets *item) {
       set_fill(&item->all);
     item->found = n.has;
     item->stop = n.set;
+    item->tail_found = n.has; /* closed by its last byte, or by the other case's */
+    if ((unsigned char)lit.p[-1] >= 0x80)
+      set_add(&item->tail_stop, (unsigned char)lit.p[-1]);
+    else if (c == '\\' && r->p[1] >= 'a' && r->p[1] <= 'z')
+      item->tail_stop = n.set;
+    else
+      add_ascii(&item->tail_stop, (unsigned char)lit.p[-1], r->caseless);
     r->p = lit.p;
   }
 }
@@ -779,6 +806,14 @@ static prefix_sets prefix_of_branch(need_reader *r) {
       set_union(&b.before, &item.all);
     }
     set_union(&b.all, &item.all);
+    if (item.tail_found && !optional) {
+      b.tail_found = 1;
+      b.after = item.after;
+      b.tail_stop = item.tail_stop;
+    } else if (b.tail_found) {
+      set_union(&b.after, &item.all);
+    }
+    b.ends = item.ends && !optional;
   }
   return b;
 }
@@ -793,6 +828,10 @@ static prefix_sets prefix_of_alternatives(need_reader *r) {
     set_union(&all.before, &b.before);
     set_union(&all.stop, &b.stop);
     set_union(&all.all, &b.all);
+    all.tail_found &= b.tail_found;
+    all.ends &= b.ends;
+    set_union(&all.after, &b.after);
+    set_union(&all.tail_stop, &b.tail_stop);
   }
   return all;
 }
@@ -802,7 +841,7 @@ static prefix_sets prefix_of(const char *pattern, int caseless) {
   need_reader r = {pattern, caseless, 0};
   prefix_sets p = prefix_of_alternatives(&r);
   if (r.failed || *r.p)
-    p.found = 0;
+    p.found = p.tail_found = 0;
   return p;
 }
 
@@ -840,13 +879,17 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   f->has_last = (uint8_t)pcre.has;
   f->last = pcre.set;
   prefix_sets prefix = prefix_of(pattern, caseless);
-  if (f->anchored && prefix.found && set_size(&prefix.before) < 256) {
-    f->has_prefix = 1;
-    for (unsigned c = 0; c < 256; c++)
-      f->prefix_step[c] = set_has(&prefix.stop, c)     ? PREFIX_STOP
-                          : set_has(&prefix.before, c) ? PREFIX_BEFORE
-                                                       : 0;
-  }
+  /* $ and \Z may match before a final newline, which the match then does not hold */
+  set_add(&prefix.after, '\n');
+  f->has_prefix = f->anchored && prefix.found && set_size(&prefix.before) < 256;
+  /* under (?m) $ matches before any newline */
+  f->has_suffix = prefix.ends && prefix.tail_found && set_size(&prefix.after) < 256 &&
+                  !may_set_option(pattern, options, PCRE2_MULTILINE, 'm');
+  for (unsigned c = 0; c < 256; c++)
+    f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
+                                (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
+                                (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
+                                (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0));
 }
 
 /* How much an attempt to match at offset p depends on what lies before p. */
@@ -1010,15 +1053,34 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
 }
 
 /* Whether a match of an anchored rule with a prefix (has_prefix) may start at `from`: the
- * subject reaches a stop byte through bytes that may come before one. Past PREFIX_SCAN_MAX
- * bytes the answer is yes: the rules' stop bytes come early, and a longer scan would cost
- * more than the PCRE2 call it saves. */
+ * subject reaches a stop byte through bytes that may come before one. Past SCAN_MAX bytes
+ * the answer is yes: the rules' stop bytes come early, and a longer scan would cost more
+ * than the PCRE2 call it saves. */
 static int may_open_prefix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
-  size_t end = n - from > PREFIX_SCAN_MAX ? from + PREFIX_SCAN_MAX : n;
-  for (size_t i = from; i < end; i++)
-    if (f->prefix_step[s[i]] != PREFIX_BEFORE)
-      return f->prefix_step[s[i]] == PREFIX_STOP;
+  size_t end = n - from > SCAN_MAX ? from + SCAN_MAX : n;
+  for (size_t i = from; i < end; i++) {
+    unsigned step = f->scan_step[s[i]];
+    if (step & SCAN_STOP)
+      return 1;
+    if (!(step & SCAN_BEFORE))
+      return 0;
+  }
   return end < n;
+}
+
+/* Whether a match of a rule with a suffix (has_suffix) may end at the subject's end: back
+ * from it, the subject reaches a tail stop byte at `from` or later through bytes that may
+ * come after one (SCAN_MAX bytes at most, as may_open_prefix). */
+static int may_close_suffix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
+  size_t stop = n - from > SCAN_MAX ? n - SCAN_MAX : from;
+  for (size_t i = n; i > stop; i--) {
+    unsigned step = f->scan_step[s[i - 1]];
+    if (step & SCAN_TAIL_STOP)
+      return 1;
+    if (!(step & SCAN_AFTER))
+      return 0;
+  }
+  return stop > from;
 }
 
 /* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds the class
@@ -1036,6 +1098,8 @@ static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
   if (from >= n) /* only an empty match is left, which min_len allowed */
     return 1;
   if (f->has_prefix && !may_open_prefix(f, (const unsigned char *)s, n, from))
+    return 0;
+  if (f->has_suffix && !may_close_suffix(f, (const unsigned char *)s, n, from))
     return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
     return may_open_at(f, (const unsigned char *)s, n, from);

@@ -321,7 +321,16 @@ static void test_filter_on_context_rules(void **state) {
       "dateline prefix-dash ^\\w*\xE2\x80\x94\n"
       "block prefix-escapes ^[ \\t]*\\t!\n"
       "block prefix-branches ^x$|^\\d+y\n"
-      "block prefix-class-escapes ^[\\]\\-\\s\\p{N}]*\\.\n";
+      "block prefix-class-escapes ^[\\]\\-\\s\\p{N}]*\\.\n"
+      /* rules that end at the subject's end: the bytes after the last required literal */
+      "cut-tail tail-newline x-$\n"
+      "block tail-optional ^a(?:b-)?c?$\n"
+      "cut tail-caseless (?i)zk$\n"
+      "cut tail-multiline (?m)q$\n"
+      "block tail-z ^w\\Z\n"
+      "block tail-group ^(?:a-|b\xE2\x80\x94)[ ,]*$\n"
+      "cut tail-lookbehind x(?<=x)$\n"
+      "block tail-branches ^a$|^b-c$\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -366,7 +375,18 @@ static void test_filter_on_context_rules(void **state) {
                                   "\t \t!",
                                   "12y",
                                   "x",
-                                  "] -\xE2\x80\x83\xD9\xA3."};
+                                  "] -\xE2\x80\x83\xD9\xA3.",
+                                  "x-\n",
+                                  "ab-",
+                                  "abc",
+                                  "z\xE2\x84\xAA",
+                                  "ZK",
+                                  "q\nrest",
+                                  "w\n",
+                                  "b\xE2\x80\x94 ,",
+                                  "a-",
+                                  "yx",
+                                  "b-c"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
