@@ -20,6 +20,10 @@ typedef enum rule_action {
  * paragraph is not scanned from its start for a tail that can only be near its end. */
 #define TAIL_WINDOW 600
 
+/* Opening strings (strings_of): at most this many, of at most this many bytes. */
+#define OPEN_STRINGS 8
+#define OPEN_STRING_MAX 8
+
 /* A set of byte values. */
 typedef struct byte_set {
   uint64_t w[4];
@@ -164,6 +168,10 @@ typedef struct rule_filter {
    * the SCAN_ flags of byte c. */
   uint8_t has_prefix, has_suffix;
   uint8_t scan_step[256];
+  /* a match opens with one of these strings (strings_of; nstrings == 0: not known) */
+  uint8_t nstrings;
+  uint8_t string_len[OPEN_STRINGS];
+  char strings[OPEN_STRINGS][OPEN_STRING_MAX];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -845,6 +853,146 @@ static prefix_sets prefix_of(const char *pattern, int caseless) {
   return p;
 }
 
+/* ---- the literal text every match opens with ------------------------------------------- */
+
+/* Most rules open with words ("Baca juga", "Artikel ini", "pic.twitter.com/"), and the
+ * openings found by test matches look at two bytes only, which "Bank" and "Bali" pass as well
+ * as "Baca". strings_of() reads the pattern (no caseless part: the strings are compared
+ * byte for byte) for the literal text each branch opens with, after zero-width items: a
+ * match opens with one of the strings, which may_open_at then compares. */
+typedef struct open_strings {
+  unsigned n;
+  uint8_t len[OPEN_STRINGS];
+  char s[OPEN_STRINGS][OPEN_STRING_MAX];
+} open_strings;
+
+/* Skips items up to the end of the branch. */
+static void skip_branch(need_reader *r) {
+  while (*r->p && *r->p != '|' && *r->p != ')' && !r->failed) {
+    prefix_sets item;
+    memset(&item, 0, sizeof item);
+    prefix_of_item(r, &item);
+    if (!r->failed)
+      read_quantifier(r);
+  }
+}
+
+/* The length of the literal character at p (a plain one or an escaped punctuation
+ * character, p advanced to its text), or 0 when p holds no such character. */
+static size_t literal_at(const char **p) {
+  unsigned char c = (unsigned char)**p;
+  if (c == '\\') {
+    unsigned char e = (unsigned char)(*p)[1];
+    if (e == 0 || e >= 0x80 || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+        (e >= '0' && e <= '9'))
+      return 0;
+    (*p)++;
+    return 1;
+  }
+  if (c == 0 || strchr("()[].^$|*+?{", c))
+    return 0;
+  size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  for (size_t i = 1; i < len; i++)
+    if (((unsigned char)(*p)[i] & 0xC0) != 0x80)
+      return 0;
+  return len;
+}
+
+static void strings_of_alternatives(need_reader *r, open_strings *out);
+
+/* A branch's opening strings, added to out (r->failed: none known). */
+static void strings_of_branch(need_reader *r, open_strings *out) {
+  for (;;) { /* zero-width items first */
+    if (*r->p == '^') {
+      r->p++;
+    } else if (r->p[0] == '\\' && (r->p[1] == 'b' || r->p[1] == 'B' || r->p[1] == 'A')) {
+      r->p += 2;
+    } else if (*r->p == '(') {
+      need_reader peek = *r;
+      if (read_group_open(&peek) != GROUP_LOOKAROUND)
+        break;
+      prefix_sets junk;
+      memset(&junk, 0, sizeof junk);
+      prefix_of_item(r, &junk);
+    } else {
+      break;
+    }
+    if (r->failed || (*r->p && strchr("?*+{", *r->p))) { /* a quantified assertion */
+      r->failed = 1;
+      return;
+    }
+  }
+  if (*r->p == '(') { /* a group: its strings, when it is not optional */
+    need_reader peek = *r;
+    if (read_group_open(&peek) != GROUP_PLAIN ||
+        (r->p[1] == '?' && r->p[2] >= 'A' && r->p[2] <= 'Z')) { /* (?R)...: not read */
+      r->failed = 1;
+      return;
+    }
+    *r = peek;
+    strings_of_alternatives(r, out);
+    if (r->failed || *r->p != ')') {
+      r->failed = 1;
+      return;
+    }
+    r->p++;
+    if (read_quantifier(r))
+      r->failed = 1;
+    skip_branch(r);
+    return;
+  }
+  char text[OPEN_STRING_MAX];
+  size_t len = 0;
+  for (;;) {
+    const char *p = r->p;
+    size_t n = literal_at(&p);
+    if (n == 0 || len + n > sizeof text)
+      break;
+    need_reader q = {p + n, 0, 0};
+    int optional = read_quantifier(&q);
+    if (q.failed || optional)
+      break;
+    memcpy(text + len, p, n);
+    len += n;
+    int repeated = q.p != p + n;
+    r->p = q.p;
+    if (repeated) /* "c+" or "c{2}": the text goes on with c, or something else */
+      break;
+  }
+  if (len == 0 || out->n == OPEN_STRINGS) {
+    r->failed = 1;
+    return;
+  }
+  memcpy(out->s[out->n], text, len);
+  out->len[out->n++] = (uint8_t)len;
+  skip_branch(r);
+}
+
+static void strings_of_alternatives(need_reader *r, open_strings *out) {
+  strings_of_branch(r, out);
+  while (*r->p == '|' && !r->failed) {
+    r->p++;
+    strings_of_branch(r, out);
+  }
+}
+
+/* The strings one of which every match opens with (n == 0: none known). Strings shorter
+ * than three bytes tell no more than the openings' two bytes. */
+static open_strings strings_of(const char *pattern, int caseless) {
+  open_strings out;
+  memset(&out, 0, sizeof out);
+  if (caseless)
+    return out;
+  need_reader r = {pattern, 0, 0};
+  strings_of_alternatives(&r, &out);
+  unsigned shortest = OPEN_STRING_MAX;
+  for (unsigned i = 0; i < out.n; i++)
+    shortest = out.len[i] < shortest ? out.len[i] : shortest;
+  if (r.failed || *r.p || shortest < 3)
+    out.n = 0;
+  return out;
+}
+
 /* Reads PCRE2's start-of-match facts. The first code unit and the bitmap of first code units
  * are documented for unanchored patterns; PCRE2 10.42 also computes them for anchored ones,
  * with the same meaning (the first code unit of any match). Where PCRE2 reports nothing, the
@@ -885,6 +1033,10 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   /* under (?m) $ matches before any newline */
   f->has_suffix = prefix.ends && prefix.tail_found && set_size(&prefix.after) < 256 &&
                   !may_set_option(pattern, options, PCRE2_MULTILINE, 'm');
+  open_strings strings = strings_of(pattern, caseless);
+  f->nstrings = (uint8_t)strings.n;
+  memcpy(f->string_len, strings.len, sizeof strings.len);
+  memcpy(f->strings, strings.s, sizeof strings.s);
   for (unsigned c = 0; c < 256; c++)
     f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
                                 (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
@@ -1030,7 +1182,16 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
   return KABAR_OK;
 }
 
-/* Whether a match may start at s[p] (p < n) by `open` and `follow`. */
+/* Whether s[0, n) opens with one of the rule's strings. */
+static int opens_with_string(const rule_filter *f, const unsigned char *s, size_t n) {
+  for (unsigned i = 0; i < f->nstrings; i++)
+    if (f->string_len[i] <= n && memcmp(s, f->strings[i], f->string_len[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* Whether a match may start at s[p] (p < n) by `open` and `follow` (the opening strings are
+ * the callers' next test: most candidates fail these first). */
 static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, size_t p) {
   unsigned c = s[p];
   if (!set_has(&f->open, c))
@@ -1047,7 +1208,8 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
 static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end) {
   for (unsigned k = 0; k < f->nlead; k++)
     for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
-      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)))
+      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)) &&
+          (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)p, (size_t)(s + n - p))))
         return 1;
   return 0;
 }
@@ -1089,7 +1251,7 @@ static int may_close_suffix(const rule_filter *f, const unsigned char *s, size_t
  * `from` or later and is at least min_len characters, hence bytes, long; an anchored rule
  * starts at `from` exactly; the match holds one of the required bytes; and it opens as the
  * test matches allow, at the subject's start or, where they hold anywhere, at every offset. */
-static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
+static inline int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
                      const uint64_t *seen) {
   if (n - from < f->min_len)
     return 0;
@@ -1102,7 +1264,8 @@ static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
   if (f->has_suffix && !may_close_suffix(f, (const unsigned char *)s, n, from))
     return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
-    return may_open_at(f, (const unsigned char *)s, n, from);
+    return may_open_at(f, (const unsigned char *)s, n, from) &&
+           (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + from, n - from));
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
     return (!seen || (f->open_classes & *seen)) && may_open_in(f, s, n, from, n - f->min_len + 1);
   if (f->has_first) {

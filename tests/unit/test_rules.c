@@ -330,7 +330,16 @@ static void test_filter_on_context_rules(void **state) {
       "block tail-z ^w\\Z\n"
       "block tail-group ^(?:a-|b\xE2\x80\x94)[ ,]*$\n"
       "cut tail-lookbehind x(?<=x)$\n"
-      "block tail-branches ^a$|^b-c$\n";
+      "block tail-branches ^a$|^b-c$\n"
+      /* the literal text a match opens with (strings_of) */
+      "cut strings-optional (?:abc)?cdef\n"
+      "cut strings-quantified xyz?zw\n"
+      "cut strings-plus abc+d\n"
+      "cut strings-alternatives \\b(?:Foo|Barbaz)x\n"
+      "block strings-utf8 ^\xC3\xA9t\xC3\xA9s\n"
+      "cut strings-escapes (?=a)a\\.b\\+c\n"
+      "cut strings-long abcdefghijkl\n"
+      "cut strings-then-class Wor[dk]s\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -386,7 +395,19 @@ static void test_filter_on_context_rules(void **state) {
                                   "b\xE2\x80\x94 ,",
                                   "a-",
                                   "yx",
-                                  "b-c"};
+                                  "b-c",
+                                  "cdef",
+                                  "abccdef",
+                                  "xyzw",
+                                  "xyzzw",
+                                  "abccd",
+                                  "abcd",
+                                  "Foox",
+                                  "Barbazx",
+                                  "\xC3\xA9t\xC3\xA9s",
+                                  "a.b+c",
+                                  "abcdefghijkl",
+                                  "Works"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
