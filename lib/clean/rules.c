@@ -84,12 +84,46 @@ static inline int is_common_byte(unsigned char c) {
   return (unsigned)(c - 'a') < 26u || (unsigned)(c - '0') < 10u || c == ' ';
 }
 
-/* classes_in without SIMD. */
-static uint64_t classes_in_scalar(const char *s, size_t n) {
-  uint64_t m = (uint64_t)1 << COMMON_CLASS;
+/* What the filters know of a block (or any subject): the classes of its bytes, and where
+ * its uncommon bytes are, chained by class, so that rules that open with a capital or
+ * punctuation visit the places of those bytes only (may_open_in) instead of searching the
+ * block for each. */
+#define RARE_MAX 96
+#define RARE_NONE 0xFF
+typedef struct block_bytes {
+  uint64_t classes;
+  size_t nrare; /* RARE_UNKNOWN when there are more than RARE_MAX */
+  uint32_t rare[RARE_MAX]; /* offsets of the bytes that are not is_common_byte, in order */
+  /* last[k]: the last index in `rare` of a byte of class k, before[i]: the index before i
+   * of a byte of the same class (RARE_NONE: none) */
+  uint8_t last[64], before[RARE_MAX];
+} block_bytes;
+#define RARE_UNKNOWN SIZE_MAX
+
+static void add_rare(block_bytes *b, const char *s, size_t i) {
+  unsigned k = byte_class[(unsigned char)s[i]];
+  b->classes |= (uint64_t)1 << k;
+  if (b->nrare < RARE_MAX) {
+    b->before[b->nrare] = b->last[k];
+    b->last[k] = (uint8_t)b->nrare;
+    b->rare[b->nrare++] = (uint32_t)i;
+  } else {
+    b->nrare = RARE_UNKNOWN;
+  }
+}
+
+static void bytes_init(block_bytes *b) {
+  b->classes = (uint64_t)1 << COMMON_CLASS;
+  b->nrare = 0;
+  memset(b->last, RARE_NONE, sizeof b->last);
+}
+
+/* bytes_of without SIMD. */
+static void bytes_of_scalar(block_bytes *b, const char *s, size_t n) {
+  bytes_init(b);
   for (size_t i = 0; i < n; i++)
-    m |= class_bit((unsigned char)s[i]);
-  return m;
+    if (!is_common_byte((unsigned char)s[i]))
+      add_rare(b, s, i);
 }
 
 #if defined(__SSE2__)
@@ -105,29 +139,41 @@ static unsigned uncommon_lanes(__m128i x) {
 }
 #endif
 
-/* The class mask of s[0, n) (class 63 always in): sixteen bytes at a time, looking up only
- * the uncommon bytes (capitals, punctuation, UTF-8: about one in ten). Equal to
- * classes_in_scalar. */
-static uint64_t classes_in(const char *s, size_t n) {
+/* The classes of s[0, n) (class 63 always in) and its uncommon bytes: sixteen bytes at a
+ * time, where only the uncommon ones (capitals, punctuation, UTF-8: about one in ten) are
+ * looked at. Equal to bytes_of_scalar. */
+static void bytes_of(block_bytes *b, const char *s, size_t n) {
 #if defined(__SSE2__)
   if (n >= 16) {
-    uint64_t m = (uint64_t)1 << COMMON_CLASS;
-    for (size_t i = 0;; i += 16) {
-      if (i + 16 > n) /* the last sixteen bytes: looking some up a second time does no harm */
-        i = n - 16;
-      unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-      for (; other; other &= other - 1)
-        m |= class_bit((unsigned char)s[i + (size_t)__builtin_ctz(other)]);
-      if (i + 16 == n)
-        return m;
+    bytes_init(b);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+      for (unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+           other; other &= other - 1)
+        add_rare(b, s, i + (size_t)__builtin_ctz(other));
+    if (i < n) { /* the last sixteen bytes, without the lanes already seen */
+      size_t last = n - 16;
+      unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + last)));
+      for (other &= 0xFFFFu << (i - last); other; other &= other - 1)
+        add_rare(b, s, last + (size_t)__builtin_ctz(other));
     }
+    return;
   }
 #endif
-  return classes_in_scalar(s, n);
+  bytes_of_scalar(b, s, n);
 }
 
-uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd) {
-  return simd ? classes_in(s, n) : classes_in_scalar(s, n);
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
+                                   size_t *nrare) {
+  block_bytes b;
+  if (simd)
+    bytes_of(&b, s, n);
+  else
+    bytes_of_scalar(&b, s, n);
+  *nrare = b.nrare == RARE_UNKNOWN ? (size_t)-1 : b.nrare;
+  if (b.nrare != RARE_UNKNOWN)
+    memcpy(rare, b.rare, b.nrare * sizeof *rare);
+  return b.classes;
 }
 
 unsigned kabar__rules_byte_class(unsigned char c) { return byte_class[c]; }
@@ -148,8 +194,9 @@ typedef struct rule_filter {
   /* `open` and `follow` hold at every offset, not only at the subject's start: an attempt at
    * offset p depends on what lies before p in no way the test matches did not try */
   uint8_t anywhere;
-  /* the bytes of `open` when they are few, for memchr (0: not so) */
-  uint8_t nlead;
+  /* the bytes of `open` when they are few, for memchr (0: not so); rare_leads: none of them
+   * is_common_byte */
+  uint8_t nlead, rare_leads;
   uint8_t lead[4];
   byte_set first, last;
   /* The bytes a match may start with (the ASCII ones by test matches, the others from
@@ -1179,6 +1226,9 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
     if (set_has(&f->open, c) && nlead++ < sizeof f->lead)
       f->lead[nlead - 1] = (uint8_t)c;
   f->nlead = nlead <= sizeof f->lead && f->min_len > 0 ? (uint8_t)nlead : 0;
+  f->rare_leads = f->nlead > 0;
+  for (unsigned k = 0; k < f->nlead; k++)
+    f->rare_leads &= !is_common_byte(f->lead[k]);
   return KABAR_OK;
 }
 
@@ -1204,8 +1254,20 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
 }
 
 /* Whether a match may start at an offset in [from, end) by `open` and `follow` (a rule with
- * lead bytes: no others are in `open`). */
-static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end) {
+ * lead bytes: no others are in `open`). Leads that are all uncommon bytes are looked for
+ * among the subject's listed ones (`seen`, when known), the others with memchr. */
+static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end,
+                       const block_bytes *seen) {
+  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN) {
+    for (unsigned k = 0; k < f->nlead; k++)
+      for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
+        size_t p = seen->rare[i];
+        if (p >= from && p < end && may_open_at(f, (const unsigned char *)s, n, p) &&
+            (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + p, n - p)))
+          return 1;
+      }
+    return 0;
+  }
   for (unsigned k = 0; k < f->nlead; k++)
     for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
       if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)) &&
@@ -1252,10 +1314,10 @@ static int may_close_suffix(const rule_filter *f, const unsigned char *s, size_t
  * starts at `from` exactly; the match holds one of the required bytes; and it opens as the
  * test matches allow, at the subject's start or, where they hold anywhere, at every offset. */
 static inline int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
-                     const uint64_t *seen) {
+                     const block_bytes *seen) {
   if (n - from < f->min_len)
     return 0;
-  if (seen && !(f->last_classes & *seen))
+  if (seen && !(f->last_classes & seen->classes))
     return 0;
   if (from >= n) /* only an empty match is left, which min_len allowed */
     return 1;
@@ -1267,11 +1329,12 @@ static inline int may_match(const rule_filter *f, const char *s, size_t n, size_
     return may_open_at(f, (const unsigned char *)s, n, from) &&
            (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + from, n - from));
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
-    return (!seen || (f->open_classes & *seen)) && may_open_in(f, s, n, from, n - f->min_len + 1);
+    return (!seen || (f->open_classes & seen->classes)) &&
+           may_open_in(f, s, n, from, n - f->min_len + 1, seen);
   if (f->has_first) {
     if (f->anchored)
       return set_has(&f->first, (unsigned char)s[from]);
-    if (seen && !(f->first_classes & *seen))
+    if (seen && !(f->first_classes & seen->classes))
       return 0;
   }
   return 1;
@@ -1456,7 +1519,7 @@ static int pcre_match_at(clean_run *run, const kabar_rule *rule, const char *s, 
 /* Finds the rule in s[from, n) (subject starts at s); `seen` as for may_match. 1 found, 0 not,
  * <0 kabar_status. */
 static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n,
-                           size_t from, const uint64_t *seen, size_t *ms, size_t *me) {
+                           size_t from, const block_bytes *seen, size_t *ms, size_t *me) {
   if (!may_match(&rule->filter, s, n, from, seen))
     return 0;
   return pcre_match_at(run, rule, s, n, from, ms, me);
@@ -1468,7 +1531,7 @@ typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
  * (from offset 0 when `opening`) whose bytes' classes are in `seen` (NULL: not computed). Every rule
  * for which may_match() can be 1 is in. */
 static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
-                                  const char *s, size_t n, int opening, const uint64_t *seen) {
+                                  const char *s, size_t n, int opening, const block_bytes *seen) {
   size_t left = set->by_action[action].n - w * 64;
   uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
   if (opening && n > 0)
@@ -1476,7 +1539,7 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
   for (uint64_t b = seen ? m & set->tested[action][w] : 0; b; b &= b - 1) {
     size_t j = (size_t)__builtin_ctzll(b);
     const rule_filter *f = &set->by_action[action].v[w * 64 + j].filter;
-    if (!(f->start_classes & *seen) || !(f->last_classes & *seen))
+    if (!(f->start_classes & seen->classes) || !(f->last_classes & seen->classes))
       m &= ~((uint64_t)1 << j);
   }
   return m;
@@ -1485,7 +1548,7 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
 /* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
  * returns non-zero (a match that settles the question, or an error). */
 static int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
-                              int opening, const uint64_t *seen, rule_visit visit, void *ud) {
+                              int opening, const block_bytes *seen, rule_visit visit, void *ud) {
   for (size_t k = 0; k < run->nsets; k++) {
     const kabar_rules *set = run->sets[k];
     const kabar_rule *rule = set->by_action[action].v;
@@ -1529,7 +1592,8 @@ int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, 
   const kabar_rule *rule = rule_by_index(rules, i, &action, &j);
   if (!rule || from > n)
     return PCRE2_ERROR_BADOFFSET;
-  uint64_t seen = classes_in(s, n);
+  block_bytes seen;
+  bytes_of(&seen, s, n);
   /* every filter the matching passes use: the rule's own, and the tables that pick the
    * candidates (the openings at offset 0 only) */
   uint64_t listed = candidates(rules, action, j / 64, s, n, from == 0, &seen) &
@@ -1561,7 +1625,7 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
 
 typedef struct block_ctx {
   kabar_block *blk;
-  const uint64_t *seen; /* the block's byte classes (classes_in), or NULL */
+  const block_bytes *seen; /* the block's bytes (bytes_of), or NULL */
   uint32_t bi;
   uint32_t pos, limit; /* datelines: where the text proper starts, and the next cut */
   kabar_cut found;     /* datelines: the one found (found.end == 0: none) */
@@ -1579,7 +1643,7 @@ static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   return m;
 }
 
-static kabar_status block_rules(clean_run *run, kabar_block *blk, const uint64_t *seen) {
+static kabar_status block_rules(clean_run *run, kabar_block *blk, const block_bytes *seen) {
   if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
   block_ctx bc = {.blk = blk, .seen = seen};
@@ -1668,7 +1732,7 @@ static void merge_cuts(kabar_doc *doc, size_t first) {
   doc->cuts.n = first + w;
 }
 
-static kabar_status cut_rules(clean_run *run, uint32_t bi, const uint64_t *seen) {
+static kabar_status cut_rules(clean_run *run, uint32_t bi, const block_bytes *seen) {
   kabar_doc *doc = run->doc;
   size_t first = doc->cuts.n;
   block_ctx bc = {.blk = &doc->blocks.v[bi], .seen = seen, .bi = bi};
@@ -1870,7 +1934,8 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
     if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
       run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
     /* the block's bytes, shared by the filters of all its rules */
-    uint64_t seen = classes_in(doc->text + blk->start, blk->end - blk->start);
+    block_bytes seen;
+    bytes_of(&seen, doc->text + blk->start, blk->end - blk->start);
     if ((rc = block_rules(&run, blk, &seen)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
       continue;
     size_t first_cut = doc->cuts.n;
