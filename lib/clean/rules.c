@@ -240,6 +240,9 @@ struct kabar_rules {
   /* tested[a][w] bit j: rule 64w + j has a start or last set that a block can fail to meet
    * (one without class 63); this array follows open_mask[a] in the same allocation */
   uint64_t *tested[RULE_ACTIONS];
+  /* needs[a][2i] and [2i + 1]: the start_classes and last_classes of rule i, side by side
+   * for the per-block tests (same allocation) */
+  uint64_t *needs[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
 };
 
@@ -1373,11 +1376,12 @@ static kabar_status build_open_masks(kabar_rules *rules) {
     size_t n = rules->by_action[a].n, words = (n + 63) / 64;
     if (n == 0)
       continue;
-    uint64_t *mask = kabar__calloc(257 * words, sizeof *mask);
+    uint64_t *mask = kabar__calloc(257 * words + 2 * n, sizeof *mask);
     if (!mask)
       return KABAR_ENOMEM;
     rules->open_mask[a] = mask;
     rules->tested[a] = mask + 256 * words;
+    rules->needs[a] = mask + 257 * words;
     rules->words[a] = words;
     for (size_t i = 0; i < n; i++) {
       const rule_filter *f = &rules->by_action[a].v[i].filter;
@@ -1386,6 +1390,8 @@ static kabar_status build_open_masks(kabar_rules *rules) {
           mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
       if (!((f->start_classes & f->last_classes) >> COMMON_CLASS & 1))
         rules->tested[a][i / 64] |= (uint64_t)1 << (i % 64);
+      rules->needs[a][2 * i] = f->start_classes;
+      rules->needs[a][2 * i + 1] = f->last_classes;
     }
   }
   return KABAR_OK;
@@ -1536,10 +1542,10 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
   uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
   if (opening && n > 0)
     m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
+  const uint64_t *needs = set->needs[action] + 2 * 64 * w;
   for (uint64_t b = seen ? m & set->tested[action][w] : 0; b; b &= b - 1) {
     size_t j = (size_t)__builtin_ctzll(b);
-    const rule_filter *f = &set->by_action[action].v[w * 64 + j].filter;
-    if (!(f->start_classes & seen->classes) || !(f->last_classes & seen->classes))
+    if (!(needs[2 * j] & seen->classes) || !(needs[2 * j + 1] & seen->classes))
       m &= ~((uint64_t)1 << j);
   }
   return m;
