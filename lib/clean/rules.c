@@ -35,11 +35,6 @@ static int set_has(const byte_set *set, unsigned c) {
   return (int)((set->w[c >> 6] >> (c & 63)) & 1);
 }
 
-static inline int sets_meet(const byte_set *a, const byte_set *b) {
-  return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) !=
-         0;
-}
-
 /* A block's bytes for the filters, folded into 64 classes (bit k: a byte of class k may be
  * in the block): holding every byte value costs far more per block than the few tests that
  * use them gain. Class 63 is the bytes every paragraph holds anyway (small ASCII letters,
@@ -73,9 +68,9 @@ static uint64_t class_bit(unsigned char c) { return (uint64_t)1 << byte_class[c]
 /* The classes of a set's bytes. */
 static uint64_t classes_of(const byte_set *set) {
   uint64_t m = 0;
-  for (unsigned c = 0; c < 256; c++)
-    if (set_has(set, c))
-      m |= class_bit((unsigned char)c);
+  for (unsigned w = 0; w < 4; w++)
+    for (uint64_t b = set->w[w]; b; b &= b - 1)
+      m |= class_bit((unsigned char)(w * 64 + (unsigned)__builtin_ctzll(b)));
   return m;
 }
 
@@ -1087,7 +1082,7 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   f->nstrings = (uint8_t)strings.n;
   memcpy(f->string_len, strings.len, sizeof strings.len);
   memcpy(f->strings, strings.s, sizeof strings.s);
-  for (unsigned c = 0; c < 256; c++)
+  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++)
     f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
                                 (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
                                 (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
@@ -1172,6 +1167,8 @@ static int may_open_anywhere(const pcre2_code *code, rule_reach reach, const cha
 /* Fills the filter's `open` and `follow` by test matches on every one- and two-byte ASCII
  * opening (may_open_anywhere). Bytes from 0x80 up are not tried: they are in `open` when
  * PCRE2's `first` has them or gives nothing, and may always come second. */
+static void find_leads(rule_filter *f);
+
 static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pcre2_code *code,
                                   rule_reach reach) {
   pcre2_match_data *md = pcre2_match_data_create(1, ctx->pcre_gctx);
@@ -1224,6 +1221,35 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
     return rc;
   f->has_open = 1;
   f->anywhere = reach != REACH_ANY;
+  find_leads(f);
+  return KABAR_OK;
+}
+
+/* The openings of a rule whose every match opens with one of its strings (strings_of): their
+ * first two bytes, at every offset (the strings are text the match consumes, whatever lies
+ * before it), without find_openings' test matches. */
+static kabar_status openings_from_strings(rule_filter *f) {
+  f->follow = kabar__calloc(f->nstrings, sizeof *f->follow);
+  if (!f->follow)
+    return KABAR_ENOMEM;
+  unsigned nfollow = 0;
+  for (unsigned i = 0; i < f->nstrings; i++) {
+    unsigned char c = (unsigned char)f->strings[i][0], d = (unsigned char)f->strings[i][1];
+    set_add(&f->open, c);
+    if (c >= 0x80 || d >= 0x80) /* bytes from 0x80 up may always come second */
+      continue;
+    if (f->follow_of[c] == 0)
+      f->follow_of[c] = (uint8_t)++nfollow;
+    f->follow[f->follow_of[c] - 1][d >> 6] |= (uint64_t)1 << (d & 63);
+  }
+  f->has_open = 1;
+  f->anywhere = 1;
+  find_leads(f);
+  return KABAR_OK;
+}
+
+/* The filter's lead bytes, from `open`. */
+static void find_leads(rule_filter *f) {
   unsigned nlead = 0;
   for (unsigned c = 0; c < 0x100 && nlead <= sizeof f->lead; c++)
     if (set_has(&f->open, c) && nlead++ < sizeof f->lead)
@@ -1232,7 +1258,6 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
   f->rare_leads = f->nlead > 0;
   for (unsigned k = 0; k < f->nlead; k++)
     f->rare_leads &= !is_common_byte(f->lead[k]);
-  return KABAR_OK;
 }
 
 /* Whether s[0, n) opens with one of the rule's strings. */
@@ -1422,7 +1447,9 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
             pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
   }
   filter_init(&r.filter, code, pattern);
-  kabar_status rc = find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
+  kabar_status rc = r.filter.nstrings
+                        ? openings_from_strings(&r.filter)
+                        : find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
   find_start(&r.filter);
   find_classes(&r.filter);
   if (rc != KABAR_OK || !r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
