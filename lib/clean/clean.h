@@ -19,6 +19,15 @@ size_t kabar__rules_count(const kabar_rules *rules);
 int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, const char *s,
                       size_t n, size_t from, int *verdict, const char **name);
 
+/* Test hooks for what the filters know of a subject: the class (0-63) of a byte; the mask of
+ * the classes of s[0, n) (class 63 always in), with the offsets of its bytes other than a-z,
+ * 0-9 and space in rare (room for 96; *nrare = (size_t)-1 when there are more), from the
+ * SSE2 scan where there is one (simd = 1) or from the portable loop (simd = 0), which must
+ * give the same. */
+unsigned kabar__rules_byte_class(unsigned char c);
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
+                                   size_t *nrare);
+
 /* Classifies blocks (title/body/boilerplate), records cuts and marks tokens inside them. */
 kabar_status kabar__clean(kabar_doc *doc, kabar_error *err);
 #endif

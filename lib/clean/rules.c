@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 typedef enum rule_action {
   RULE_BLOCK,
@@ -17,6 +20,10 @@ typedef enum rule_action {
  * paragraph is not scanned from its start for a tail that can only be near its end. */
 #define TAIL_WINDOW 600
 
+/* Opening strings (strings_of): at most this many, of at most this many bytes. */
+#define OPEN_STRINGS 8
+#define OPEN_STRING_MAX 8
+
 /* A set of byte values. */
 typedef struct byte_set {
   uint64_t w[4];
@@ -28,41 +35,143 @@ static int set_has(const byte_set *set, unsigned c) {
   return (int)((set->w[c >> 6] >> (c & 63)) & 1);
 }
 
-static int sets_meet(const byte_set *a, const byte_set *b) {
-  return ((a->w[0] & b->w[0]) | (a->w[1] & b->w[1]) | (a->w[2] & b->w[2]) | (a->w[3] & b->w[3])) !=
-         0;
+/* A block's bytes for the filters, folded into 64 classes (bit k: a byte of class k may be
+ * in the block): holding every byte value costs far more per block than the few tests that
+ * use them gain. Class 63 is the bytes every paragraph holds anyway (small ASCII letters,
+ * digits, the space) and the control characters, no rule's rare byte: it is always in a
+ * block's mask, and a filter's set that holds one of them always passes. The other bytes
+ * that rules look for get a class each: capitals 0-25, ASCII punctuation 26-57; the lead
+ * bytes C2 (©, no-break space) and E2 (dashes, curly quotes) 58 and 59, A0 (the no-break
+ * space's second byte, frequent in scraped text) 60, the other continuation bytes 80-9F 61,
+ * and all other bytes from 0x80 up 62. A coarser class only lets more blocks through. */
+#define COMMON_CLASS 63
+static const uint8_t byte_class[256] = {
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, /* controls */
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63,
+    63, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, /* space ! ... / */
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 41, 42, 43, 44, 45, 46, /* 0-9 : ... ? */
+    47, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, /* @ A-O */
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 48, 49, 50, 51, 52, /* P-Z [ \ ] ^ _ */
+    53, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, /* ` a-o */
+    63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 63, 54, 55, 56, 57, 63, /* p-z { | } ~ DEL */
+    61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, /* 80-9F */
+    61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61, 61,
+    60, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, /* A0-BF */
+    62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62,
+    62, 62, 58, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, /* C0-DF */
+    62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62,
+    62, 62, 59, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, /* E0-FF */
+    62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62, 62};
+
+static uint64_t class_bit(unsigned char c) { return (uint64_t)1 << byte_class[c]; }
+
+/* The classes of a set's bytes. */
+static uint64_t classes_of(const byte_set *set) {
+  uint64_t m = 0;
+  for (unsigned w = 0; w < 4; w++)
+    for (uint64_t b = set->w[w]; b; b &= b - 1)
+      m |= class_bit((unsigned char)(w * 64 + (unsigned)__builtin_ctzll(b)));
+  return m;
 }
 
-/* Eight 0/1 flags, flag j in byte j, gathered into bits 0-7: times 0x0102040810204080 flag j
- * lands on bit 56 + j, and the other partial products stay below bit 56 without carrying. */
-static uint64_t pack_flags(const uint8_t *f) {
-  uint64_t eight = (uint64_t)f[0] | (uint64_t)f[1] << 8 | (uint64_t)f[2] << 16 |
-                   (uint64_t)f[3] << 24 | (uint64_t)f[4] << 32 | (uint64_t)f[5] << 40 |
-                   (uint64_t)f[6] << 48 | (uint64_t)f[7] << 56;
-  return (eight * 0x0102040810204080u) >> 56;
+/* Bytes the SSE2 scan does not look up: those of class 63 that are common in text. */
+static inline int is_common_byte(unsigned char c) {
+  return (unsigned)(c - 'a') < 26u || (unsigned)(c - '0') < 10u || c == ' ';
 }
 
-/* The bytes of s[0, n): a table of flags first (one store per byte, where setting a bit is a
- * load, a shift and a store), then packed. */
-static void set_of_bytes(byte_set *set, const char *s, size_t n) {
-  uint8_t flag[256];
-  memset(flag, 0, sizeof flag);
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) { /* unrolled: the loop's own count and test cost as much */
-    flag[(unsigned char)s[i]] = 1;
-    flag[(unsigned char)s[i + 1]] = 1;
-    flag[(unsigned char)s[i + 2]] = 1;
-    flag[(unsigned char)s[i + 3]] = 1;
-  }
-  for (; i < n; i++)
-    flag[(unsigned char)s[i]] = 1;
-  for (unsigned w = 0; w < 4; w++) {
-    uint64_t word = 0;
-    for (unsigned k = 0; k < 8; k++)
-      word |= pack_flags(flag + w * 64 + k * 8) << (k * 8);
-    set->w[w] = word;
+/* What the filters know of a block (or any subject): the classes of its bytes, and where
+ * its uncommon bytes are, chained by class, so that rules that open with a capital or
+ * punctuation visit the places of those bytes only (may_open_in) instead of searching the
+ * block for each. */
+#define RARE_MAX 96
+#define RARE_NONE 0xFF
+typedef struct block_bytes {
+  uint64_t classes;
+  size_t nrare; /* RARE_UNKNOWN when there are more than RARE_MAX */
+  uint32_t rare[RARE_MAX]; /* offsets of the bytes that are not is_common_byte, in order */
+  /* last[k]: the last index in `rare` of a byte of class k, before[i]: the index before i
+   * of a byte of the same class (RARE_NONE: none) */
+  uint8_t last[64], before[RARE_MAX];
+} block_bytes;
+#define RARE_UNKNOWN SIZE_MAX
+
+static void add_rare(block_bytes *b, const char *s, size_t i) {
+  unsigned k = byte_class[(unsigned char)s[i]];
+  b->classes |= (uint64_t)1 << k;
+  if (b->nrare < RARE_MAX) {
+    b->before[b->nrare] = b->last[k];
+    b->last[k] = (uint8_t)b->nrare;
+    b->rare[b->nrare++] = (uint32_t)i;
+  } else {
+    b->nrare = RARE_UNKNOWN;
   }
 }
+
+static void bytes_init(block_bytes *b) {
+  b->classes = (uint64_t)1 << COMMON_CLASS;
+  b->nrare = 0;
+  memset(b->last, RARE_NONE, sizeof b->last);
+}
+
+/* bytes_of without SIMD. */
+static void bytes_of_scalar(block_bytes *b, const char *s, size_t n) {
+  bytes_init(b);
+  for (size_t i = 0; i < n; i++)
+    if (!is_common_byte((unsigned char)s[i]))
+      add_rare(b, s, i);
+}
+
+#if defined(__SSE2__)
+/* Bit j set when byte j of x is not a common byte (is_common_byte). */
+static unsigned uncommon_lanes(__m128i x) {
+  /* c - lo as a signed byte, biased by 0x80, is below the range's length for c in range */
+  __m128i common = _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - 'a'))),
+                                  _mm_set1_epi8((char)(0x80 + 26)));
+  common = _mm_or_si128(common, _mm_cmplt_epi8(_mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - '0'))),
+                                               _mm_set1_epi8((char)(0x80 + 10))));
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+  return ~(unsigned)_mm_movemask_epi8(common) & 0xFFFFu;
+}
+#endif
+
+/* The classes of s[0, n) (class 63 always in) and its uncommon bytes: sixteen bytes at a
+ * time, where only the uncommon ones (capitals, punctuation, UTF-8: about one in ten) are
+ * looked at. Equal to bytes_of_scalar. */
+static void bytes_of(block_bytes *b, const char *s, size_t n) {
+#if defined(__SSE2__)
+  if (n >= 16) {
+    bytes_init(b);
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+      for (unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+           other; other &= other - 1)
+        add_rare(b, s, i + (size_t)__builtin_ctz(other));
+    if (i < n) { /* the last sixteen bytes, without the lanes already seen */
+      size_t last = n - 16;
+      unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + last)));
+      for (other &= 0xFFFFu << (i - last); other; other &= other - 1)
+        add_rare(b, s, last + (size_t)__builtin_ctz(other));
+    }
+    return;
+  }
+#endif
+  bytes_of_scalar(b, s, n);
+}
+
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
+                                   size_t *nrare) {
+  block_bytes b;
+  if (simd)
+    bytes_of(&b, s, n);
+  else
+    bytes_of_scalar(&b, s, n);
+  *nrare = b.nrare == RARE_UNKNOWN ? (size_t)-1 : b.nrare;
+  if (b.nrare != RARE_UNKNOWN)
+    memcpy(rare, b.rare, b.nrare * sizeof *rare);
+  return b.classes;
+}
+
+unsigned kabar__rules_byte_class(unsigned char c) { return byte_class[c]; }
 
 /* What every match of a rule looks like, so most rules are ruled out for a block without
  * calling PCRE2 at all: almost every call finds nothing, and a call costs ~500 instructions
@@ -80,8 +189,9 @@ typedef struct rule_filter {
   /* `open` and `follow` hold at every offset, not only at the subject's start: an attempt at
    * offset p depends on what lies before p in no way the test matches did not try */
   uint8_t anywhere;
-  /* the bytes of `open` when they are few, for memchr (0: not so) */
-  uint8_t nlead;
+  /* the bytes of `open` when they are few, for memchr (0: not so); rare_leads: none of them
+   * is_common_byte */
+  uint8_t nlead, rare_leads;
   uint8_t lead[4];
   byte_set first, last;
   /* The bytes a match may start with (the ASCII ones by test matches, the others from
@@ -91,6 +201,19 @@ typedef struct rule_filter {
   byte_set open, start;
   uint8_t follow_of[128];
   uint64_t (*follow)[2];
+  /* the classes (byte_class) of first, last, open and start, all ones where the filter has
+   * no such set: a block's class mask must meet each */
+  uint64_t first_classes, last_classes, open_classes, start_classes;
+  /* has_prefix (anchored rules): from the match's start to its first byte of prefix_of's
+   * `stop`, every byte is one of its `before`; has_suffix (rules that end at the subject's
+   * end): after its last `tail_stop` byte every byte is one of `after`. scan_step[c] holds
+   * the SCAN_ flags of byte c. */
+  uint8_t has_prefix, has_suffix;
+  uint8_t scan_step[256];
+  /* a match opens with one of these strings (strings_of; nstrings == 0: not known) */
+  uint8_t nstrings;
+  uint8_t string_len[OPEN_STRINGS];
+  char strings[OPEN_STRINGS][OPEN_STRING_MAX];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -109,6 +232,12 @@ struct kabar_rules {
    * the start of a subject that begins with byte c (may_match still decides), so a block
    * visits only the few rules that may open it. */
   uint64_t *open_mask[RULE_ACTIONS];
+  /* tested[a][w] bit j: rule 64w + j has a start or last set that a block can fail to meet
+   * (one without class 63); this array follows open_mask[a] in the same allocation */
+  uint64_t *tested[RULE_ACTIONS];
+  /* needs[a][2i] and [2i + 1]: the start_classes and last_classes of rule i, side by side
+   * for the per-block tests (same allocation) */
+  uint64_t *needs[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
 };
 
@@ -170,19 +299,24 @@ static kabar_status fail_at(kabar_error *err, kabar_status code, const char *pat
   return code;
 }
 
-/* Whether any part of the pattern can match caselessly: PCRE2_CASELESS, or an option setting
- * "(?" with an i among its letters ("(?i)", "(?i:", "(?-i)", "(?^i"...), the only ways to
- * turn it on inside a pattern. A false yes (a literal "\(?i" or one inside a class) only
- * weakens the filter. */
-static int may_be_caseless(const char *pattern, uint32_t options) {
-  if (options & PCRE2_CASELESS)
+/* Whether an option may be on in some part of the pattern (`flag` among its options, or an
+ * option setting "(?" with `letter` among its letters: "(?i)", "(?i:", "(?-i)", "(?^i"...,
+ * the only ways to turn it on inside a pattern). A false yes (a literal "\(?i" or one inside
+ * a class) only weakens the filter. */
+static int may_set_option(const char *pattern, uint32_t options, uint32_t flag, char letter) {
+  if (options & flag)
     return 1;
   for (const char *p = strstr(pattern, "(?"); p; p = strstr(p + 2, "(?"))
     for (const char *q = p + 2;
          (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || *q == '^' || *q == '-'; q++)
-      if (*q == 'i')
+      if (*q == letter)
         return 1;
   return 0;
+}
+
+/* Whether any part of the pattern can match caselessly. */
+static int may_be_caseless(const char *pattern, uint32_t options) {
+  return may_set_option(pattern, options, PCRE2_CASELESS, 'i');
 }
 
 /* Adds a code unit that PCRE2 reports as the first or a required one of every match. The
@@ -327,20 +461,26 @@ static byte_need need_of_escape(need_reader *r) {
   return n;
 }
 
-/* A group at r->p ("(" ...): its requirement, or none for a lookaround or an option setting. */
-static byte_need need_of_group(need_reader *r) {
-  byte_need n = {0, {{0}}};
+typedef enum group_kind {
+  GROUP_PLAIN,     /* capturing, non-capturing, atomic or with options: its text is matched */
+  GROUP_LOOKAROUND, /* matched where it stands, consuming nothing */
+  GROUP_SETTING,   /* "(?i)" and the like, "(?R)" and "(?C)" too: read up to its ')' */
+  GROUP_OTHER      /* verbs, comments, conditions...: r->failed */
+} group_kind;
+
+/* Reads the opening of a group at r->p ("(" ...) up to its contents. */
+static group_kind read_group_open(need_reader *r) {
   const char *p = r->p + 1;
-  int lookaround = 0;
+  group_kind kind = GROUP_PLAIN;
   if (*p == '?') {
     p++;
     if (*p == ':' || *p == '>' || *p == '|') {
       p++;
     } else if (*p == '=' || *p == '!') {
-      lookaround = 1;
+      kind = GROUP_LOOKAROUND;
       p++;
     } else if (*p == '<' && (p[1] == '=' || p[1] == '!')) {
-      lookaround = 1;
+      kind = GROUP_LOOKAROUND;
       p += 2;
     } else if (*p == '<' || (*p == 'P' && p[1] == '<')) { /* a named group */
       const char *name = p + (*p == 'P' ? 2 : 1);
@@ -350,39 +490,48 @@ static byte_need need_of_group(need_reader *r) {
       p = name_start ? strchr(name, '>') : NULL;
       if (!p) {
         r->failed = 1;
-        return n;
+        return GROUP_OTHER;
       }
       p++;
     } else { /* option letters, then ':' (a group) or ')' (a setting) */
       while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '^' || *p == '-') {
         if (*p == 'x') { /* extended syntax: spaces and # mean other things */
           r->failed = 1;
-          return n;
+          return GROUP_OTHER;
         }
         p++;
       }
       if (*p == ')') { /* a setting (or (?R) or (?C): they add no requirement either) */
         r->p = p + 1;
-        return n;
+        return GROUP_SETTING;
       }
       if (*p != ':') { /* comments, recursion, conditions, callouts */
         r->failed = 1;
-        return n;
+        return GROUP_OTHER;
       }
       p++;
     }
   } else if (*p == '*') { /* verbs and alpha assertions */
     r->failed = 1;
-    return n;
+    return GROUP_OTHER;
   }
   r->p = p;
+  return kind;
+}
+
+/* A group at r->p ("(" ...): its requirement, or none for a lookaround or an option setting. */
+static byte_need need_of_group(need_reader *r) {
+  byte_need n = {0, {{0}}};
+  group_kind kind = read_group_open(r);
+  if (kind == GROUP_SETTING || kind == GROUP_OTHER)
+    return n;
   n = need_of_alternatives(r);
   if (*r->p != ')') {
     r->failed = 1;
     return n;
   }
   r->p++;
-  if (lookaround)
+  if (kind == GROUP_LOOKAROUND)
     n.has = 0;
   return n;
 }
@@ -467,6 +616,428 @@ static byte_need need_of(const char *pattern, int caseless) {
   return n;
 }
 
+/* ---- the bytes a match may hold before its first required one --------------------------- */
+
+/* url-only and the datelines are anchored rules that every paragraph opens as they may (a
+ * letter, then letters), so their test matches let every block through. But what such a rule
+ * needs early fails early: url-only's first word must reach a '.' through letters, digits,
+ * '-', ':' and '/' only, and "Jakarta," meets a ',' first. prefix_of() reads the pattern (the
+ * subset need_of reads, the classes too) for `stop`, the bytes that open the first required
+ * literal of each branch, and `before`, every byte a match may hold ahead of it; a match that
+ * starts at p then has only `before` bytes from p to its first `stop` byte (may_open_prefix).
+ * Classes and escapes give their ASCII members and, under PCRE2_UCP, every byte from 0x80
+ * up; what the reader does not know gives every byte. */
+enum {
+  SCAN_BEFORE = 1,
+  SCAN_STOP = 2,
+  SCAN_AFTER = 4,
+  SCAN_TAIL_STOP = 8,
+  SCAN_MAX = 48 /* bytes looked at from either end */
+};
+
+typedef struct prefix_sets {
+  int found; /* every branch has a required literal: stop and before hold */
+  byte_set before, stop;
+  byte_set all; /* every byte a match may hold */
+  /* The same from the end: tail_stop holds the bytes that close the last required literal
+   * of each branch, `after` every byte a match may hold after it. `ends`: every branch ends
+   * with $, \z or \Z. */
+  int tail_found, ends;
+  byte_set after, tail_stop;
+} prefix_sets;
+
+static void set_fill(byte_set *set) { memset(set->w, 0xFF, sizeof set->w); }
+
+static void set_add_range(byte_set *set, unsigned lo, unsigned hi) {
+  for (unsigned c = lo; c <= hi; c++)
+    set_add(set, c);
+}
+
+static void set_union(byte_set *a, const byte_set *b) {
+  for (unsigned k = 0; k < 4; k++)
+    a->w[k] |= b->w[k];
+}
+
+/* An ASCII character a match may hold: caselessly its other case too, and the bytes from
+ * 0x80 up (KELVIN SIGN and LONG S match k and s). */
+static void add_ascii(byte_set *set, unsigned char c, int caseless) {
+  set_add(set, c);
+  if (caseless && ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+    set_add(set, c ^ 0x20u);
+    set_add_range(set, 0x80, 0xFF);
+  }
+}
+
+/* The bytes of the class escape \e (\d, \w, \s, \h, \v, \p{..} and their negations), r->p
+ * just after e. 0 when e is no such escape. */
+static int class_escape_bytes(need_reader *r, char e, byte_set *set) {
+  static const char *named[] = {"L", "Lu", "Ll", "Lt", "Lm", "Lo", "L&", "N", "Nd"};
+  set_add_range(set, 0x80, 0xFF);
+  if (e == 'd') {
+    set_add_range(set, '0', '9');
+  } else if (e == 'w') {
+    set_add_range(set, '0', '9');
+    set_add_range(set, 'A', 'Z');
+    set_add_range(set, 'a', 'z');
+    set_add(set, '_');
+  } else if (e == 's' || e == 'h' || e == 'v') {
+    set_add(set, ' ');
+    set_add_range(set, '\t', '\r');
+  } else if (e == 'p' || e == 'P') {
+    const char *name = r->p, *end = r->p + (*r->p != 0);
+    if (*r->p == '{') {
+      name = r->p + 1;
+      end = strchr(name, '}');
+      if (!end) {
+        r->failed = 1;
+        return 1;
+      }
+      r->p = end + 1;
+    } else {
+      r->p = end;
+    }
+    size_t len = (size_t)(end - name), known = 0;
+    for (size_t i = 0; e == 'p' && i < sizeof named / sizeof *named; i++)
+      known += strlen(named[i]) == len && strncmp(named[i], name, len) == 0 ? i + 1 : 0;
+    if (known == 0)
+      set_fill(set);
+    else if (known >= 8)
+      set_add_range(set, '0', '9');
+    else {
+      set_add_range(set, 'A', 'Z');
+      set_add_range(set, 'a', 'z');
+    }
+  } else if (strchr("DWSHVR", e)) {
+    set_fill(set);
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* The bytes of the class at r->p ("[" ...), advancing past it. */
+static void class_bytes(need_reader *r, byte_set *set) {
+  need_reader end = *r;
+  skip_class(&end);
+  if (end.failed) {
+    r->failed = 1;
+    return;
+  }
+  const char *p = r->p + 1, *close = end.p - 1;
+  r->p = end.p;
+  if (*p == '^') {
+    set_fill(set);
+    return;
+  }
+  int prev = -1; /* an ASCII character that may open a range */
+  while (p < close) {
+    unsigned char c = (unsigned char)*p;
+    if (c == '\\') {
+      char e = p[1];
+      need_reader sub = {p + 2, r->caseless, 0};
+      if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
+        add_ascii(set, (unsigned char)e, r->caseless); /* (a byte from 0x80 up: fill below) */
+        prev = (unsigned char)e < 0x80 ? (unsigned char)e : -1;
+        if ((unsigned char)e >= 0x80)
+          set_fill(set);
+        p += 2;
+      } else if (class_escape_bytes(&sub, e, set) && !sub.failed) {
+        p = sub.p;
+        prev = -1;
+      } else { /* \p in a class, \t, \x{..} and the rest: not worth reading */
+        set_fill(set);
+        return;
+      }
+    } else if (c == '-' && prev >= 0 && p + 1 < close) {
+      unsigned char hi = (unsigned char)p[1];
+      if (hi == '\\' || hi >= 0x80 || (int)hi < prev) {
+        set_fill(set);
+        return;
+      }
+      for (unsigned k = (unsigned)prev; k <= hi; k++)
+        add_ascii(set, (unsigned char)k, r->caseless);
+      p += 2;
+      prev = -1;
+    } else if (c >= 0x80) { /* a literal character of several bytes */
+      size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      for (size_t i = 0; i < len && p + i < close; i++)
+        set_add(set, (unsigned char)p[i]);
+      if (r->caseless) /* another case may be ASCII */
+        set_fill(set);
+      p += len;
+      prev = -1;
+    } else {
+      add_ascii(set, c, r->caseless);
+      prev = c;
+      p++;
+    }
+  }
+}
+
+static prefix_sets prefix_of_alternatives(need_reader *r);
+
+/* One item at r->p (a literal, class, escape or group), its quantifier read by the caller:
+ * item->found when a match of the item opens with a `stop` byte. */
+static void prefix_of_item(need_reader *r, prefix_sets *item) {
+  char c = *r->p;
+  if (c == '(') {
+    if (r->p[1] == '?' && r->p[2] >= 'A' && r->p[2] <= 'Z') { /* (?R), (?C)...: not read */
+      r->failed = 1;
+      return;
+    }
+    group_kind kind = read_group_open(r);
+    if (kind == GROUP_SETTING || kind == GROUP_OTHER)
+      return;
+    prefix_sets inner = prefix_of_alternatives(r);
+    if (*r->p != ')') {
+      r->failed = 1;
+      return;
+    }
+    r->p++;
+    if (kind == GROUP_PLAIN) /* a lookaround consumes nothing */
+      *item = inner;
+  } else if (c == '[') {
+    class_bytes(r, &item->all);
+  } else if (c == '.') {
+    r->p++;
+    set_fill(&item->all);
+  } else if (c == '^' || c == '$') {
+    item->ends = c == '$';
+    r->p++;
+  } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+    r->failed = 1;
+  } else if (c == '\\' && r->p[1] && strchr("bBAzZG", r->p[1])) {
+    item->ends = r->p[1] == 'z' || r->p[1] == 'Z';
+    r->p += 2;
+  } else if (c == '\\' && ((r->p[1] >= 'a' && r->p[1] <= 'z') || (r->p[1] >= 'A' && r->p[1] <= 'Z')) &&
+             !strchr("tnrfea", r->p[1])) {
+    char e = r->p[1];
+    r->p += 2;
+    if (!class_escape_bytes(r, e, &item->all))
+      r->failed = 1; /* back references, \x, \Q, \K, \N and the rest */
+  } else { /* a literal character, maybe escaped: need_of_literal's bytes open it */
+    need_reader lit = *r;
+    byte_need n = c == '\\' ? need_of_escape(&lit) : need_of_literal(&lit);
+    if (lit.failed) {
+      r->failed = 1;
+      return;
+    }
+    if (c == '\\' && r->p[1] >= 'a' && r->p[1] <= 'z') /* \t, \n...: n.set holds it */
+      set_union(&item->all, &n.set);
+    else
+      for (const char *p = r->p + (c == '\\'); p < lit.p; p++)
+        add_ascii(&item->all, (unsigned char)*p, r->caseless);
+    if ((unsigned char)lit.p[-1] >= 0x80 && r->caseless)
+      set_fill(&item->all);
+    item->found = n.has;
+    item->stop = n.set;
+    item->tail_found = n.has; /* closed by its last byte, or by the other case's */
+    if ((unsigned char)lit.p[-1] >= 0x80)
+      set_add(&item->tail_stop, (unsigned char)lit.p[-1]);
+    else if (c == '\\' && r->p[1] >= 'a' && r->p[1] <= 'z')
+      item->tail_stop = n.set;
+    else
+      add_ascii(&item->tail_stop, (unsigned char)lit.p[-1], r->caseless);
+    r->p = lit.p;
+  }
+}
+
+/* A branch: `before` and `stop` by its first required item that opens with a stop byte. */
+static prefix_sets prefix_of_branch(need_reader *r) {
+  prefix_sets b;
+  memset(&b, 0, sizeof b);
+  while (*r->p && *r->p != '|' && *r->p != ')' && !r->failed) {
+    prefix_sets item;
+    memset(&item, 0, sizeof item);
+    prefix_of_item(r, &item);
+    int optional = !r->failed && read_quantifier(r);
+    if (!b.found && item.found && !optional) {
+      set_union(&b.before, &item.before);
+      b.stop = item.stop;
+      b.found = 1;
+    } else if (!b.found) {
+      set_union(&b.before, &item.all);
+    }
+    set_union(&b.all, &item.all);
+    if (item.tail_found && !optional) {
+      b.tail_found = 1;
+      b.after = item.after;
+      b.tail_stop = item.tail_stop;
+    } else if (b.tail_found) {
+      set_union(&b.after, &item.all);
+    }
+    b.ends = item.ends && !optional;
+  }
+  return b;
+}
+
+/* Alternatives up to ')' or the end: a match holds the bytes of one branch, so the sets join. */
+static prefix_sets prefix_of_alternatives(need_reader *r) {
+  prefix_sets all = prefix_of_branch(r);
+  while (*r->p == '|' && !r->failed) {
+    r->p++;
+    prefix_sets b = prefix_of_branch(r);
+    all.found &= b.found;
+    set_union(&all.before, &b.before);
+    set_union(&all.stop, &b.stop);
+    set_union(&all.all, &b.all);
+    all.tail_found &= b.tail_found;
+    all.ends &= b.ends;
+    set_union(&all.after, &b.after);
+    set_union(&all.tail_stop, &b.tail_stop);
+  }
+  return all;
+}
+
+/* The pattern's prefix sets (found == 0: none known). */
+static prefix_sets prefix_of(const char *pattern, int caseless) {
+  need_reader r = {pattern, caseless, 0};
+  prefix_sets p = prefix_of_alternatives(&r);
+  if (r.failed || *r.p)
+    p.found = p.tail_found = 0;
+  return p;
+}
+
+/* ---- the literal text every match opens with ------------------------------------------- */
+
+/* Most rules open with words ("Baca juga", "Artikel ini", "pic.twitter.com/"), and the
+ * openings found by test matches look at two bytes only, which "Bank" and "Bali" pass as well
+ * as "Baca". strings_of() reads the pattern (no caseless part: the strings are compared
+ * byte for byte) for the literal text each branch opens with, after zero-width items: a
+ * match opens with one of the strings, which may_open_at then compares. */
+typedef struct open_strings {
+  unsigned n;
+  uint8_t len[OPEN_STRINGS];
+  char s[OPEN_STRINGS][OPEN_STRING_MAX];
+} open_strings;
+
+/* Skips items up to the end of the branch. */
+static void skip_branch(need_reader *r) {
+  while (*r->p && *r->p != '|' && *r->p != ')' && !r->failed) {
+    prefix_sets item;
+    memset(&item, 0, sizeof item);
+    prefix_of_item(r, &item);
+    if (!r->failed)
+      read_quantifier(r);
+  }
+}
+
+/* The length of the literal character at p (a plain one or an escaped punctuation
+ * character, p advanced to its text), or 0 when p holds no such character. */
+static size_t literal_at(const char **p) {
+  unsigned char c = (unsigned char)**p;
+  if (c == '\\') {
+    unsigned char e = (unsigned char)(*p)[1];
+    if (e == 0 || e >= 0x80 || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+        (e >= '0' && e <= '9'))
+      return 0;
+    (*p)++;
+    return 1;
+  }
+  if (c == 0 || strchr("()[].^$|*+?{", c))
+    return 0;
+  size_t len = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  for (size_t i = 1; i < len; i++)
+    if (((unsigned char)(*p)[i] & 0xC0) != 0x80)
+      return 0;
+  return len;
+}
+
+static void strings_of_alternatives(need_reader *r, open_strings *out);
+
+/* A branch's opening strings, added to out (r->failed: none known). */
+static void strings_of_branch(need_reader *r, open_strings *out) {
+  for (;;) { /* zero-width items first */
+    if (*r->p == '^') {
+      r->p++;
+    } else if (r->p[0] == '\\' && (r->p[1] == 'b' || r->p[1] == 'B' || r->p[1] == 'A')) {
+      r->p += 2;
+    } else if (*r->p == '(') {
+      need_reader peek = *r;
+      if (read_group_open(&peek) != GROUP_LOOKAROUND)
+        break;
+      prefix_sets junk;
+      memset(&junk, 0, sizeof junk);
+      prefix_of_item(r, &junk);
+    } else {
+      break;
+    }
+    if (r->failed || (*r->p && strchr("?*+{", *r->p))) { /* a quantified assertion */
+      r->failed = 1;
+      return;
+    }
+  }
+  if (*r->p == '(') { /* a group: its strings, when it is not optional */
+    need_reader peek = *r;
+    if (read_group_open(&peek) != GROUP_PLAIN ||
+        (r->p[1] == '?' && r->p[2] >= 'A' && r->p[2] <= 'Z')) { /* (?R)...: not read */
+      r->failed = 1;
+      return;
+    }
+    *r = peek;
+    strings_of_alternatives(r, out);
+    if (r->failed || *r->p != ')') {
+      r->failed = 1;
+      return;
+    }
+    r->p++;
+    if (read_quantifier(r))
+      r->failed = 1;
+    skip_branch(r);
+    return;
+  }
+  char text[OPEN_STRING_MAX];
+  size_t len = 0;
+  for (;;) {
+    const char *p = r->p;
+    size_t n = literal_at(&p);
+    if (n == 0 || len + n > sizeof text)
+      break;
+    need_reader q = {p + n, 0, 0};
+    int optional = read_quantifier(&q);
+    if (q.failed || optional)
+      break;
+    memcpy(text + len, p, n);
+    len += n;
+    int repeated = q.p != p + n;
+    r->p = q.p;
+    if (repeated) /* "c+" or "c{2}": the text goes on with c, or something else */
+      break;
+  }
+  if (len == 0 || out->n == OPEN_STRINGS) {
+    r->failed = 1;
+    return;
+  }
+  memcpy(out->s[out->n], text, len);
+  out->len[out->n++] = (uint8_t)len;
+  skip_branch(r);
+}
+
+static void strings_of_alternatives(need_reader *r, open_strings *out) {
+  strings_of_branch(r, out);
+  while (*r->p == '|' && !r->failed) {
+    r->p++;
+    strings_of_branch(r, out);
+  }
+}
+
+/* The strings one of which every match opens with (n == 0: none known). Strings shorter
+ * than three bytes tell no more than the openings' two bytes. */
+static open_strings strings_of(const char *pattern, int caseless) {
+  open_strings out;
+  memset(&out, 0, sizeof out);
+  if (caseless)
+    return out;
+  need_reader r = {pattern, 0, 0};
+  strings_of_alternatives(&r, &out);
+  unsigned shortest = OPEN_STRING_MAX;
+  for (unsigned i = 0; i < out.n; i++)
+    shortest = out.len[i] < shortest ? out.len[i] : shortest;
+  if (r.failed || *r.p || shortest < 3)
+    out.n = 0;
+  return out;
+}
+
 /* Reads PCRE2's start-of-match facts. The first code unit and the bitmap of first code units
  * are documented for unanchored patterns; PCRE2 10.42 also computes them for anchored ones,
  * with the same meaning (the first code unit of any match). Where PCRE2 reports nothing, the
@@ -500,6 +1071,22 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   need_pick(&pcre, &text);
   f->has_last = (uint8_t)pcre.has;
   f->last = pcre.set;
+  prefix_sets prefix = prefix_of(pattern, caseless);
+  /* $ and \Z may match before a final newline, which the match then does not hold */
+  set_add(&prefix.after, '\n');
+  f->has_prefix = f->anchored && prefix.found && set_size(&prefix.before) < 256;
+  /* under (?m) $ matches before any newline */
+  f->has_suffix = prefix.ends && prefix.tail_found && set_size(&prefix.after) < 256 &&
+                  !may_set_option(pattern, options, PCRE2_MULTILINE, 'm');
+  open_strings strings = strings_of(pattern, caseless);
+  f->nstrings = (uint8_t)strings.n;
+  memcpy(f->string_len, strings.len, sizeof strings.len);
+  memcpy(f->strings, strings.s, sizeof strings.s);
+  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++)
+    f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
+                                (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
+                                (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
+                                (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0));
 }
 
 /* How much an attempt to match at offset p depends on what lies before p. */
@@ -580,6 +1167,8 @@ static int may_open_anywhere(const pcre2_code *code, rule_reach reach, const cha
 /* Fills the filter's `open` and `follow` by test matches on every one- and two-byte ASCII
  * opening (may_open_anywhere). Bytes from 0x80 up are not tried: they are in `open` when
  * PCRE2's `first` has them or gives nothing, and may always come second. */
+static void find_leads(rule_filter *f);
+
 static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pcre2_code *code,
                                   rule_reach reach) {
   pcre2_match_data *md = pcre2_match_data_create(1, ctx->pcre_gctx);
@@ -632,15 +1221,55 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
     return rc;
   f->has_open = 1;
   f->anywhere = reach != REACH_ANY;
+  find_leads(f);
+  return KABAR_OK;
+}
+
+/* The openings of a rule whose every match opens with one of its strings (strings_of): their
+ * first two bytes, at every offset (the strings are text the match consumes, whatever lies
+ * before it), without find_openings' test matches. */
+static kabar_status openings_from_strings(rule_filter *f) {
+  f->follow = kabar__calloc(f->nstrings, sizeof *f->follow);
+  if (!f->follow)
+    return KABAR_ENOMEM;
+  unsigned nfollow = 0;
+  for (unsigned i = 0; i < f->nstrings; i++) {
+    unsigned char c = (unsigned char)f->strings[i][0], d = (unsigned char)f->strings[i][1];
+    set_add(&f->open, c);
+    if (c >= 0x80 || d >= 0x80) /* bytes from 0x80 up may always come second */
+      continue;
+    if (f->follow_of[c] == 0)
+      f->follow_of[c] = (uint8_t)++nfollow;
+    f->follow[f->follow_of[c] - 1][d >> 6] |= (uint64_t)1 << (d & 63);
+  }
+  f->has_open = 1;
+  f->anywhere = 1;
+  find_leads(f);
+  return KABAR_OK;
+}
+
+/* The filter's lead bytes, from `open`. */
+static void find_leads(rule_filter *f) {
   unsigned nlead = 0;
   for (unsigned c = 0; c < 0x100 && nlead <= sizeof f->lead; c++)
     if (set_has(&f->open, c) && nlead++ < sizeof f->lead)
       f->lead[nlead - 1] = (uint8_t)c;
   f->nlead = nlead <= sizeof f->lead && f->min_len > 0 ? (uint8_t)nlead : 0;
-  return KABAR_OK;
+  f->rare_leads = f->nlead > 0;
+  for (unsigned k = 0; k < f->nlead; k++)
+    f->rare_leads &= !is_common_byte(f->lead[k]);
 }
 
-/* Whether a match may start at s[p] (p < n) by `open` and `follow`. */
+/* Whether s[0, n) opens with one of the rule's strings. */
+static int opens_with_string(const rule_filter *f, const unsigned char *s, size_t n) {
+  for (unsigned i = 0; i < f->nstrings; i++)
+    if (f->string_len[i] <= n && memcmp(s, f->strings[i], f->string_len[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* Whether a match may start at s[p] (p < n) by `open` and `follow` (the opening strings are
+ * the callers' next test: most candidates fail these first). */
 static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, size_t p) {
   unsigned c = s[p];
   if (!set_has(&f->open, c))
@@ -653,36 +1282,87 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
 }
 
 /* Whether a match may start at an offset in [from, end) by `open` and `follow` (a rule with
- * lead bytes: no others are in `open`). */
-static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end) {
+ * lead bytes: no others are in `open`). Leads that are all uncommon bytes are looked for
+ * among the subject's listed ones (`seen`, when known), the others with memchr. */
+static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end,
+                       const block_bytes *seen) {
+  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN) {
+    for (unsigned k = 0; k < f->nlead; k++)
+      for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
+        size_t p = seen->rare[i];
+        if (p >= from && p < end && may_open_at(f, (const unsigned char *)s, n, p) &&
+            (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + p, n - p)))
+          return 1;
+      }
+    return 0;
+  }
   for (unsigned k = 0; k < f->nlead; k++)
     for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
-      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)))
+      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)) &&
+          (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)p, (size_t)(s + n - p))))
         return 1;
   return 0;
 }
 
-/* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds every byte of
- * the subject from `from` on (more may do), or is NULL when not computed. A match starts at
+/* Whether a match of an anchored rule with a prefix (has_prefix) may start at `from`: the
+ * subject reaches a stop byte through bytes that may come before one. Past SCAN_MAX bytes
+ * the answer is yes: the rules' stop bytes come early, and a longer scan would cost more
+ * than the PCRE2 call it saves. */
+static int may_open_prefix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
+  size_t end = n - from > SCAN_MAX ? from + SCAN_MAX : n;
+  for (size_t i = from; i < end; i++) {
+    unsigned step = f->scan_step[s[i]];
+    if (step & SCAN_STOP)
+      return 1;
+    if (!(step & SCAN_BEFORE))
+      return 0;
+  }
+  return end < n;
+}
+
+/* Whether a match of a rule with a suffix (has_suffix) may end at the subject's end: back
+ * from it, the subject reaches a tail stop byte at `from` or later through bytes that may
+ * come after one (SCAN_MAX bytes at most, as may_open_prefix). */
+static int may_close_suffix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
+  size_t stop = n - from > SCAN_MAX ? n - SCAN_MAX : from;
+  for (size_t i = n; i > stop; i--) {
+    unsigned step = f->scan_step[s[i - 1]];
+    if (step & SCAN_TAIL_STOP)
+      return 1;
+    if (!(step & SCAN_AFTER))
+      return 0;
+  }
+  return stop > from;
+}
+
+/* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds the class
+ * (byte_class) of every byte of the subject from `from` on (more may do), or is NULL when not
+ * computed. A match starts at
  * `from` or later and is at least min_len characters, hence bytes, long; an anchored rule
  * starts at `from` exactly; the match holds one of the required bytes; and it opens as the
  * test matches allow, at the subject's start or, where they hold anywhere, at every offset. */
-static int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
-                     const byte_set *seen) {
+static inline int may_match(const rule_filter *f, const char *s, size_t n, size_t from,
+                     const block_bytes *seen) {
   if (n - from < f->min_len)
     return 0;
-  if (f->has_last && seen && !sets_meet(&f->last, seen))
+  if (seen && !(f->last_classes & seen->classes))
     return 0;
   if (from >= n) /* only an empty match is left, which min_len allowed */
     return 1;
+  if (f->has_prefix && !may_open_prefix(f, (const unsigned char *)s, n, from))
+    return 0;
+  if (f->has_suffix && !may_close_suffix(f, (const unsigned char *)s, n, from))
+    return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
-    return may_open_at(f, (const unsigned char *)s, n, from);
+    return may_open_at(f, (const unsigned char *)s, n, from) &&
+           (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + from, n - from));
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
-    return (!seen || sets_meet(&f->open, seen)) && may_open_in(f, s, n, from, n - f->min_len + 1);
+    return (!seen || (f->open_classes & seen->classes)) &&
+           may_open_in(f, s, n, from, n - f->min_len + 1, seen);
   if (f->has_first) {
     if (f->anchored)
       return set_has(&f->first, (unsigned char)s[from]);
-    if (seen && !sets_meet(&f->first, seen))
+    if (seen && !(f->first_classes & seen->classes))
       return 0;
   }
   return 1;
@@ -707,21 +1387,37 @@ static void find_start(rule_filter *f) {
   f->has_start = (f->has_open && f->anywhere) || f->has_first;
 }
 
-/* Fills the rules' open_mask tables. */
+/* Fills the filter's class masks. */
+static void find_classes(rule_filter *f) {
+  f->first_classes = f->has_first ? classes_of(&f->first) : ~(uint64_t)0;
+  f->last_classes = f->has_last ? classes_of(&f->last) : ~(uint64_t)0;
+  f->open_classes = f->has_open ? classes_of(&f->open) : ~(uint64_t)0;
+  f->start_classes = f->has_start ? classes_of(&f->start) : ~(uint64_t)0;
+}
+
+/* Fills the rules' open_mask and tested tables. */
 static kabar_status build_open_masks(kabar_rules *rules) {
   for (size_t a = 0; a < RULE_ACTIONS; a++) {
     size_t n = rules->by_action[a].n, words = (n + 63) / 64;
     if (n == 0)
       continue;
-    uint64_t *mask = kabar__calloc(256 * words, sizeof *mask);
+    uint64_t *mask = kabar__calloc(257 * words + 2 * n, sizeof *mask);
     if (!mask)
       return KABAR_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-      for (unsigned c = 0; c < 256; c++)
-        if (may_open_with_byte(&rules->by_action[a].v[i].filter, c))
-          mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
     rules->open_mask[a] = mask;
+    rules->tested[a] = mask + 256 * words;
+    rules->needs[a] = mask + 257 * words;
     rules->words[a] = words;
+    for (size_t i = 0; i < n; i++) {
+      const rule_filter *f = &rules->by_action[a].v[i].filter;
+      for (unsigned c = 0; c < 256; c++)
+        if (may_open_with_byte(f, c))
+          mask[c * words + i / 64] |= (uint64_t)1 << (i % 64);
+      if (!((f->start_classes & f->last_classes) >> COMMON_CLASS & 1))
+        rules->tested[a][i / 64] |= (uint64_t)1 << (i % 64);
+      rules->needs[a][2 * i] = f->start_classes;
+      rules->needs[a][2 * i + 1] = f->last_classes;
+    }
   }
   return KABAR_OK;
 }
@@ -751,8 +1447,11 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
             pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size) == 0 && jit_size > 0;
   }
   filter_init(&r.filter, code, pattern);
-  kabar_status rc = find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
+  kabar_status rc = r.filter.nstrings
+                        ? openings_from_strings(&r.filter)
+                        : find_openings(&r.filter, ctx, code, rule_reach_of(code, pattern));
   find_start(&r.filter);
+  find_classes(&r.filter);
   if (rc != KABAR_OK || !r.name || KABAR_VEC_PUSH(rules->by_action[action], r) != 0) {
     kabar__free(r.name);
     kabar__free(r.filter.follow);
@@ -853,7 +1552,7 @@ static int pcre_match_at(clean_run *run, const kabar_rule *rule, const char *s, 
 /* Finds the rule in s[from, n) (subject starts at s); `seen` as for may_match. 1 found, 0 not,
  * <0 kabar_status. */
 static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s, size_t n,
-                           size_t from, const byte_set *seen, size_t *ms, size_t *me) {
+                           size_t from, const block_bytes *seen, size_t *ms, size_t *me) {
   if (!may_match(&rule->filter, s, n, from, seen))
     return 0;
   return pcre_match_at(run, rule, s, n, from, ms, me);
@@ -862,19 +1561,18 @@ static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s
 typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
 
 /* Bit j of the result: rule 64w + j of the set's `action` may match in the subject s[0, n)
- * (from offset 0 when `opening`) that holds the bytes `seen` (NULL: not computed). Every rule
+ * (from offset 0 when `opening`) whose bytes' classes are in `seen` (NULL: not computed). Every rule
  * for which may_match() can be 1 is in. */
 static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
-                                  const char *s, size_t n, int opening, const byte_set *seen) {
+                                  const char *s, size_t n, int opening, const block_bytes *seen) {
   size_t left = set->by_action[action].n - w * 64;
   uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
   if (opening && n > 0)
     m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
-  for (uint64_t b = seen ? m : 0; b; b &= b - 1) {
+  const uint64_t *needs = set->needs[action] + 2 * 64 * w;
+  for (uint64_t b = seen ? m & set->tested[action][w] : 0; b; b &= b - 1) {
     size_t j = (size_t)__builtin_ctzll(b);
-    const rule_filter *f = &set->by_action[action].v[w * 64 + j].filter;
-    if ((f->has_start && !sets_meet(&f->start, seen)) ||
-        (f->has_last && !sets_meet(&f->last, seen)))
+    if (!(needs[2 * j] & seen->classes) || !(needs[2 * j + 1] & seen->classes))
       m &= ~((uint64_t)1 << j);
   }
   return m;
@@ -883,7 +1581,7 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
 /* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
  * returns non-zero (a match that settles the question, or an error). */
 static int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
-                              int opening, const byte_set *seen, rule_visit visit, void *ud) {
+                              int opening, const block_bytes *seen, rule_visit visit, void *ud) {
   for (size_t k = 0; k < run->nsets; k++) {
     const kabar_rules *set = run->sets[k];
     const kabar_rule *rule = set->by_action[action].v;
@@ -927,8 +1625,8 @@ int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, 
   const kabar_rule *rule = rule_by_index(rules, i, &action, &j);
   if (!rule || from > n)
     return PCRE2_ERROR_BADOFFSET;
-  byte_set seen;
-  set_of_bytes(&seen, s, n);
+  block_bytes seen;
+  bytes_of(&seen, s, n);
   /* every filter the matching passes use: the rule's own, and the tables that pick the
    * candidates (the openings at offset 0 only) */
   uint64_t listed = candidates(rules, action, j / 64, s, n, from == 0, &seen) &
@@ -960,7 +1658,7 @@ static int push_cut(kabar_doc *doc, uint32_t a, uint32_t b, uint32_t block, uint
 
 typedef struct block_ctx {
   kabar_block *blk;
-  const byte_set *seen; /* the block's bytes, or NULL */
+  const block_bytes *seen; /* the block's bytes (bytes_of), or NULL */
   uint32_t bi;
   uint32_t pos, limit; /* datelines: where the text proper starts, and the next cut */
   kabar_cut found;     /* datelines: the one found (found.end == 0: none) */
@@ -978,7 +1676,7 @@ static int visit_block_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   return m;
 }
 
-static kabar_status block_rules(clean_run *run, kabar_block *blk, const byte_set *seen) {
+static kabar_status block_rules(clean_run *run, kabar_block *blk, const block_bytes *seen) {
   if (blk->end - blk->start > BLOCK_RULE_MAX)
     return KABAR_OK;
   block_ctx bc = {.blk = blk, .seen = seen};
@@ -1067,7 +1765,7 @@ static void merge_cuts(kabar_doc *doc, size_t first) {
   doc->cuts.n = first + w;
 }
 
-static kabar_status cut_rules(clean_run *run, uint32_t bi, const byte_set *seen) {
+static kabar_status cut_rules(clean_run *run, uint32_t bi, const block_bytes *seen) {
   kabar_doc *doc = run->doc;
   size_t first = doc->cuts.n;
   block_ctx bc = {.blk = &doc->blocks.v[bi], .seen = seen, .bi = bi};
@@ -1131,6 +1829,8 @@ static kabar_status find_dateline(clean_run *run, uint32_t bi, kabar_cut *found)
 static size_t mark_cut_tokens(kabar_doc *doc, uint32_t bi, size_t first_cut) {
   const kabar_block *blk = &doc->blocks.v[bi];
   size_t left = 0, c = first_cut;
+  if (c >= doc->cuts.n || doc->cuts.v[c].start >= blk->end) /* no cut in the block: most */
+    return blk->tok_end - blk->tok_first;
   for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
     kabar_token *tok = &doc->tokens.v[t];
     while (c < doc->cuts.n && doc->cuts.v[c].end <= tok->start)
@@ -1147,6 +1847,8 @@ static size_t mark_cut_tokens(kabar_doc *doc, uint32_t bi, size_t first_cut) {
 static size_t boilerplate_tokens_left(const kabar_doc *doc, uint32_t bi, size_t first_cut) {
   const kabar_block *blk = &doc->blocks.v[bi];
   size_t left = 0, c = first_cut;
+  if (c == doc->cuts.n) /* no cut: most blocks */
+    return blk->tok_end - blk->tok_first;
   for (uint32_t t = blk->tok_first; t < blk->tok_end; t++) {
     const kabar_token *tok = &doc->tokens.v[t];
     while (c < doc->cuts.n && doc->cuts.v[c].end < tok->end)
@@ -1265,8 +1967,8 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
     if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
       run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
     /* the block's bytes, shared by the filters of all its rules */
-    byte_set seen;
-    set_of_bytes(&seen, doc->text + blk->start, blk->end - blk->start);
+    block_bytes seen;
+    bytes_of(&seen, doc->text + blk->start, blk->end - blk->start);
     if ((rc = block_rules(&run, blk, &seen)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
       continue;
     size_t first_cut = doc->cuts.n;

@@ -308,7 +308,38 @@ static void test_filter_on_context_rules(void **state) {
       /* a "[:" in a class that is no POSIX class, and a non-atomic lookbehind "(?<*": the
        * pattern reader once took the text up to a later ":]" or ">" for them (review) */
       "block posix-lookalike [[:a]|x:]]q\n"
-      "cut non-atomic-lookbehind (?<*q)(?:z|>w)\n";
+      "cut non-atomic-lookbehind (?<*q)(?:z|>w)\n"
+      /* anchored rules' prefixes (prefix_of): the bytes before the first required literal */
+      "block prefix-optional-stop ^(?:www\\.)?\\w+\\.com\n"
+      "block prefix-class ^[a-c\\d-]+:\n"
+      "block prefix-unicode ^\\p{Lu}+\\s*(?:--|\xE2\x80\x94)\n"
+      "block prefix-lookahead ^(?=\\w)[\\w ]*?x\n"
+      "block prefix-group ^(?:ab)+c\n"
+      "block prefix-recursion ^(?:a|\\((?R)\\))\n"
+      "block prefix-caseless ^(?i)\\w*?sk\n"
+      "block prefix-caseless-literal ^(?i)k?[a-c]*x\n"
+      "dateline prefix-dash ^\\w*\xE2\x80\x94\n"
+      "block prefix-escapes ^[ \\t]*\\t!\n"
+      "block prefix-branches ^x$|^\\d+y\n"
+      "block prefix-class-escapes ^[\\]\\-\\s\\p{N}]*\\.\n"
+      /* rules that end at the subject's end: the bytes after the last required literal */
+      "cut-tail tail-newline x-$\n"
+      "block tail-optional ^a(?:b-)?c?$\n"
+      "cut tail-caseless (?i)zk$\n"
+      "cut tail-multiline (?m)q$\n"
+      "block tail-z ^w\\Z\n"
+      "block tail-group ^(?:a-|b\xE2\x80\x94)[ ,]*$\n"
+      "cut tail-lookbehind x(?<=x)$\n"
+      "block tail-branches ^a$|^b-c$\n"
+      /* the literal text a match opens with (strings_of) */
+      "cut strings-optional (?:abc)?cdef\n"
+      "cut strings-quantified xyz?zw\n"
+      "cut strings-plus abc+d\n"
+      "cut strings-alternatives \\b(?:Foo|Barbaz)x\n"
+      "block strings-utf8 ^\xC3\xA9t\xC3\xA9s\n"
+      "cut strings-escapes (?=a)a\\.b\\+c\n"
+      "cut strings-long abcdefghijkl\n"
+      "cut strings-then-class Wor[dk]s\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -336,7 +367,47 @@ static void test_filter_on_context_rules(void **state) {
                                   "\xE2\x84\xAA\x65lvin7",
                                   "\xC5\xBF\x61nak1",
                                   "a",
-                                  "qz"};
+                                  "qz",
+                                  "www.example.com",
+                                  "example.com",
+                                  "b-9:",
+                                  "\xC3\x89" "COLE --",
+                                  "\xC3\x89" "COLE\xE2\x80\x94",
+                                  "ab cx",
+                                  "ababc",
+                                  "((a))",
+                                  "ab\xC5\xBF\xE2\x84\xAA",
+                                  "xSK",
+                                  "\xE2\x84\xAA" "abx",
+                                  "abc\xE2\x80\x94",
+                                  "\xC3\xA9\xE2\x80\x94",
+                                  "\t \t!",
+                                  "12y",
+                                  "x",
+                                  "] -\xE2\x80\x83\xD9\xA3.",
+                                  "x-\n",
+                                  "ab-",
+                                  "abc",
+                                  "z\xE2\x84\xAA",
+                                  "ZK",
+                                  "q\nrest",
+                                  "w\n",
+                                  "b\xE2\x80\x94 ,",
+                                  "a-",
+                                  "yx",
+                                  "b-c",
+                                  "cdef",
+                                  "abccdef",
+                                  "xyzw",
+                                  "xyzzw",
+                                  "abccd",
+                                  "abcd",
+                                  "Foox",
+                                  "Barbazx",
+                                  "\xC3\xA9t\xC3\xA9s",
+                                  "a.b+c",
+                                  "abcdefghijkl",
+                                  "Works"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
@@ -364,8 +435,103 @@ static void test_filter_on_context_rules(void **state) {
   free_subjects(&set);
 }
 
+/* The class of a byte as documented at byte_class in lib/clean/rules.c. */
+static unsigned expected_class(unsigned c) {
+  if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' || c < 0x20 || c == 0x7F)
+    return 63;
+  if (c >= 'A' && c <= 'Z')
+    return c - 'A';
+  if (c >= 0x21 && c <= 0x2F)
+    return 26 + c - 0x21;
+  if (c >= 0x3A && c <= 0x40)
+    return 41 + c - 0x3A;
+  if (c >= 0x5B && c <= 0x60)
+    return 48 + c - 0x5B;
+  if (c >= 0x7B && c <= 0x7E)
+    return 54 + c - 0x7B;
+  return c == 0xC2 ? 58 : c == 0xE2 ? 59 : c == 0xA0 ? 60 : c <= 0x9F ? 61 : 62;
+}
+
+/* The class mask of s[0, n) computed here, byte by byte. */
+static uint64_t expected_classes(const char *s, size_t n) {
+  uint64_t m = (uint64_t)1 << 63;
+  for (size_t i = 0; i < n; i++)
+    m |= (uint64_t)1 << expected_class((unsigned char)s[i]);
+  return m;
+}
+
+static void check_classes(const char *s, size_t n) {
+  uint64_t want = expected_classes(s, n);
+  uint32_t want_rare[96], rare[2][96];
+  size_t want_n = 0, nrare[2];
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ')
+      continue;
+    if (want_n == SIZE_MAX || want_n == 96)
+      want_n = SIZE_MAX;
+    else
+      want_rare[want_n++] = (uint32_t)i;
+  }
+  for (int simd = 0; simd < 2; simd++) {
+    uint64_t got = kabar__rules_byte_classes(s, n, simd, rare[simd], &nrare[simd]);
+    if (got != want || nrare[simd] != want_n)
+      fail_msg("bytes of %zu bytes (simd %d): want classes %llx and %zu rare, got %llx and %zu", n,
+               simd, (unsigned long long)want, want_n, (unsigned long long)got, nrare[simd]);
+    if (want_n != SIZE_MAX && memcmp(rare[simd], want_rare, want_n * sizeof *want_rare) != 0)
+      fail_msg("rare byte offsets of %zu bytes differ (simd %d)", n, simd);
+  }
+}
+
+/* The SSE2 scan of a block's byte classes and uncommon bytes and the portable loop agree
+ * with each other and with the documented classes (the lists overflow past 96): every byte value at every position of lengths 0-40, random
+ * and adversarial bytes (>= 0x80, NUL, letters' neighbours), every alignment, and subjects
+ * that end exactly at the end of their allocation (ASan sees a read past it). */
+static void test_byte_classes(void **state) {
+  (void)state;
+  for (unsigned c = 0; c < 256; c++)
+    assert_int_equal(kabar__rules_byte_class((unsigned char)c), expected_class(c));
+  static const unsigned char edges[] = {0,    '`',  'a',  'z',  '{',  '/',  '0',  '9',
+                                        ':',  ' ',  '\t', 0x1F, 0x7F, 0x80, 0x9F, 0xA0,
+                                        0xA9, 0xC2, 0xE2, 0xFF, '@',  'A',  'Z',  '['};
+  unsigned seed = 777u;
+  for (size_t n = 0; n <= 40; n++) {
+    char *buf = malloc(n ? n : 1); /* the subject ends where the allocation does */
+    assert_non_null(buf);
+    for (size_t at = 0; at < n; at++) /* one odd byte in plain text, at every position */
+      for (unsigned c = 0; c < 256; c++) {
+        memset(buf, 'e', n);
+        buf[at] = (char)c;
+        check_classes(buf, n);
+      }
+    for (unsigned round = 0; round < 300; round++) {
+      for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 16;
+        unsigned byte = r % 4 == 0   ? edges[(r >> 2) % sizeof edges]
+                        : r % 4 == 1 ? (r >> 2) & 0xFF
+                                     : (unsigned char)"ab c9"[(r >> 2) % 5];
+        buf[i] = (char)byte;
+      }
+      check_classes(buf, n);
+      check_classes(buf, 0);
+    }
+    free(buf);
+  }
+  /* every alignment and the tail of longer subjects */
+  char big[300];
+  for (size_t i = 0; i < sizeof big; i++) {
+    seed = seed * 1103515245u + 12345u;
+    big[i] = (char)(seed >> 16);
+  }
+  for (size_t off = 0; off < 32; off++)
+    for (size_t n = 0; off + n <= sizeof big; n += 7)
+      check_classes(big + off, n);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_byte_classes),
       cmocka_unit_test(test_filter_never_drops_a_match),
       cmocka_unit_test(test_filter_on_context_rules),
   };
