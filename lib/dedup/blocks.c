@@ -190,21 +190,26 @@ static size_t sort_unique(uint64_t *v, size_t n) {
 /* Tokens that count for matching: words and numbers outside cuts. */
 static int counts(const kabar_token *t) { return !(t->flags & KABAR_TOK_CUT); }
 
-/* The first token at or after tok that counts, or end; `cuts` is 0 when no token of the block
- * is in a cut (cut_in), so that every one counts. */
-static inline const kabar_token *next_counting(const kabar_token *tok, const kabar_token *end,
-                                               int cuts) {
-  if (cuts)
-    while (tok < end && !counts(tok))
-      tok++;
+/* The first token at or after tok that counts, or end. */
+static const kabar_token *next_counting(const kabar_token *tok, const kabar_token *end) {
+  while (tok < end && !counts(tok))
+    tok++;
   return tok;
 }
 
 /* Sets the bucket of a pair of token types (their word: first << 32 | second) in a near_sig's
  * buckets: the top byte of the word's product with a golden-ratio constant. */
-static void set_bucket(uint64_t buckets[4], uint64_t word) {
+static inline void set_bucket(uint64_t buckets[4], uint64_t word) {
   uint64_t x = word * 0x9e3779b97f4a7c15ULL;
   buckets[x >> 62] |= (uint64_t)1 << (x >> 56 & 63);
+}
+
+static void sig_finish(block_sig *sig, uint64_t chain, uint32_t n) {
+  sig->exact = kabar__mix64(chain ^ n);
+  sig->ntokens = n;
+  sig->shingles = NULL; /* made (make_shingles) only for the blocks whose anchors are needed */
+  sig->nshingles = 0;
+  sig->sorted = 0;
 }
 
 /* A block's exact hash and its shingles' buckets, in one pass over its tokens that count
@@ -215,24 +220,24 @@ static void set_bucket(uint64_t buckets[4], uint64_t word) {
  *   the mixes;
  * - the shingle t[s, s + 3)'s bucket, that of its first two types (set_bucket), in `buckets`
  *   (near_sig). The tokens come two at a time, as the chain takes them. */
-static inline void make_sig(const kabar_doc *doc, const kabar_block *blk, int cuts, block_sig *sig,
-                            uint64_t buckets[4]) {
+static void make_sig(const kabar_doc *doc, const kabar_block *blk, block_sig *sig,
+                     uint64_t buckets[4]) {
   const kabar_token *tok = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
   uint64_t chain = 0, word = 0; /* word: the last two types */
   uint32_t n = 0;
   for (int w = 0; w < 4; w++)
     buckets[w] = 0;
-  for (; n < SHINGLE - 1 && (tok = next_counting(tok, end, cuts)) < end; n++)
+  for (; n < SHINGLE - 1 && (tok = next_counting(tok, end)) < end; n++)
     word = word << 32 | tok++->type;
   if (n == SHINGLE - 1) {
     chain = kabar__mix64(word);
     for (;;) { /* each token ends the shingle that starts at the word before it */
-      if ((tok = next_counting(tok, end, cuts)) == end)
+      if ((tok = next_counting(tok, end)) == end)
         break;
       set_bucket(buckets, word);
       word = word << 32 | tok++->type;
       n++;
-      if ((tok = next_counting(tok, end, cuts)) == end) {
+      if ((tok = next_counting(tok, end)) == end) {
         chain = kabar__mix64(chain ^ word);
         break;
       }
@@ -244,11 +249,37 @@ static inline void make_sig(const kabar_doc *doc, const kabar_block *blk, int cu
   } else if (n == 1) {
     chain = kabar__mix64(word);
   }
-  sig->exact = kabar__mix64(chain ^ n);
-  sig->ntokens = n;
-  sig->shingles = NULL; /* made (make_shingles) only for the blocks whose anchors are needed */
-  sig->nshingles = 0;
-  sig->sorted = 0;
+  sig_finish(sig, chain, n);
+}
+
+/* make_sig of a block without cuts (cut_in), where every token counts: the flags unread, two
+ * tokens a step. The same signature (the tests compare them). */
+static void make_sig_uncut(const kabar_doc *doc, const kabar_block *blk, block_sig *sig,
+                           uint64_t buckets[4]) {
+  const kabar_token *tok = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+  uint32_t n = blk->tok_end - blk->tok_first;
+  uint64_t chain = 0, word = 0;
+  for (int w = 0; w < 4; w++)
+    buckets[w] = 0;
+  if (n >= SHINGLE - 1) {
+    word = (uint64_t)tok[0].type << 32 | tok[1].type;
+    chain = kabar__mix64(word);
+    for (tok += 2; end - tok >= 2; tok += 2) {
+      set_bucket(buckets, word);
+      word = word << 32 | tok[0].type;
+      set_bucket(buckets, word);
+      word = word << 32 | tok[1].type;
+      chain = kabar__mix64(chain ^ word);
+    }
+    if (tok < end) {
+      set_bucket(buckets, word);
+      word = word << 32 | tok->type;
+      chain = kabar__mix64(chain ^ word);
+    }
+  } else if (n == 1) {
+    chain = kabar__mix64(tok->type);
+  }
+  sig_finish(sig, chain, n);
 }
 
 /* A long block's shingles (unsorted) into room[0, n - 2); returns n - 2. The shingle of
@@ -525,9 +556,9 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
     if (!is_content(b))
       continue;
     if (cut_in[i])
-      make_sig(doc, b, 1, &sigs[i], nears[nnear].buckets);
+      make_sig(doc, b, &sigs[i], nears[nnear].buckets);
     else
-      make_sig(doc, b, 0, &sigs[i], nears[nnear].buckets);
+      make_sig_uncut(doc, b, &sigs[i], nears[nnear].buckets);
     if (sigs[i].ntokens == 0)
       continue;
     size_t e = exact_slot(first, nexact - 1, sigs, sigs[i].exact);
@@ -574,12 +605,12 @@ kabar_status kabar__dedup_check_bound(const kabar_doc *doc, kabar__dedup_bound_c
     const kabar_block *b = &doc->blocks.v[i];
     if (!is_content(b))
       continue;
-    make_sig(doc, b, 1, &sigs[i], nears[i].buckets);
+    make_sig(doc, b, &sigs[i], nears[i].buckets);
     out->cut_blocks += cut_in[i];
     if (!cut_in[i]) { /* the block gets the loop that skips the flags: it must agree */
       block_sig fast;
       uint64_t buckets[4];
-      make_sig(doc, b, 0, &fast, buckets);
+      make_sig_uncut(doc, b, &fast, buckets);
       out->wrong += !cut_free(doc, b) || fast.exact != sigs[i].exact ||
                     fast.ntokens != sigs[i].ntokens || memcmp(buckets, nears[i].buckets, 32) != 0;
     }

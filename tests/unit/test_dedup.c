@@ -101,8 +101,9 @@ static size_t assert_same_answers(const char *text, size_t len) {
   kabar__dedup_bound_check check;
   assert_int_equal(kabar__dedup_check_bound(fast, &check), KABAR_OK);
   if (check.wrong)
-    fail_msg("the bound is wrong on %zu of %zu near pairs or cut-free blocks", check.wrong,
-             check.near);
+    fail_msg("%zu wrong: near pairs (of %zu) the bound rules out, or blocks without cuts whose "
+             "signature differs from the one that reads the tokens' flags",
+             check.wrong, check.near);
   checked.pairs += check.pairs;
   checked.near += check.near;
   checked.cut_blocks += check.cut_blocks;
