@@ -2,17 +2,17 @@
  * a hash map; near repeats through a few MinHash "anchors" per block (blocks sharing an anchor
  * are candidates, verified by the Jaccard similarity of their token 3-shingles). Each block is
  * compared with a bounded number of candidates, so the work stays linear in the blocks.
- * The anchors are most of the cost, and most articles have no near repeat at all: a cheap
- * bound on the Jaccard similarity of every pair of long blocks (near_sig) tells which blocks'
- * anchors can matter, and only those are computed. The answers are the same as computing them
- * all. */
+ * The shingles and anchors are most of the cost, and most articles have no near repeat at all:
+ * a cheap bound on the Jaccard similarity of every pair of long blocks (near_sig, from the
+ * shingles' token types, not their hashes) tells which blocks' shingles and anchors can matter,
+ * and only those are computed. The answers are the same as computing them all. */
 #include "dedup.h"
 
 #include <stdlib.h>
 
 #define SHINGLE 3
-#define ANCHORS 4            /* min-hashes per block used as LSH keys */
-#define NEAR_MIN_TOKENS 8    /* shorter blocks repeat only exactly */
+#define ANCHORS 4         /* min-hashes per block used as LSH keys */
+#define NEAR_MIN_TOKENS 8 /* shorter blocks repeat only exactly */
 #define NEAR_MIN_SIMILARITY 0.6
 #define MAX_CANDIDATES 16
 /* A lone repeated block (not part of a run) is structural when it is this long. */
@@ -20,13 +20,14 @@
 
 typedef struct block_sig {
   uint64_t exact;
-  uint64_t *shingles; /* sorted and unique once `sorted` is set */
+  uint64_t *shingles; /* sorted and unique once `sorted` is set; NULL until needed */
   size_t nshingles;
   int sorted;
   uint32_t ntokens;
 } block_sig;
 
-/* A long block's shingles as a set of 256 buckets (a shingle's top byte), for near_possible. */
+/* A long block's shingles as a set of 256 buckets (of their first two token types: make_sig),
+ * for near_possible. */
 typedef struct near_sig {
   uint64_t buckets[4];
   uint32_t block;
@@ -43,7 +44,7 @@ typedef struct anchor_map {
     uint64_t key;
     uint32_t blocks[4]; /* most recent first; UINT32_MAX = empty */
     uint8_t used;
-  } *slots;
+  } * slots;
   size_t n;
   int on_heap;
 } anchor_map;
@@ -189,49 +190,123 @@ static size_t sort_unique(uint64_t *v, size_t n) {
 /* Tokens that count for matching: words and numbers outside cuts. */
 static int counts(const kabar_token *t) { return !(t->flags & KABAR_TOK_CUT); }
 
-/* A block's hashes, in one pass over its tokens that count (hashes t[0, n)):
- * - the exact hash: mix64(chain(n) ^ n), where chain(0) = 0 and
- *   chain(j + 1) = mix64(chain(j) ^ t[j]) + j;
- * - the shingle of t[s, s + 3): mix64(mix64(mix64(t[s]) ^ t[s + 1]) + 1 ^ t[s + 2]) + 2 (the
- *   same chain over three tokens), from the two prefixes pending when t[s + 2] comes;
- * - below 3 tokens, one shingle: chain(n).
- * The four mixes of a token are independent of each other, so they overlap in the CPU. */
-static void make_sig(const kabar_doc *doc, const kabar_block *blk, uint64_t *room, block_sig *sig,
+/* The first token at or after tok that counts, or end. */
+static const kabar_token *next_counting(const kabar_token *tok, const kabar_token *end) {
+  while (tok < end && !counts(tok))
+    tok++;
+  return tok;
+}
+
+/* Sets the bucket of a pair of token types (their word: first << 32 | second) in a near_sig's
+ * buckets: the top byte of the word's product with a golden-ratio constant. */
+static inline void set_bucket(uint64_t buckets[4], uint64_t word) {
+  uint64_t x = word * 0x9e3779b97f4a7c15ULL;
+  buckets[x >> 62] |= (uint64_t)1 << (x >> 56 & 63);
+}
+
+static void sig_finish(block_sig *sig, uint64_t chain, uint32_t n) {
+  sig->exact = kabar__mix64(chain ^ n);
+  sig->ntokens = n;
+  sig->shingles = NULL; /* made (make_shingles) only for the blocks whose anchors are needed */
+  sig->nshingles = 0;
+  sig->sorted = 0;
+}
+
+/* A block's exact hash and its shingles' buckets, in one pass over its tokens that count
+ * (types t[0, n): dense ids, equal for equal strings), without a hash of a shingle:
+ * - the exact hash: mix64(chain ^ n), the chain of mix64(chain ^ word) from chain = 0 over
+ *   the words t[2k] << 32 | t[2k + 1] (an odd n ends with the word t[n - 2] << 32 | t[n - 1]):
+ *   the same for the same types, so exact repeats are found as with a hash per token, at half
+ *   the mixes;
+ * - the shingle t[s, s + 3)'s bucket, that of its first two types (set_bucket), in `buckets`
+ *   (near_sig). The tokens come two at a time, as the chain takes them. */
+static void make_sig(const kabar_doc *doc, const kabar_block *blk, block_sig *sig,
                      uint64_t buckets[4]) {
   const kabar_token *tok = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
-  uint64_t chain = 0, one = 0, two = 0; /* one: the last token's prefix; two: the last two's */
+  uint64_t chain = 0, word = 0; /* word: the last two types */
+  uint32_t n = 0;
+  for (int w = 0; w < 4; w++)
+    buckets[w] = 0;
+  for (; n < SHINGLE - 1 && (tok = next_counting(tok, end)) < end; n++)
+    word = word << 32 | tok++->type;
+  if (n == SHINGLE - 1) {
+    chain = kabar__mix64(word);
+    for (;;) { /* each token ends the shingle that starts at the word before it */
+      if ((tok = next_counting(tok, end)) == end)
+        break;
+      set_bucket(buckets, word);
+      word = word << 32 | tok++->type;
+      n++;
+      if ((tok = next_counting(tok, end)) == end) {
+        chain = kabar__mix64(chain ^ word);
+        break;
+      }
+      set_bucket(buckets, word);
+      word = word << 32 | tok++->type;
+      n++;
+      chain = kabar__mix64(chain ^ word);
+    }
+  } else if (n == 1) {
+    chain = kabar__mix64(word);
+  }
+  sig_finish(sig, chain, n);
+}
+
+/* make_sig of a block without cuts (cut_in), where every token counts: the flags unread, two
+ * tokens a step. The same signature (the tests compare them). */
+static void make_sig_uncut(const kabar_doc *doc, const kabar_block *blk, block_sig *sig,
+                           uint64_t buckets[4]) {
+  const kabar_token *tok = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+  uint32_t n = blk->tok_end - blk->tok_first;
+  uint64_t chain = 0, word = 0;
+  for (int w = 0; w < 4; w++)
+    buckets[w] = 0;
+  if (n >= SHINGLE - 1) {
+    word = (uint64_t)tok[0].type << 32 | tok[1].type;
+    chain = kabar__mix64(word);
+    for (tok += 2; end - tok >= 2; tok += 2) {
+      set_bucket(buckets, word);
+      word = word << 32 | tok[0].type;
+      set_bucket(buckets, word);
+      word = word << 32 | tok[1].type;
+      chain = kabar__mix64(chain ^ word);
+    }
+    if (tok < end) {
+      set_bucket(buckets, word);
+      word = word << 32 | tok->type;
+      chain = kabar__mix64(chain ^ word);
+    }
+  } else if (n == 1) {
+    chain = kabar__mix64(tok->type);
+  }
+  sig_finish(sig, chain, n);
+}
+
+/* A long block's shingles (unsorted) into room[0, n - 2); returns n - 2. The shingle of
+ * t[s, s + 3) (t: the tokens' type hashes) is mix64(mix64(mix64(t[s]) ^ t[s + 1]) + 1 ^
+ * t[s + 2]) + 2, from the two prefixes pending when t[s + 2] comes. The three mixes of a token
+ * are independent of each other, so they overlap in the CPU. */
+static size_t make_shingles(const kabar_doc *doc, const kabar_block *blk, uint64_t *room) {
+  const kabar_token *tok = doc->tokens.v + blk->tok_first, *end = doc->tokens.v + blk->tok_end;
+  uint64_t one = 0, two = 0; /* one: the last token's prefix; two: the last two's */
   size_t n = 0;
   for (; tok < end && n < SHINGLE - 1; tok++) { /* the first two tokens start the prefixes */
     if (!counts(tok))
       continue;
     uint64_t t = kabar__strtab_hash(&doc->types, tok->type);
-    if (n++ == 0) {
-      chain = one = kabar__mix64(t); /* chain(1) = mix64(0 ^ t[0]) + 0 */
-    } else {
-      chain = two = kabar__mix64(one ^ t) + 1; /* chain(2) likewise */
-      one = kabar__mix64(t);
-    }
+    if (n++ == 1)
+      two = kabar__mix64(one ^ t) + 1;
+    one = kabar__mix64(t);
   }
-  for (int w = 0; w < 4; w++)
-    buckets[w] = 0;
   for (; tok < end; tok++) {
     if (!counts(tok))
       continue;
     uint64_t t = kabar__strtab_hash(&doc->types, tok->type);
-    uint64_t x = kabar__mix64(two ^ t) + 2;
-    room[n - 2] = x;
-    buckets[x >> 62] |= (uint64_t)1 << (x >> 56 & 63);
+    room[n++ - 2] = kabar__mix64(two ^ t) + 2;
     two = kabar__mix64(one ^ t) + 1;
     one = kabar__mix64(t);
-    chain = kabar__mix64(chain ^ t) + n++;
   }
-  sig->exact = kabar__mix64(chain ^ n);
-  sig->ntokens = (uint32_t)n;
-  sig->shingles = room;
-  sig->sorted = 0;
-  sig->nshingles = n >= SHINGLE ? n - 2 : n > 0; /* sorted only when a candidate needs comparing */
-  if (n > 0 && n < SHINGLE)
-    room[0] = chain;
+  return n - 2;
 }
 
 static void ensure_sorted(block_sig *s) {
@@ -337,12 +412,17 @@ static void near_sig_finish(near_sig *ns, uint32_t block, size_t nshingles) {
 }
 
 /* Whether the distinct shingles A and B of two long blocks may have a Jaccard similarity of
- * NEAR_MIN_SIMILARITY or more; "no" is certain. J = I / (|A| + |B| - I) >= 0.6 means
+ * NEAR_MIN_SIMILARITY or more; "no" is certain. A shingle's bucket is a function of its first
+ * two token types, so equal shingles share a bucket and distinct buckets hold distinct
+ * shingles (shingle hashes taken to differ for different types, as exact hashes are: a 64-bit
+ * collision is the only way to an answer that computing every anchor would not give).
+ * J = I / (|A| + |B| - I) >= 0.6 means
  * 5 I >= 3 |A u B|, i.e. 8 I >= 3 (|A| + |B|) (with integers, 5 I <= 3 |A u B| - 1 puts
  * I / |A u B| more than 1e-11 below 0.6: far beyond double rounding). |A| >= a->used, and
  * I <= shared buckets + min(a->spare, b->spare): a shared bucket's common shingles past its
- * first are shingles of each block that came after another in their bucket. */
-static int near_possible(const near_sig *a, const near_sig *b) {
+ * first are shingles of each block that came after another in their bucket. The buckets need
+ * no shingle hash: the shingles are made only for the blocks that pass. */
+static inline int near_possible(const near_sig *a, const near_sig *b) {
   uint64_t need = 3 * ((uint64_t)a->used + b->used); /* what 8 * common must reach */
   uint64_t common = a->spare < b->spare ? a->spare : b->spare;
   if (8 * (common + (a->used < b->used ? a->used : b->used)) < need)
@@ -420,16 +500,22 @@ static void find_near(kabar_doc *doc, block_sig *sigs, uint32_t i, anchor_map *n
       anchor_add(near, keys[k], i);
 }
 
-/* The near repeats among the first `need` long blocks (nears[0, need)). */
+/* The near repeats among the first `need` long blocks (nears[0, need)); their shingles are
+ * made here, in room (a block's at its tokens' offset). */
 static kabar_status find_near_repeats(kabar_doc *doc, block_sig *sigs, const near_sig *nears,
-                                      size_t need) {
+                                      size_t need, uint64_t *room) {
   anchor_map near = {0};
   struct slot local[64], *free_slots = local;
   size_t nfree = sizeof local / sizeof *local;
   if (anchor_map_init(&near, need * ANCHORS, &free_slots, &nfree) != 0)
     return KABAR_ENOMEM;
-  for (size_t e = 0; e < need; e++) /* the last one's anchors would go unused */
+  for (size_t e = 0; e < need; e++) { /* the last one's anchors would go unused */
+    const kabar_block *b = &doc->blocks.v[nears[e].block];
+    block_sig *sig = &sigs[nears[e].block];
+    sig->shingles = room + b->tok_first;
+    sig->nshingles = make_shingles(doc, b, sig->shingles);
     find_near(doc, sigs, nears[e].block, &near, e + 1 < need);
+  }
   anchor_map_free(&near);
   return KABAR_OK;
 }
@@ -444,11 +530,12 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   while (nexact < nb * 2)
     nexact *= 2;
   /* one piece: the signatures, the long blocks' buckets, one value per token (a block's
-   * shingles live at its tokens' offset), and the exact map (then the next-content links) */
+   * shingles live at its tokens' offset), the exact map (then the next-content links), and
+   * a flag per block: whether a cut lies in it (a token is in a cut of its own block) */
   size_t nsig = nb ? nb : 1, ntok = doc->tokens.n ? doc->tokens.n : 1;
   size_t size_sigs = nsig * sizeof(block_sig), size_nears = nsig * sizeof(near_sig);
   size_t size_room = ntok * sizeof(uint64_t);
-  size_t size = size_sigs + size_nears + size_room + nexact * sizeof(uint32_t);
+  size_t size = size_sigs + size_nears + size_room + nexact * sizeof(uint32_t) + nb;
   uint64_t stack[STACK_SCRATCH];
   char *scratch = size <= sizeof stack ? (char *)stack : kabar__malloc(size);
   if (!scratch)
@@ -458,12 +545,20 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
   uint64_t *room = (uint64_t *)(void *)(scratch + size_sigs + size_nears);
   uint32_t *first = (uint32_t *)(void *)((char *)room + size_room); /* block + 1; 0 = empty */
   memset(first, 0, nexact * sizeof *first);
+  uint8_t *cut_in = (uint8_t *)(first + nexact);
+  memset(cut_in, 0, nb);
+  for (size_t c = 0; c < doc->cuts.n; c++)
+    if (doc->cuts.v[c].block < nb)
+      cut_in[doc->cuts.v[c].block] = 1;
   size_t nnear = 0, repeats = 0; /* nnear: long blocks, not exact repeats */
   for (size_t i = 0; i < nb; i++) {
     kabar_block *b = &doc->blocks.v[i];
     if (!is_content(b))
       continue;
-    make_sig(doc, b, room + b->tok_first, &sigs[i], nears[nnear].buckets);
+    if (cut_in[i])
+      make_sig(doc, b, &sigs[i], nears[nnear].buckets);
+    else
+      make_sig_uncut(doc, b, &sigs[i], nears[nnear].buckets);
     if (sigs[i].ntokens == 0)
       continue;
     size_t e = exact_slot(first, nexact - 1, sigs, sigs[i].exact);
@@ -475,14 +570,69 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc) {
     }
     first[e] = (uint32_t)i + 1;
     if (sigs[i].ntokens >= NEAR_MIN_TOKENS)
-      near_sig_finish(&nears[nnear++], (uint32_t)i, sigs[i].nshingles);
+      near_sig_finish(&nears[nnear++], (uint32_t)i, sigs[i].ntokens - (SHINGLE - 1));
   }
   size_t need = near_blocks_needed(nears, nnear);
-  kabar_status rc = need ? find_near_repeats(doc, sigs, nears, need) : KABAR_OK;
+  kabar_status rc = need ? find_near_repeats(doc, sigs, nears, need, room) : KABAR_OK;
   /* without repeats there is nothing to classify; the links reuse the exact map's room */
   if (rc == KABAR_OK && (repeats || need))
     classify_repeats(doc, sigs, first);
   if (scratch != (char *)stack)
     kabar__free(scratch);
+  return rc;
+}
+
+/* Whether no token of the block is in a cut (what kabar__dedup_blocks takes from its cuts). */
+static int cut_free(const kabar_doc *doc, const kabar_block *blk) {
+  for (uint32_t t = blk->tok_first; t < blk->tok_end; t++)
+    if (!counts(&doc->tokens.v[t]))
+      return 0;
+  return 1;
+}
+
+kabar_status kabar__dedup_check_bound(const kabar_doc *doc, kabar__dedup_bound_check *out) {
+  memset(out, 0, sizeof *out);
+  size_t nb = doc->blocks.n, nsig = nb ? nb : 1, ntok = doc->tokens.n ? doc->tokens.n : 1;
+  block_sig *sigs = kabar__calloc(nsig, sizeof *sigs);
+  near_sig *nears = kabar__calloc(nsig, sizeof *nears);
+  uint64_t *room = kabar__calloc(ntok, sizeof *room);
+  uint8_t *cut_in = kabar__calloc(nsig, 1);
+  kabar_status rc = sigs && nears && room && cut_in ? KABAR_OK : KABAR_ENOMEM;
+  for (size_t c = 0; rc == KABAR_OK && c < doc->cuts.n; c++)
+    if (doc->cuts.v[c].block < nb)
+      cut_in[doc->cuts.v[c].block] = 1;
+  for (size_t i = 0; rc == KABAR_OK && i < nb; i++) {
+    const kabar_block *b = &doc->blocks.v[i];
+    if (!is_content(b))
+      continue;
+    make_sig(doc, b, &sigs[i], nears[i].buckets);
+    out->cut_blocks += cut_in[i];
+    if (!cut_in[i]) { /* the block gets the loop that skips the flags: it must agree */
+      block_sig fast;
+      uint64_t buckets[4];
+      make_sig_uncut(doc, b, &fast, buckets);
+      out->wrong += !cut_free(doc, b) || fast.exact != sigs[i].exact ||
+                    fast.ntokens != sigs[i].ntokens || memcmp(buckets, nears[i].buckets, 32) != 0;
+    }
+    if (sigs[i].ntokens >= NEAR_MIN_TOKENS) {
+      near_sig_finish(&nears[i], (uint32_t)i, sigs[i].ntokens - (SHINGLE - 1));
+      sigs[i].shingles = room + b->tok_first;
+      sigs[i].nshingles = make_shingles(doc, b, sigs[i].shingles);
+    }
+  }
+  for (size_t i = 0; rc == KABAR_OK && i < nb; i++)
+    for (size_t j = i + 1; sigs[i].shingles && j < nb; j++) {
+      if (!sigs[j].shingles)
+        continue;
+      out->pairs++;
+      if (jaccard(&sigs[i], &sigs[j]) >= NEAR_MIN_SIMILARITY) {
+        out->near++;
+        out->wrong += !near_possible(&nears[i], &nears[j]) || !near_possible(&nears[j], &nears[i]);
+      }
+    }
+  kabar__free(sigs);
+  kabar__free(nears);
+  kabar__free(room);
+  kabar__free(cut_in);
   return rc;
 }

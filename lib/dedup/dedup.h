@@ -9,6 +9,15 @@ kabar_status kabar__dedup_blocks(kabar_doc *doc);
 /* Test hook: nonzero makes kabar__dedup_blocks compute every long block's MinHash anchors,
  * which must change no answer (the tests compare both ways). */
 extern int kabar__dedup_all_anchors;
+/* Test hook: checks, on an analysed document, what kabar__dedup_blocks relies on. Over every
+ * pair of long title/body blocks (exact repeats included), counts those whose shingles have a
+ * Jaccard similarity of 0.6 or more (`near`), and as `wrong` those of them that the pair bound
+ * rules out, plus the blocks without a cut whose signature changes when the tokens' cut flags
+ * are read (every count must be 0 in `wrong`). */
+typedef struct kabar__dedup_bound_check {
+  size_t pairs, near, cut_blocks, wrong;
+} kabar__dedup_bound_check;
+kabar_status kabar__dedup_check_bound(const kabar_doc *doc, kabar__dedup_bound_check *out);
 /* SimHash and MinHash of the kept body's content-word shingles. */
 kabar_status kabar__fingerprint(kabar_doc *doc);
 #endif

@@ -1,8 +1,10 @@
-/* dedup/: repeated blocks. kabar__dedup_blocks computes the MinHash anchors only of the blocks
- * where they can change an answer (a bound on the Jaccard similarity of every pair of long
- * blocks rules the others out); the test hook kabar__dedup_all_anchors computes them all.
- * Both must give the same answers on every document: random ones full of copies, edited
- * copies around the similarity threshold, and blocks of few distinct shingles. */
+/* dedup/: repeated blocks. kabar__dedup_blocks computes the shingles and MinHash anchors only
+ * of the blocks where they can change an answer (a bound on the Jaccard similarity of every
+ * pair of long blocks, from their token types, rules the others out); the test hook
+ * kabar__dedup_all_anchors computes them all. Both must give the same answers on every
+ * document: random ones full of copies, edited copies around the similarity threshold, blocks
+ * of few distinct shingles or of many shingles sharing their first two tokens, and blocks with
+ * cuts. The hook kabar__dedup_check_bound checks the bound itself on every pair. */
 #include "helpers.h"
 #include "core/internal.h"
 #include "dedup/dedup.h"
@@ -46,13 +48,26 @@ static void edit(const para *p, para *out, uint32_t edit, uint32_t vocab) {
   }
 }
 
-/* Appends p as a paragraph (after a blank line unless it is the first). */
-static void put_para(char *buf, size_t *n, const para *p) {
+static void put_str(char *buf, size_t *n, const char *s) {
+  memcpy(buf + *n, s, strlen(s));
+  *n += strlen(s);
+}
+
+/* Appends p as a paragraph (after a blank line unless it is the first); with `cuts`, maybe
+ * with boilerplate cut out of it (its tokens do not count): an inline advertisement, an
+ * agency's initials at its end. */
+static void put_para(char *buf, size_t *n, const para *p, int cuts) {
   if (*n)
     buf[(*n)++] = '\n', buf[(*n)++] = '\n';
-  for (uint32_t k = 0; k < p->n; k++)
+  uint32_t ad = cuts && rnd(4) == 0 ? rnd(p->n + 1) : UINT32_MAX;
+  for (uint32_t k = 0; k < p->n; k++) {
+    if (k == ad)
+      put_str(buf, n, " ADVERTISEMENT");
     put_word(buf, n, p->w[k]);
+  }
   buf[(*n)++] = '.';
+  if (cuts && rnd(4) == 0)
+    put_str(buf, n, " (ant)");
 }
 
 static void random_para(para *p, uint32_t vocab) {
@@ -61,10 +76,18 @@ static void random_para(para *p, uint32_t vocab) {
   uint32_t period = kind == 9 ? 1 + rnd(3) : 0; /* few distinct shingles: "a b a b a b ..." */
   for (uint32_t i = 0; i < p->n; i++)
     p->w[i] = period && i >= period ? p->w[i - period] : rnd(vocab);
+  if (kind == 8) /* many shingles with the same first two tokens: "a b x a b y a b z ..." */
+    for (uint32_t i = 3; i < p->n; i++)
+      p->w[i] = i % 3 < 2 ? p->w[i % 3] : p->w[i];
+  if (kind == 7) /* mostly three words (all 27 shingles of them, but 9 pairs), then others */
+    for (uint32_t i = 0, run = p->n - rnd(p->n / 4 + 1); i < run; i++)
+      p->w[i] = rnd(3);
 }
 
-/* Analyses text with and without the bound; the answers must be the same. Returns the near
- * repeats found. */
+static kabar__dedup_bound_check checked; /* the sums of kabar__dedup_check_bound */
+
+/* Analyses text with and without the bound; the answers must be the same, and the bound must
+ * hold on every pair of blocks. Returns the near repeats found. */
 static size_t assert_same_answers(const char *text, size_t len) {
   kabar_error err;
   uint32_t flags = KABAR_DOC_NO_ENTITIES | KABAR_DOC_NO_FINGERPRINTS;
@@ -75,6 +98,15 @@ static size_t assert_same_answers(const char *text, size_t len) {
   kabar__dedup_all_anchors = 0;
   assert_non_null(fast);
   assert_non_null(all);
+  kabar__dedup_bound_check check;
+  assert_int_equal(kabar__dedup_check_bound(fast, &check), KABAR_OK);
+  if (check.wrong)
+    fail_msg("%zu wrong: near pairs (of %zu) the bound rules out, or blocks without cuts whose "
+             "signature differs from the one that reads the tokens' flags",
+             check.wrong, check.near);
+  checked.pairs += check.pairs;
+  checked.near += check.near;
+  checked.cut_blocks += check.cut_blocks;
   size_t nb = kabar_doc_block_count(fast), near = 0;
   assert_int_equal(nb, kabar_doc_block_count(all));
   for (size_t b = 0; b < nb; b++) {
@@ -92,8 +124,8 @@ static size_t assert_same_answers(const char *text, size_t len) {
 }
 
 /* Builds a document of nparas paragraphs: new ones, exact copies, and copies with edits
- * (most around the 0.6 similarity threshold); returns its length. */
-static size_t random_doc(char *buf, para *paras, size_t nparas, uint32_t vocab) {
+ * (most around the 0.6 similarity threshold), maybe with cuts; returns its length. */
+static size_t random_doc(char *buf, para *paras, size_t nparas, uint32_t vocab, int cuts) {
   size_t n = 0;
   for (size_t i = 0; i < nparas; i++) {
     uint32_t r = rnd(10);
@@ -103,7 +135,7 @@ static size_t random_doc(char *buf, para *paras, size_t nparas, uint32_t vocab) 
       paras[i] = paras[rnd((uint32_t)i)];
     else
       edit(&paras[rnd((uint32_t)i)], &paras[i], 5 + rnd(30), vocab);
-    put_para(buf, &n, &paras[i]);
+    put_para(buf, &n, &paras[i], cuts);
   }
   return n;
 }
@@ -112,14 +144,18 @@ static void test_bound_same_answers_random(void **state) {
   (void)state;
   enum { MAX_PARAS = 40 };
   static para paras[MAX_PARAS];
-  static char buf[MAX_PARAS * (80 * 7 + 3)];
+  static char buf[MAX_PARAS * (81 * 7 + 24)];
   rng_state = 42;
+  memset(&checked, 0, sizeof checked);
   size_t near = 0;
   for (int doc = 0; doc < 600; doc++) {
-    size_t n = random_doc(buf, paras, 1 + rnd(MAX_PARAS), doc % 2 ? 40 : 4000);
+    size_t n = random_doc(buf, paras, 1 + rnd(MAX_PARAS), doc % 2 ? 40 : 4000, doc % 3 == 0);
     near += assert_same_answers(buf, n);
   }
-  assert_true(near > 500); /* the documents do have near repeats to find */
+  /* the documents do have near repeats to find, pairs near the threshold, and cuts */
+  assert_true(near > 500);
+  assert_true(checked.near > 1000);
+  assert_true(checked.cut_blocks > 500);
 }
 
 /* Many blocks: the scan of the pairs runs out of budget and stops partway; the near repeat
@@ -139,7 +175,7 @@ static void test_bound_same_answers_many_blocks(void **state) {
     } else {
       edit(&paras[0], &paras[i], 8, 1u << 12);
     }
-    put_para(buf, &n, &paras[i]);
+    put_para(buf, &n, &paras[i], 0);
   }
   assert_true(assert_same_answers(buf, n) >= 1);
   kabar_error err;
@@ -150,7 +186,7 @@ static void test_bound_same_answers_many_blocks(void **state) {
   /* and where only the last block is new, the scan finds the earlier pairs (none) */
   n = 0;
   for (size_t i = 0; i + 1 < NPARAS; i++)
-    put_para(buf, &n, &paras[i]);
+    put_para(buf, &n, &paras[i], 0);
   assert_int_equal(assert_same_answers(buf, n), 0);
 }
 
