@@ -135,9 +135,12 @@ static wb_class wb_classify(int32_t cp) {
   switch (cp) {
   case 0x2018: case 0x2019:
     return WB_MIDNUMLETQ;
+  case 0x00AA: case 0x00B5: case 0x00BA: /* ª µ º */
+    return WB_LETTER;
   case 0x00A0: case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB: case 0x2013:
   case 0x2014: case 0x2026: case 0x2022: case 0x00B0: case 0x00A9: case 0x00AE: case 0x2122:
   case 0x20AC: case 0x00A3: case 0x00A7: case 0x00B4: case 0x2032: case 0x2033:
+  case 0x00D7: case 0x00F7: case 0x00B2: case 0x00B3: case 0x00B9: case 0x200B: /* × ÷ ² ³ ¹ ZWSP */
     return WB_OTHER;
   default:
     return WB_UNKNOWN;
@@ -405,9 +408,10 @@ static inline uint32_t plain_type(kabar_strtab *types, const unsigned char *s, u
 static inline uint32_t find_plain_words(const kabar_doc *doc, uint32_t *pp, uint32_t end,
                                         kabar_token *t, uint32_t max, int *dash) {
   const unsigned char *s = (const unsigned char *)doc->text;
-  uint32_t n = 0, p = *pp;
+  uint32_t p = *pp;
+  kabar_token *w = t, *const last = t + max;
   *dash = 0;
-  while (n < max) {
+  while (w < last) {
     uint32_t letters;
     if (p + 16 <= end) {
       letters = letters16(s + p);
@@ -430,7 +434,7 @@ static inline uint32_t find_plain_words(const kabar_doc *doc, uint32_t *pp, uint
       if (after == WB_LETTER || after == WB_UNKNOWN)
         break;
     }
-    put_span(&t[n++], (uint64_t)e << 32 | p);
+    put_span(w++, (uint64_t)e << 32 | p);
     p = e + 1;
     if (letters >> (k + 1) & 1) {
       if (c == '-') {
@@ -447,7 +451,7 @@ static inline uint32_t find_plain_words(const kabar_doc *doc, uint32_t *pp, uint
     }
   }
   *pp = p;
-  return n;
+  return (uint32_t)(w - t);
 }
 
 /* Tokenizes the plain words (find_plain_words') from p, a letter. Returns where the first

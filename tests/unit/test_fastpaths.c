@@ -57,6 +57,7 @@ static void test_tricky_strings(void **state) {
       "mail@example.com, @akun_resmi, #tagar dan e:HEV atau 10:30 serta a:b.",
       "Kata \u201cdalam kutip\u201d dan \u201emet\u201d \u00abguillemets\u00bb \u2013 tanda \u2014 pisah\u2026",
       "Café, financiële, één, naïef, Curaçao en Ærø zijn woorden.",
+      "3×4 en 8÷2 zijn 12 en 4; 10² m² 10³ x¹ en 1ª 2º 5µm, µ-wave, nºx; zero\u200bwidth\u200b space.",
       "Emoji 😀 dan CJK 日本語 dan Arab العربية lewat ICU.",
       "angka-angka, perusahaan-perusahaan, berlari-lari, Microsoft-baas.",
       "a..b a.,b 1.,2 1..2 .5 5. ,5 'quoted' ‘single’",
@@ -98,7 +99,9 @@ static void test_random_text(void **state) {
                                    " ", "\n", "\xc3\xa9", "\xe2\x80\x99", "\xc2\xa0", "!",
                                    "?", "\"", "(", ")", "\xe2\x80\x9d", "\xc3\x89",
                                    "\xcc\x81", "\xe3\x80\x82", "\xe2\x80\xa8", "\xc2\xad",
-                                   "\xe3\x83\xbc", "\r"};
+                                   "\xe3\x83\xbc", "\r", "\xc3\x97", "\xc3\xb7",
+                                   "\xc2\xb2", "\xc2\xb3", "\xc2\xb9", "\xe2\x80\x8b",
+                                   "\xc2\xaa", "\xc2\xb5", "\xc2\xba"};
   const size_t nalpha = sizeof alphabet / sizeof *alphabet;
   char buf[4096 + 8];
   unsigned seed = 12345;
