@@ -34,6 +34,11 @@ kabar_status kabar__segment_blocks(kabar_doc *doc);
 kabar_status kabar__segment_tokens(kabar_doc *doc);
 /* Test hook: non-zero sends every block to ICU instead of the fast tokenizer. */
 extern int kabar__tokens_force_icu;
+/* Bit i set when s[i], i < 16, is an ASCII letter (A-Z, a-z): the tokenizer's scan of plain
+ * words, with SSE2 where the target has it, and its scalar version for other targets; tests
+ * compare both. */
+uint32_t kabar__letters16(const unsigned char *s);
+uint32_t kabar__letters16_scalar(const unsigned char *s);
 /* Test hook: non-zero finds sentence boundaries with ICU instead of the built-in rules. */
 extern int kabar__sentences_force_icu;
 /* Sentences of title and body blocks; needs languages (abbreviations) and cuts. */

@@ -1,7 +1,11 @@
 #include "segment.h"
 #include "../text/text.h"
 
+#include <stddef.h>
 #include <unicode/utext.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Words up to this many bytes that are all ASCII are case-folded here; longer or non-ASCII
  * ones go through ICU's case folding. */
@@ -72,14 +76,16 @@ static uint32_t intern_type(kabar_doc *doc, const char *s, size_t n, kabar_buf *
  * those, UAX #29 word boundaries reduce to a few rules (WB5-WB13b), applied here without
  * ICU's UText and state machine. Any other code point sends the block to ICU. */
 
+/* The classes that are no part of a word come first: after a letter, a class up to WB_MIDNUM
+ * ends the word; between words, one up to WB_MIDNUMLETQ is skipped. */
 typedef enum wb_class {
   WB_OTHER,     /* breaks on both sides, not part of a word */
+  WB_MIDNUM,    /* ',' ';' */
+  WB_MIDNUMLETQ,/* '.' '\'' U+2018 U+2019 */
   WB_LETTER,    /* ALetter */
   WB_NUMERIC,
   WB_EXTNUMLET, /* '_' */
   WB_MIDLETTER, /* none in ASCII under ICU's root rules */
-  WB_MIDNUM,    /* ',' ';' */
-  WB_MIDNUMLETQ,/* '.' '\'' U+2018 U+2019 */
   WB_UNKNOWN    /* outside the fast path */
 } wb_class;
 
@@ -129,9 +135,12 @@ static wb_class wb_classify(int32_t cp) {
   switch (cp) {
   case 0x2018: case 0x2019:
     return WB_MIDNUMLETQ;
+  case 0x00AA: case 0x00B5: case 0x00BA: /* ª µ º */
+    return WB_LETTER;
   case 0x00A0: case 0x201C: case 0x201D: case 0x201E: case 0x00AB: case 0x00BB: case 0x2013:
   case 0x2014: case 0x2026: case 0x2022: case 0x00B0: case 0x00A9: case 0x00AE: case 0x2122:
   case 0x20AC: case 0x00A3: case 0x00A7: case 0x00B4: case 0x2032: case 0x2033:
+  case 0x00D7: case 0x00F7: case 0x00B2: case 0x00B3: case 0x00B9: case 0x200B: /* × ÷ ² ³ ¹ ZWSP */
     return WB_OTHER;
   default:
     return WB_UNKNOWN;
@@ -165,7 +174,6 @@ static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end
 #define WORD_AT_A_TIME 0
 #endif
 
-#if WORD_AT_A_TIME
 /* The high bit of each byte of w that is not A-Z or a-z: a byte is a letter when, lower-cased
  * (| 0x20) and without its top bit, it lies in 'a'..'z' (the sums carry into no other byte)
  * and its top bit is clear. '@', a letter for ICU, is not one here. */
@@ -174,7 +182,40 @@ static inline uint64_t non_letters(uint64_t w) {
   uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
   return ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
 }
+
+/* Bit i set when s[i], i < 16, is an ASCII letter A-Z or a-z. Little-endian targets take two
+ * 8-byte words: each word's letter bits (the top bit of each byte) gathered into one byte by
+ * a multiply, byte k's bit landing on bit 56 + k (no two products meet, so nothing carries). */
+uint32_t kabar__letters16_scalar(const unsigned char *s) {
+#if KABAR_LITTLE_ENDIAN
+  uint64_t w0, w1;
+  memcpy(&w0, s, 8);
+  memcpy(&w1, s + 8, 8);
+  const uint64_t gather = 0x0102040810204080ULL;
+  uint64_t l0 = (~non_letters(w0) & BYTES8(ASCII_HIGH)) >> 7;
+  uint64_t l1 = (~non_letters(w1) & BYTES8(ASCII_HIGH)) >> 7;
+  return (uint32_t)((l0 * gather) >> 56 | ((l1 * gather) >> 56) << 8);
+#else
+  uint32_t bits = 0;
+  for (unsigned i = 0; i < 16; i++)
+    bits |= (uint32_t)(((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) << i;
+  return bits;
 #endif
+}
+
+#if defined(__SSE2__)
+/* The same with SSE2: (byte | 0x20) + 0x1F takes 'a'-'z', and only the bytes that fold to
+ * them, to 0x80-0x99, the smallest signed bytes. */
+static inline uint32_t letters16(const unsigned char *s) {
+  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+  __m128i x = _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8(0x1F));
+  return (uint32_t)_mm_movemask_epi8(_mm_cmplt_epi8(x, _mm_set1_epi8((char)(0x80 + 26))));
+}
+#else
+#define letters16 kabar__letters16_scalar
+#endif
+
+uint32_t kabar__letters16(const unsigned char *s) { return letters16(s); }
 
 /* The end of the run of ASCII letters (wb_byte's WB_LETTER) that starts at q < end. */
 static inline uint32_t letters_end(const unsigned char *s, uint32_t q, uint32_t end) {
@@ -275,23 +316,41 @@ NOINLINE static int tok_room(kabar_doc *doc, tok_out *out) {
   return 0;
 }
 
+#if KABAR_LITTLE_ENDIAN
+/* A token of no flags but its block and type, from its span = end << 32 | start: 8-byte
+ * stores of the span and of term and flags with the padding after them. */
+static inline void put_span(kabar_token *t, uint64_t span) {
+  const uint64_t rest = 0;
+  memcpy((char *)t + offsetof(kabar_token, start), &span, 8);
+  memcpy((char *)t + offsetof(kabar_token, term), &rest, 8);
+}
+#endif
+
 static inline void put_token(kabar_token *t, uint32_t a, uint32_t b, uint32_t block,
                              uint32_t type, uint8_t flags) {
 #if KABAR_LITTLE_ENDIAN
-  /* pairs of fields as 8-byte words: compilers otherwise pack the four 32-bit fields into one
-   * vector store, which takes more instructions than it saves */
-  uint64_t span = (uint64_t)b << 32 | a, id = (uint64_t)type << 32 | block;
-  memcpy(&t->start, &span, 8);
-  memcpy(&t->block, &id, 8);
+  /* the fields as three 8-byte words: compilers otherwise pack the four 32-bit fields into
+   * one vector store, which takes more instructions than it saves */
+  uint64_t id = (uint64_t)type << 32 | block;
+  put_span(t, (uint64_t)b << 32 | a);
+  memcpy((char *)t + offsetof(kabar_token, block), &id, 8);
+  t->flags = flags;
 #else
   t->start = a;
   t->end = b;
   t->block = block;
   t->type = type;
-#endif
   t->term = 0;
   t->flags = flags;
+#endif
 }
+#if KABAR_LITTLE_ENDIAN
+_Static_assert(offsetof(kabar_token, end) == offsetof(kabar_token, start) + 4 &&
+                   offsetof(kabar_token, type) == offsetof(kabar_token, block) + 4 &&
+                   offsetof(kabar_token, flags) == offsetof(kabar_token, term) + 4 &&
+                   offsetof(kabar_token, term) + 8 <= sizeof(kabar_token),
+               "put_token stores the token as three words");
+#endif
 
 /* Appends the token [a, b) of type `type`, or extends the last one when the two spell a
  * reduplication; 0 or -1 (no memory). */
@@ -318,89 +377,127 @@ static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
 }
 
 #if WORD_AT_A_TIME
-/* Does a run of letters end before s[0], its first byte not a letter, and s[1] (when
- * has_next) without joining anything after? A space or other punctuation ends it, and so do
- * ',' and ';' (they join digits only, WB11/12); '.' and '\'' join a letter after them (WB6/7),
- * and what a byte from 0x80 up starts is for the general rules to decode. */
-static inline int letters_stop(const unsigned char *s, int has_next) {
-  wb_class c = (wb_class)wb_byte[s[0]];
-  if (c == WB_OTHER || c == WB_MIDNUM)
-    return 1;
-  if (c != WB_MIDNUMLETQ || !has_next)
-    return 0;
-  wb_class after = (wb_class)wb_byte[s[1]];
-  return after != WB_LETTER && after != WB_UNKNOWN;
-}
-
-/* Most words are under 16 ASCII letters, followed by a space or punctuation: such a word at
- * s, with 16 bytes of the block from s, is found, folded (| 0x20 lower-cases a letter),
- * hashed and interned into `types` from the one or two words it was loaded in. Returns its
- * length, a byte that is no part of the next word after it, with *type set
- * (KABAR_STRTAB_NONE when out of memory), or 0 when the word at s is not such. */
-static inline uint32_t plain_word(kabar_strtab *types, const unsigned char *s, uint32_t *type) {
+/* The type of the word of 0 < n < 16 ASCII letters at s, with 16 bytes readable from s:
+ * folded (| 0x20 lower-cases a letter), hashed and interned into `types` from the one or two
+ * words it is loaded in; KABAR_STRTAB_NONE when out of memory. */
+static inline uint32_t plain_type(kabar_strtab *types, const unsigned char *s, uint32_t n) {
   uint64_t w0, w1;
   memcpy(&w0, s, 8);
-  uint64_t other = non_letters(w0);
-  if (other) {
-    uint32_t n = (uint32_t)(__builtin_ctzll(other) >> 3);
-    if (n == 0 || !letters_stop(s + n, 1)) /* '@' first, or more word after the letters */
-      return 0;
-    w0 = (w0 | BYTES8(0x20)) & kabar__low_bytes(n);
-    *type = kabar__strtab_intern_short(types, w0, n, kabar__hash_short(w0, n));
-    return n;
+  w0 |= BYTES8(0x20);
+  if (n < 8) {
+    w0 &= kabar__low_bytes(n);
+    return kabar__strtab_intern_short(types, w0, n, kabar__hash_short(w0, n));
   }
   memcpy(&w1, s + 8, 8);
-  other = non_letters(w1);
-  if (!other)
-    return 0;
-  uint32_t n = 8 + (uint32_t)(__builtin_ctzll(other) >> 3);
-  if (!letters_stop(s + n, n < 15)) /* the block may end after the 16 bytes */
-    return 0;
-  w0 |= BYTES8(0x20);
   w1 = (w1 | BYTES8(0x20)) & kabar__low_bytes(n - 8);
-  *type = kabar__strtab_intern_short2(types, w0, w1, n, kabar__hash_short2(w0, w1, n));
-  return n;
+  return kabar__strtab_intern_short2(types, w0, w1, n, kabar__hash_short2(w0, w1, n));
 }
 
 #define NO_MEMORY UINT32_MAX
 
-/* Tokenizes the plain words (plain_word's) from p, a letter, each one byte after the word
- * before, while 16 bytes of the block remain. Returns where the first other word or byte
- * starts (p itself when the word at p is not plain), or NO_MEMORY. Its own function, with
- * the tokens' vector in locals: the loop keeps its state in registers, and out's fields,
- * which a store into the table's strings may alias, are read and written once. */
+/* The most tokens plain_words stores between two passes of interning. */
+#define PLAIN_BATCH 64
+
+/* Most words are under 16 ASCII letters followed by a space or punctuation. Finds such words
+ * from *p while 16 bytes of the text remain, up to max, and stores their spans in t[0, max)
+ * (their ids are plain_words' to store). A word is the run of letter bits from *p, ended by
+ * a space or punctuation (or '.' or '\'' before no letter), and most often the next starts
+ * at the bit after that byte. Returns how many it stored; *p is then where the first other
+ * word or byte starts, or the word after the last. Stops before a word right after the last
+ * and a '-' (a reduplication, maybe), with *dash set. */
+static inline uint32_t find_plain_words(const kabar_doc *doc, uint32_t *pp, uint32_t end,
+                                        kabar_token *t, uint32_t max, int *dash) {
+  const unsigned char *s = (const unsigned char *)doc->text;
+  uint32_t p = *pp;
+  kabar_token *w = t, *const last = t + max;
+  *dash = 0;
+  while (w < last) {
+    uint32_t letters;
+    if (p + 16 <= end) {
+      letters = letters16(s + p);
+    } else { /* the block's last bytes: those after it count as letters */
+      uint32_t room = end - p;
+      if (room == 0 || doc->len - p < 16)
+        break;
+      letters = letters16(s + p) | (0xFFFFu << room & 0xFFFFu);
+    }
+    uint32_t k = (uint32_t)__builtin_ctz(~letters); /* ~letters has bit 16 set */
+    if (k - 1 >= 15) /* no letter at p, or 16 or more, or up to the block's end */
+      break;
+    uint32_t e = p + k;
+    unsigned char c = s[e];
+    wb_class stop = (wb_class)wb_byte[c];
+    if (stop > WB_MIDNUM) { /* '.' and '\'' end the word unless a letter follows */
+      if (stop != WB_MIDNUMLETQ)
+        break;
+      wb_class after = e + 1 < end ? (wb_class)wb_byte[s[e + 1]] : WB_OTHER;
+      if (after == WB_LETTER || after == WB_UNKNOWN)
+        break;
+    }
+    put_span(w++, (uint64_t)e << 32 | p);
+    p = e + 1;
+    if (letters >> (k + 1) & 1) {
+      if (c == '-') {
+        *dash = 1;
+        break;
+      }
+    } else { /* more than one byte between the words: skip those that join none */
+      while (p < end && wb_byte[s[p]] <= WB_MIDNUMLETQ)
+        p++;
+      if (c == '-' && p == e + 1 && p < end) { /* a word of 15 letters: the bits end at c */
+        *dash = 1;
+        break;
+      }
+    }
+  }
+  *pp = p;
+  return (uint32_t)(w - t);
+}
+
+/* Tokenizes the plain words (find_plain_words') from p, a letter. Returns where the first
+ * other word or byte starts (p itself when the word at p is not plain), or NO_MEMORY. The
+ * words are found in batches and then interned, each loop with its state in registers; a
+ * word after a '-' is a batch of its own, as it may extend the token before it. Its own
+ * function, with the block's tokens in locals: out's fields, which a store into the table's
+ * strings may alias, are read and written once. */
 NOINLINE static uint32_t plain_words(kabar_doc *doc, tok_out *out, uint32_t p, uint32_t end) {
   const unsigned char *s = (const unsigned char *)doc->text;
-  kabar_strtab *types = &doc->types;
-  kabar_token *v = out->v;
-  size_t n = out->n, first = out->first, cap = out->cap;
-  const uint32_t block = out->block, last = end - 16; /* the last p with 16 bytes */
-  while (p <= last) {
-    uint32_t type, len = plain_word(types, s + p, &type);
-    if (len == 0)
-      break;
-    if (type == KABAR_STRTAB_NONE) {
-      p = NO_MEMORY;
-      break;
+  kabar_token *t = out->v + out->n;
+  size_t room = out->cap - out->n;
+  const uint64_t block = out->block;
+  /* the first word may follow a token of the block and a '-' */
+  int dash = out->n > out->first && s[p - 1] == '-';
+  for (;;) {
+    if (room == 0) {
+      out->n = (size_t)(t - out->v);
+      if (tok_room(doc, out) != 0)
+        return NO_MEMORY;
+      t = out->v + out->n;
+      room = out->cap - out->n;
     }
-    /* a word after a token of its block follows a byte of the text */
-    if (n > first && s[p - 1] == '-' && is_reduplication(doc, &v[n - 1], p, type)) {
-      v[n - 1].end = p + len;
-    } else {
-      if (n == cap) {
-        out->n = n;
-        if (tok_room(doc, out) != 0) {
-          p = NO_MEMORY;
-          break;
-        }
-        v = out->v;
-        cap = out->cap;
+    uint32_t max = dash ? 1 : room < PLAIN_BATCH ? (uint32_t)room : PLAIN_BATCH;
+    int next_dash;
+    uint32_t n = find_plain_words(doc, &p, end, t, max, &next_dash);
+    for (kabar_token *w = t; w < t + n; w++) {
+      uint32_t a = w->start, type = plain_type(&doc->types, s + a, w->end - a);
+      if (type == KABAR_STRTAB_NONE) {
+        out->n = (size_t)(t - out->v);
+        return NO_MEMORY;
       }
-      put_token(&v[n++], p, p + len, block, type, 0);
+      uint64_t id = (uint64_t)type << 32 | block;
+      memcpy((char *)w + offsetof(kabar_token, block), &id, 8);
     }
-    p += len + 1; /* a space or punctuation, no part of the next word */
+    if (dash && n == 1 && is_reduplication(doc, t - 1, t->start, t->type)) {
+      t[-1].end = t->end;
+      n = 0;
+    }
+    t += n;
+    room -= n;
+    if (!next_dash && n < max)
+      break;
+    dash = next_dash;
   }
-  out->n = n;
+  out->n = (size_t)(t - out->v);
   return p;
 }
 #endif
@@ -475,6 +572,7 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
   const uint32_t end = blk->end;
   tok_out out = tok_out_start(doc, bi);
   int rc = 0;
+  uint32_t walked = UINT32_MAX; /* where plain_words stopped: no plain word starts there */
   for (uint32_t p = blk->start; p < end;) {
     wb_class c = (wb_class)wb_byte[s[p]];
     if (c == WB_OTHER) {
@@ -485,12 +583,12 @@ static int fast_block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch) {
     int number = 0;
     if (c == WB_LETTER) {
 #if WORD_AT_A_TIME
-      if (end - p >= 16 && (q = plain_words(doc, &out, p, end)) != p) {
+      if (p != walked && (q = plain_words(doc, &out, p, end)) != p) {
         if (q == NO_MEMORY) {
           rc = -1;
           break;
         }
-        p = q;
+        p = walked = q;
         continue;
       }
 #endif

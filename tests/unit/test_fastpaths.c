@@ -57,6 +57,7 @@ static void test_tricky_strings(void **state) {
       "mail@example.com, @akun_resmi, #tagar dan e:HEV atau 10:30 serta a:b.",
       "Kata \u201cdalam kutip\u201d dan \u201emet\u201d \u00abguillemets\u00bb \u2013 tanda \u2014 pisah\u2026",
       "Café, financiële, één, naïef, Curaçao en Ærø zijn woorden.",
+      "3×4 en 8÷2 zijn 12 en 4; 10² m² 10³ x¹ en 1ª 2º 5µm, µ-wave, nºx; zero\u200bwidth\u200b space.",
       "Emoji 😀 dan CJK 日本語 dan Arab العربية lewat ICU.",
       "angka-angka, perusahaan-perusahaan, berlari-lari, Microsoft-baas.",
       "a..b a.,b 1.,2 1..2 .5 5. ,5 'quoted' ‘single’",
@@ -98,7 +99,9 @@ static void test_random_text(void **state) {
                                    " ", "\n", "\xc3\xa9", "\xe2\x80\x99", "\xc2\xa0", "!",
                                    "?", "\"", "(", ")", "\xe2\x80\x9d", "\xc3\x89",
                                    "\xcc\x81", "\xe3\x80\x82", "\xe2\x80\xa8", "\xc2\xad",
-                                   "\xe3\x83\xbc", "\r"};
+                                   "\xe3\x83\xbc", "\r", "\xc3\x97", "\xc3\xb7",
+                                   "\xc2\xb2", "\xc2\xb3", "\xc2\xb9", "\xe2\x80\x8b",
+                                   "\xc2\xaa", "\xc2\xb5", "\xc2\xba"};
   const size_t nalpha = sizeof alphabet / sizeof *alphabet;
   char buf[4096 + 8];
   unsigned seed = 12345;
@@ -274,6 +277,97 @@ static void test_types_fold(void **state) {
     }
     kabar_doc_free(doc);
   }
+}
+
+/* The plain-word scan's letter bits: SSE2 where the target has it, and the scalar version
+ * other targets take, on the same 16 bytes: every byte value at every position among letters
+ * and among non-letters, random bytes (NUL, bytes from 0x80 up), and loads at every alignment
+ * up to one ending at a buffer's last byte. */
+static void test_letters16(void **state) {
+  (void)state;
+  unsigned char buf[64];
+  for (int fill = 0; fill < 2; fill++)
+    for (unsigned pos = 0; pos < 16; pos++)
+      for (unsigned b = 0; b < 256; b++) {
+        memset(buf, fill ? 'q' : ' ', 16);
+        buf[pos] = (unsigned char)b;
+        uint32_t want = 0;
+        for (unsigned i = 0; i < 16; i++) {
+          unsigned c = buf[i] | 0x20u;
+          want |= (uint32_t)(c >= 'a' && c <= 'z' && buf[i] < 0x80) << i;
+        }
+        assert_int_equal(kabar__letters16_scalar(buf), want);
+        assert_int_equal(kabar__letters16(buf), want);
+      }
+  unsigned seed = 777;
+  for (int round = 0; round < 20000; round++) {
+    for (size_t i = 0; i < sizeof buf; i++) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 16;
+      /* half the bytes around the letters, the others any byte */
+      static const char near[] = "@AZ[`az{\0\x80\xc1\xe1\xfa Mm";
+      buf[i] = r & 1 ? (unsigned char)(r >> 8) : (unsigned char)near[(r >> 8) % (sizeof near - 1)];
+    }
+    for (size_t at = 0; at + 16 <= sizeof buf; at++)
+      assert_int_equal(kabar__letters16(buf + at), kabar__letters16_scalar(buf + at));
+  }
+  unsigned char *exact = malloc(40); /* a load ending at the buffer's last byte */
+  assert_non_null(exact);
+  memset(exact, 'a', 40);
+  exact[39] = ' ';
+  for (size_t at = 0; at + 16 <= 40; at++)
+    assert_int_equal(kabar__letters16(exact + at), kabar__letters16_scalar(exact + at));
+  assert_int_equal(kabar__letters16(exact + 24), 0x7FFF);
+  free(exact);
+}
+
+/* Plain words are found in batches and interned after: runs of more words than a batch holds,
+ * reduplications ("kata-kata") at every place in a batch and across two, words of every length
+ * before a block's end at every distance, with more text after the block (the bytes after a
+ * block count as letters for the scan), and '.' or '\'' right before a block's end. */
+static void test_plain_batches(void **state) {
+  (void)state;
+  static const char *words[] = {"kata", "Dan", "x", "perusahaan", "ABCDEFGHIJKLMNO", "di",
+                                "ke", "Pemerintah", "yang", "itu"};
+  static const char *seps[] = {" ", " ", " ", ", ", ". ", "-", " (", "; ", "'", " - "};
+  char text[4096];
+  unsigned seed = 31337;
+  for (int round = 0; round < 600; round++) {
+    size_t n = 0, count = 1 + (size_t)round % 150;
+    for (size_t w = 0; w < count; w++) {
+      seed = seed * 1103515245u + 12345u;
+      unsigned r = seed >> 16;
+      const char *word = words[r % 10];
+      memcpy(text + n, word, strlen(word));
+      n += strlen(word);
+      if (r % 7 == 0) { /* a reduplication */
+        text[n++] = '-';
+        memcpy(text + n, word, strlen(word));
+        n += strlen(word);
+      }
+      const char *sep = (r >> 4) % 3 ? " " : seps[(r >> 6) % 10];
+      memcpy(text + n, sep, strlen(sep));
+      n += strlen(sep);
+    }
+    assert_same_tokens(text, n);
+  }
+  static const char *before_end[] = {"", ".", "'", ",", "-", "a.", "a'", "@"};
+  for (size_t lead = 0; lead < 20; lead++)
+    for (size_t len = 1; len <= 18; len++)
+      for (size_t be = 0; be < sizeof before_end / sizeof *before_end; be++) {
+        size_t n = 0;
+        for (size_t i = 0; i < lead; i++)
+          text[n++] = i % 5 == 4 ? ' ' : (char)('a' + i % 26);
+        text[n++] = ' ';
+        for (size_t i = 0; i < len; i++)
+          text[n++] = (char)((i % 3 ? 'a' : 'A') + (i * 7 + len) % 26);
+        memcpy(text + n, before_end[be], strlen(before_end[be]));
+        n += strlen(before_end[be]);
+        static const char after[] = "\nBaris berikutnya dengan kata kata lagi.";
+        memcpy(text + n, after, sizeof after - 1);
+        n += sizeof after - 1;
+        assert_same_tokens(text, n);
+      }
 }
 
 static void test_random_prose(void **state) {
@@ -492,6 +586,8 @@ int main(void) {
       cmocka_unit_test(test_scans_match_scalar),
       cmocka_unit_test(test_utf8_check_match_scalar),
       cmocka_unit_test(test_word_start_match_scalar),
+      cmocka_unit_test(test_letters16),
+      cmocka_unit_test(test_plain_batches),
   };
   return cmocka_run_group_tests(tests, test_group_setup, teardown);
 }
