@@ -314,9 +314,11 @@ kabar_status kabar__terms(kabar_doc *doc) {
                         : KABAR_OK;
   for (size_t b = 0; b < doc->blocks.n && rc == KABAR_OK; b++)
     rc = block_terms(&run, &doc->blocks.v[b]);
-  if (rc == KABAR_OK && run.new_stems.n)
-    add_new_stems(&run);
-  KABAR_VEC_FREE(run.new_stems);
+  if (run.new_stems.v) { /* a document with words the cache lacked */
+    if (rc == KABAR_OK)
+      add_new_stems(&run);
+    KABAR_VEC_FREE(run.new_stems);
+  }
   for (uint8_t l = 0; l < KABAR_MAX_LANGS; l++) /* nearly all documents use one slot, or none */
     if (run.stemmers[l])
       kabar__stem_cache_stemmer_done(doc->ctx->stems, l, run.stemmers[l]);
