@@ -177,6 +177,17 @@ int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes) {
   return 0;
 }
 
+int kabar__strtab_spread(kabar_strtab *t, size_t strings, size_t per_string) {
+  size_t room = UINT32_MAX / 64; /* only a hint */
+  strings = strings < room ? strings : room;
+  per_string = per_string < 64 ? per_string : 64;
+  size_t nheads = strtab_heads_for(strings * per_string);
+  if (nheads > t->nheads && strtab_rehash(t, nheads) != 0)
+    return -1;
+  strtab_quick(t);
+  return 0;
+}
+
 /* Copies s[0, len) and two NULs (the string's and the buffer's) to dst, which has
  * STRING_ROOM(len) bytes. Most strings are short words: one or two word-sized copies cost
  * less than a call to memcpy. */

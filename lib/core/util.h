@@ -152,6 +152,10 @@ void kabar__strtab_free(kabar_strtab *t);
 /* Makes room for `strings` more strings of `bytes` bytes in all (NULs not counted), so that
  * interning them neither rehashes nor reallocates. A hint: 0 or -1 (out of memory). */
 int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes);
+/* Gives t at least `per_string` buckets per string it may hold (strings reserved): for a
+ * table built once and looked up often with strings it mostly lacks, so that most of those
+ * lookups end at an empty bucket. A hint: 0 or -1 (out of memory). */
+int kabar__strtab_spread(kabar_strtab *t, size_t strings, size_t per_string);
 /* Returns the id of s, adding it if new; KABAR_STRTAB_NONE when out of memory. */
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);
 /* The same, with h = kabar__hash(s, len, 0) already known (e.g. computed while s was built). */
@@ -188,6 +192,40 @@ static inline uint64_t kabar__strtab_word(const kabar_strtab *t, uint32_t off, s
   uint64_t w;
   memcpy(&w, t->chars.p + off + at, 8);
   return w;
+}
+
+/* kabar__strtab_find_hashed for a string s that has a string table's padding (it is in one):
+ * one of under 16 bytes is read as one or two whole words, and compared with the stored
+ * ones masked, with no call and no loop over its bytes. Inline: the language stage looks up
+ * every type in the stopword lists. */
+static inline uint32_t kabar__strtab_find_padded(const kabar_strtab *t, const char *s, size_t n,
+                                                 uint64_t h) {
+  if (t->count == 0)
+    return KABAR_STRTAB_NONE;
+  for (uint32_t id = t->heads[(size_t)h & (t->nheads - 1)]; id;) {
+    const struct kabar_strtab_entry *e = &t->entries[id - 1];
+    if (e->hash == h && e->len == n) { /* nearly always the string: the words only confirm it */
+#if KABAR_LITTLE_ENDIAN
+      if (n < 16) {
+        uint64_t x0 = kabar__strtab_word(t, e->off, 0), y0;
+        memcpy(&y0, s, 8);
+        if (n < 8) {
+          if (((x0 ^ y0) & kabar__low_bytes(n)) == 0)
+            return id - 1;
+        } else {
+          uint64_t y1;
+          memcpy(&y1, s + 8, 8);
+          if (x0 == y0 && ((kabar__strtab_word(t, e->off, 8) ^ y1) & kabar__low_bytes(n - 8)) == 0)
+            return id - 1;
+        }
+      } else
+#endif
+          if (kabar__mem_eq(t->chars.p + e->off, s, n))
+        return id - 1;
+    }
+    id = e->next;
+  }
+  return KABAR_STRTAB_NONE;
 }
 
 /* Adds a string of n bytes, not in t, given as nw <= 2 whole words with zeros after its

@@ -15,7 +15,7 @@
  * the union of the lists (see the ctx), which knows the languages. */
 static uint32_t stop_mask(const kabar_strtab *stopwords, const uint32_t *stop_langs,
                           const kabar_strtab *types, const struct kabar_strtab_entry *e) {
-  uint32_t id = kabar__strtab_find_hashed(stopwords, types->chars.p + e->off, e->len, e->hash);
+  uint32_t id = kabar__strtab_find_padded(stopwords, types->chars.p + e->off, e->len, e->hash);
   return id == KABAR_STRTAB_NONE ? 0 : stop_langs[id];
 }
 

@@ -5,8 +5,8 @@
  * word) cost more than the rest of the term stage together. A ctx is shared by threads and
  * read-only to its users, so the cache is insert-only and lock-free: a slot changes once,
  * from NULL to an immutable entry published with release order and read with acquire order;
- * entries live until the ctx is freed; and the cache stops growing at about a fixed number
- * of entries (threads racing past the count may add one each). It only remembers what Snowball
+ * entries live until the ctx is freed, allocated a document's new ones at a time; and the
+ * cache stops growing at a fixed number of entries, counted when allocated. It only remembers what Snowball
  * returned (or would: a word it leaves alone for its vowels is cached as itself), so results
  * never depend on what it holds, or on the order in which threads filled it. It also keeps
  * one idle Snowball instance per language for the next document that needs one. */
@@ -23,7 +23,7 @@
 #endif
 
 #define STEM_CACHE_SLOTS KABAR_STEM_CACHE_SLOTS /* 512 KiB of slots, touched only where used */
-#define STEM_CACHE_MAX (STEM_CACHE_SLOTS / 2)
+#define STEM_CACHE_MAX (STEM_CACHE_SLOTS / 2) /* entries allocated, published or not */
 /* Longer words are not kept: news words are short, and this bounds what hostile input can
  * pin for the life of the ctx (32,768 entries of at most 64 + 64 + 8 bytes and a header). */
 #define STEM_CACHE_WORD_MAX 64
@@ -32,6 +32,12 @@
 #define STEM_PAD 8
 
 typedef kabar_stem_entry stem_entry;
+
+/* One document's new entries, on the cache's list until the cache is freed. */
+struct stem_chunk {
+  struct stem_chunk *next;
+  _Alignas(8) char data[];
+};
 
 kabar_stem_cache *kabar__stem_cache_new(void) {
   kabar_stem_cache *c = kabar__calloc(1, sizeof *c);
@@ -43,6 +49,7 @@ kabar_stem_cache *kabar__stem_cache_new(void) {
     return NULL;
   }
   atomic_init(&c->count, 0);
+  atomic_init(&c->chunks, NULL);
   for (size_t l = 0; l < KABAR_MAX_LANGS; l++)
     atomic_init(&c->idle[l], NULL);
   return c;
@@ -51,10 +58,12 @@ kabar_stem_cache *kabar__stem_cache_new(void) {
 void kabar__stem_cache_free(kabar_stem_cache *c) {
   if (!c)
     return;
-  for (size_t i = 0; i < STEM_CACHE_SLOTS; i++) {
-    stem_entry *e = atomic_load_explicit(&c->slots[i], memory_order_relaxed);
-    if (e)
-      kabar__free(e);
+  /* the ctx is freed after its last document; acquire: the pushes are a release sequence */
+  struct stem_chunk *k = atomic_load_explicit(&c->chunks, memory_order_acquire);
+  while (k) {
+    struct stem_chunk *next = k->next;
+    kabar__free(k);
+    k = next;
   }
   kabar__free(c->slots);
   for (size_t l = 0; l < KABAR_MAX_LANGS; l++) {
@@ -84,34 +93,74 @@ void kabar__stem_cache_stemmer_done(kabar_stem_cache *c, uint8_t lang, struct sb
     sb_stemmer_delete(st);
 }
 
-void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
-                           uint64_t hash, const char *stem, size_t stem_len,
-                           uint64_t stem_hash) {
-  if (n > STEM_CACHE_WORD_MAX || stem_len > STEM_CACHE_WORD_MAX ||
-      atomic_load_explicit(&c->count, memory_order_relaxed) >= STEM_CACHE_MAX)
-    return;
-  stem_entry *mine = kabar__malloc(sizeof *mine + n + stem_len + STEM_PAD);
-  if (!mine)
-    return; /* the cache only saves time; without memory it just does not grow */
-  mine->hash = hash;
-  mine->stem_hash = stem_hash;
-  mine->lang = lang;
-  mine->word_len = (uint16_t)n;
-  mine->stem_len = (uint16_t)stem_len;
-  memcpy(mine->bytes, word, n);
-  memcpy(mine->bytes + n, stem, stem_len);
-  memset(mine->bytes + n + stem_len, 0, STEM_PAD);
-  size_t i = kabar__stem_cache_home(hash, lang);
+/* Takes up to k of the entries the cache may still allocate: how many it got. */
+static size_t reserve_entries(kabar_stem_cache *c, size_t k) {
+  size_t old = atomic_load_explicit(&c->count, memory_order_relaxed), take;
+  do {
+    if (old >= STEM_CACHE_MAX)
+      return 0;
+    take = k < STEM_CACHE_MAX - old ? k : STEM_CACHE_MAX - old;
+  } while (!atomic_compare_exchange_weak_explicit(&c->count, &old, old + take,
+                                                  memory_order_relaxed, memory_order_relaxed));
+  return take;
+}
+
+/* Bytes of the entry of s, 8-aligned so that the next one's header is. */
+static size_t entry_size(const kabar_stem_new *s) {
+  return (sizeof(stem_entry) + s->word_len + s->stem_len + STEM_PAD + 7) & ~(size_t)7;
+}
+
+/* Publishes e in its neighbourhood, unless the same word is there (another thread stemmed it
+ * first) or the neighbourhood is full: e is then left unused. */
+static void publish(kabar_stem_cache *c, stem_entry *e) {
+  size_t i = kabar__stem_cache_home(e->hash, e->lang);
   for (int probe = 0; probe < KABAR_STEM_CACHE_PROBES;
        probe++, i = (i + 1) & (STEM_CACHE_SLOTS - 1)) {
     stem_entry *seen = NULL;
-    if (atomic_compare_exchange_strong_explicit(&c->slots[i], &seen, mine, memory_order_release,
-                                                memory_order_acquire)) {
-      atomic_fetch_add_explicit(&c->count, 1, memory_order_relaxed);
+    /* release: e's bytes before it; acquire: those of the entry already there */
+    if (atomic_compare_exchange_strong_explicit(&c->slots[i], &seen, e, memory_order_release,
+                                                memory_order_acquire))
       return;
-    }
-    if (kabar__stem_entry_is(seen, lang, word, n, hash))
-      break; /* another thread stemmed the same word first */
+    if (kabar__stem_entry_is(seen, e->lang, e->bytes, e->word_len, e->hash))
+      return;
   }
-  kabar__free(mine);
+}
+
+void kabar__stem_cache_add(kabar_stem_cache *c, const kabar_stem_new *v, size_t k) {
+  size_t n = 0, bytes = 0;
+  for (size_t i = 0; i < k; i++)
+    if (v[i].word_len <= STEM_CACHE_WORD_MAX && v[i].stem_len <= STEM_CACHE_WORD_MAX) {
+      n++;
+      bytes += entry_size(&v[i]);
+    }
+  size_t take = reserve_entries(c, n);
+  if (!take)
+    return;
+  /* bytes counts the n entries; the first `take` of them need no more */
+  struct stem_chunk *chunk = kabar__malloc(sizeof *chunk + bytes);
+  if (!chunk)
+    return; /* the cache only saves time; without memory it just does not grow */
+  /* a lock-free push; release: the list is read when the cache is freed */
+  chunk->next = atomic_load_explicit(&c->chunks, memory_order_relaxed);
+  while (!atomic_compare_exchange_weak_explicit(&c->chunks, &chunk->next, chunk,
+                                                memory_order_release, memory_order_relaxed))
+    ;
+  char *p = chunk->data;
+  for (size_t i = 0; i < k && take; i++) {
+    const kabar_stem_new *s = &v[i];
+    if (s->word_len > STEM_CACHE_WORD_MAX || s->stem_len > STEM_CACHE_WORD_MAX)
+      continue;
+    take--;
+    stem_entry *e = (stem_entry *)(void *)p;
+    p += entry_size(s);
+    e->hash = s->hash;
+    e->stem_hash = s->stem_hash;
+    e->lang = s->lang;
+    e->word_len = (uint16_t)s->word_len;
+    e->stem_len = (uint16_t)s->stem_len;
+    memcpy(e->bytes, s->word, s->word_len);
+    memcpy(e->bytes + s->word_len, s->stem, s->stem_len);
+    memset(e->bytes + s->word_len + s->stem_len, 0, STEM_PAD);
+    publish(c, e);
+  }
 }

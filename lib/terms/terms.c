@@ -29,12 +29,22 @@ typedef struct term_lang {
   uint32_t *memo;
 } term_lang;
 
+/* A stem the ctx's cache lacked: term `term` is the stem of type `type` in language slot
+ * `lang`. */
+typedef struct new_stem {
+  uint32_t type, term;
+  uint8_t lang;
+} new_stem;
+
 typedef struct term_run {
   kabar_doc *doc;
   /* borrowed from the ctx's stem cache on a document's first cache miss, handed back at the
    * end (libstemmer's rule: one thread per instance at a time) */
   struct sb_stemmer *stemmers[KABAR_MAX_LANGS];
   term_lang langs[KABAR_MAX_LANGS + 1];
+  /* the stems the ctx's cache lacked, given to it when the document is done (one allocation
+   * for all) */
+  KABAR_VEC(new_stem) new_stems;
 } term_run;
 
 #define BYTES8(b) (0x0101010101010101ULL * (b))
@@ -84,8 +94,9 @@ static int few_vowels(const char *s, uint32_t n) {
 /* The stemmer's other rules only remove or replace an affix the word starts or ends with:
  * the prefixes di ke me(m n ng ny) pe(m n ng ny) ter (first order) and be(r l) pe(r l)
  * (second order), the particles kah lah pun, the possessives ku mu nya and the suffixes
- * i an kan. A word that starts with none and ends with none ("jakarta", "presiden"; a third
- * of the news set's words of three vowels or more) comes back unchanged. tests/unit/test_terms.c
+ * i (not after s) an kan. A word that starts with none and ends with none ("jakarta",
+ * "presiden", "informasi"; a third of the news set's words of three vowels or more) comes
+ * back unchanged. tests/unit/test_terms.c
  * holds libstemmer to it. Words of fewer than 2 bytes have fewer than three vowels. */
 static inline int affix_free(const char *s, uint32_t n) {
   if (n < 2)
@@ -95,8 +106,8 @@ static inline int affix_free(const char *s, uint32_t n) {
     return 0;
   unsigned char y = (unsigned char)s[n - 2], z = (unsigned char)s[n - 1];
   switch (z) {
-  case 'i':
-    return 0;
+  case 'i': /* Snowball removes a final i only after a letter other than s ("posisi" stays) */
+    return y == 's';
   case 'n': /* an kan pun */
     return y != 'a' && y != 'u';
   case 'h': /* kah lah */
@@ -122,19 +133,20 @@ static inline int affix_free(const char *s, uint32_t n) {
 
 /* The stem of a word the ctx's cache lacks, and its kabar__hash: Snowball's, or the word
  * itself when it has too few vowels for the Indonesian stemmer to change it. The cache
- * remembers both, so that a word's vowels are counted once per context, not per document. */
+ * remembers both (add_new_stems), so that a word's vowels are counted once per context, not
+ * per document. */
 static COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8_t lang,
                                         const char *s, uint32_t n, uint64_t h, const char **stem,
                                         size_t *stem_len, uint64_t *stem_hash) {
   kabar_doc *doc = run->doc;
-  kabar_stem_cache *cache = doc->ctx->stems;
   if (L->rule == STEM_INDONESIAN && few_vowels(s, n)) {
     *stem = s;
     *stem_len = n;
     *stem_hash = h;
   } else {
     if (!run->stemmers[lang]) {
-      run->stemmers[lang] = kabar__stem_cache_stemmer(cache, lang, doc->ctx->langs[lang].stemmer);
+      run->stemmers[lang] =
+          kabar__stem_cache_stemmer(doc->ctx->stems, lang, doc->ctx->langs[lang].stemmer);
       if (!run->stemmers[lang])
         return KABAR_ENOMEM; /* the ctx checked the algorithm exists */
     }
@@ -145,7 +157,6 @@ static COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8
     *stem_len = (size_t)sb_stemmer_length(run->stemmers[lang]);
     *stem_hash = kabar__hash(*stem, *stem_len, 0);
   }
-  kabar__stem_cache_add(cache, lang, s, n, h, *stem, *stem_len, *stem_hash);
   return KABAR_OK;
 }
 
@@ -183,8 +194,8 @@ static ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const char *s, 
 
 /* The term of a word to stem that a document meets first: its stem from the ctx's cache, or
  * (once per context) from stem_word. */
-static uint32_t stemmed_term(term_run *run, const term_lang *L, uint8_t lang, const char *s,
-                             uint32_t n, uint64_t h, kabar_status *rc) {
+static uint32_t stemmed_term(term_run *run, const term_lang *L, uint8_t lang, uint32_t type,
+                             const char *s, uint32_t n, uint64_t h, kabar_status *rc) {
   kabar_strtab *terms = &run->doc->terms;
   const kabar_stem_entry *e = kabar__stem_cache_find(run->doc->ctx->stems, lang, s, n, h);
   if (e)
@@ -194,7 +205,12 @@ static uint32_t stemmed_term(term_run *run, const term_lang *L, uint8_t lang, co
   uint64_t stem_hash;
   if ((*rc = stem_word(run, L, lang, s, n, h, &stem, &stem_len, &stem_hash)) != KABAR_OK)
     return KABAR_STRTAB_NONE;
-  return intern_term(terms, stem, stem_len, stem_hash);
+  uint32_t id = intern_term(terms, stem, stem_len, stem_hash);
+  if (id != KABAR_STRTAB_NONE) {
+    new_stem add = {type, id, lang};
+    (void)KABAR_VEC_PUSH(run->new_stems, add); /* without memory the stem is just not kept */
+  }
+  return id;
 }
 
 /* The term of `type` in language slot `lang` (described by L), new to this document and
@@ -213,7 +229,7 @@ static uint32_t new_term(term_run *run, const term_lang *L, uint8_t lang, uint32
       (L->rule == STEM_INDONESIAN && affix_free(s, n)))
     id = intern_padded(&doc->terms, s, n, e->hash);
   else
-    id = stemmed_term(run, L, lang, s, n, e->hash, rc);
+    id = stemmed_term(run, L, lang, type, s, n, e->hash, rc);
   if (id == KABAR_STRTAB_NONE && *rc == KABAR_OK)
     *rc = KABAR_ENOMEM;
   return id;
@@ -268,6 +284,24 @@ static kabar_status block_terms(term_run *run, const kabar_block *blk) {
   return KABAR_OK;
 }
 
+/* Gives the document's new stems to the ctx's cache: the words are types, the stems terms. */
+static void add_new_stems(const term_run *run) {
+  const kabar_doc *doc = run->doc;
+  size_t n = run->new_stems.n;
+  kabar_stem_new *v = kabar__malloc(n * sizeof *v);
+  if (!v)
+    return; /* the cache only saves time */
+  for (size_t i = 0; i < n; i++) {
+    const new_stem *ns = &run->new_stems.v[i];
+    const struct kabar_strtab_entry *w = &doc->types.entries[ns->type];
+    const struct kabar_strtab_entry *t = &doc->terms.entries[ns->term];
+    v[i] = (kabar_stem_new){doc->types.chars.p + w->off, doc->terms.chars.p + t->off, w->hash,
+                            t->hash, w->len, t->len, ns->lang};
+  }
+  kabar__stem_cache_add(doc->ctx->stems, v, n);
+  kabar__free(v);
+}
+
 kabar_status kabar__terms(kabar_doc *doc) {
   term_run run;
   memset(&run, 0, sizeof run);
@@ -280,6 +314,11 @@ kabar_status kabar__terms(kabar_doc *doc) {
                         : KABAR_OK;
   for (size_t b = 0; b < doc->blocks.n && rc == KABAR_OK; b++)
     rc = block_terms(&run, &doc->blocks.v[b]);
+  if (run.new_stems.v) { /* a document with words the cache lacked */
+    if (rc == KABAR_OK)
+      add_new_stems(&run);
+    KABAR_VEC_FREE(run.new_stems);
+  }
   for (uint8_t l = 0; l < KABAR_MAX_LANGS; l++) /* nearly all documents use one slot, or none */
     if (run.stemmers[l])
       kabar__stem_cache_stemmer_done(doc->ctx->stems, l, run.stemmers[l]);

@@ -32,6 +32,7 @@ typedef struct kabar_stem_entry {
 struct kabar_stem_cache {
   _Atomic(kabar_stem_entry *) *slots;
   atomic_size_t count;
+  _Atomic(struct stem_chunk *) chunks; /* the entries' allocations, freed with the cache */
   /* per language slot, a Snowball instance no document holds (see kabar__stem_cache_stemmer) */
   _Atomic(struct sb_stemmer *) idle[KABAR_MAX_LANGS];
 };
@@ -89,9 +90,15 @@ static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_ca
 struct sb_stemmer *kabar__stem_cache_stemmer(kabar_stem_cache *c, uint8_t lang,
                                              const char *algorithm);
 void kabar__stem_cache_stemmer_done(kabar_stem_cache *c, uint8_t lang, struct sb_stemmer *st);
-/* Remembers a stem of `word` (with a string table's padding); does nothing when the cache is
- * full or memory is short. */
-void kabar__stem_cache_add(kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
-                           uint64_t hash, const char *stem, size_t stem_len,
-                           uint64_t stem_hash);
+/* A stem for the cache: `word` (with a string table's padding) and its stem in language slot
+ * `lang`, each with its length and kabar__hash. */
+typedef struct kabar_stem_new {
+  const char *word, *stem;
+  uint64_t hash, stem_hash;
+  uint32_t word_len, stem_len;
+  uint8_t lang;
+} kabar_stem_new;
+/* Remembers the k stems of v (a document's new ones, in one allocation); skips those that
+ * are too long, or all when the cache is full or memory is short. */
+void kabar__stem_cache_add(kabar_stem_cache *c, const kabar_stem_new *v, size_t k);
 #endif
