@@ -28,6 +28,12 @@ unsigned kabar__rules_byte_class(unsigned char c);
 uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
                                    size_t *nrare);
 
+/* Sorts n cuts (by start, then end) and merges each into the last kept cut of the same kind
+ * that it overlaps: that cut then spans both (its start, the larger end). Cuts of one kind
+ * come out disjoint and in order of start, whatever other kinds lie between them. Returns how
+ * many are kept, at the front of c. */
+size_t kabar__cuts_merge(kabar_cut *c, size_t n);
+
 /* Classifies blocks (title/body/boilerplate), records cuts and marks tokens inside them. */
 kabar_status kabar__clean(kabar_doc *doc, kabar_error *err);
 #endif

@@ -1747,22 +1747,31 @@ static int cmp_cut(const void *a, const void *b) {
   return x->start < y->start ? -1 : x->start > y->start ? 1 : (x->end > y->end) - (x->end < y->end);
 }
 
-/* Sorts the block's cuts from index `first` on and merges overlapping ones. */
-static void merge_cuts(kabar_doc *doc, size_t first) {
-  size_t n = doc->cuts.n - first, w = 0;
+size_t kabar__cuts_merge(kabar_cut *c, size_t n) {
   if (n == 0)
-    return;
-  kabar_cut *c = doc->cuts.v + first;
+    return 0;
   qsort(c, n, sizeof *c, cmp_cut);
+  /* last[k]: 1 + the index in the output of the last cut of kind k (0: none yet). A cut is
+   * merged into the last one of its own kind, not into the last one kept: with a cut of
+   * another kind between them, [0,10) [3,5) [4,12), comparing with the last one kept left
+   * [0,10) and [4,12) overlapping. */
+  size_t last[KABAR_CUT_DATELINE + 1] = {0}, w = 0;
   for (size_t i = 0; i < n; i++) {
-    if (w > 0 && c[i].start < c[w - 1].end && c[i].kind == c[w - 1].kind) {
-      if (c[i].end > c[w - 1].end)
-        c[w - 1].end = c[i].end;
+    size_t k = c[i].kind <= KABAR_CUT_DATELINE ? c[i].kind : 0, *at = &last[k];
+    if (*at > 0 && c[i].start < c[*at - 1].end) {
+      if (c[i].end > c[*at - 1].end)
+        c[*at - 1].end = c[i].end;
       continue;
     }
-    c[w++] = c[i];
+    c[w] = c[i];
+    *at = ++w;
   }
-  doc->cuts.n = first + w;
+  return w;
+}
+
+/* Sorts the block's cuts from index `first` on and merges overlapping ones. */
+static void merge_cuts(kabar_doc *doc, size_t first) {
+  doc->cuts.n = first + kabar__cuts_merge(doc->cuts.v + first, doc->cuts.n - first);
 }
 
 static kabar_status cut_rules(clean_run *run, uint32_t bi, const block_bytes *seen) {
