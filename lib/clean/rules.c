@@ -1771,7 +1771,8 @@ size_t kabar__cuts_merge(kabar_cut *c, size_t n) {
 
 /* Sorts the block's cuts from index `first` on and merges overlapping ones. */
 static void merge_cuts(kabar_doc *doc, size_t first) {
-  doc->cuts.n = first + kabar__cuts_merge(doc->cuts.v + first, doc->cuts.n - first);
+  if (doc->cuts.n > first) /* else cuts.v may be NULL, where even + 0 is undefined */
+    doc->cuts.n = first + kabar__cuts_merge(doc->cuts.v + first, doc->cuts.n - first);
 }
 
 static kabar_status cut_rules(clean_run *run, uint32_t bi, const block_bytes *seen) {
