@@ -729,15 +729,22 @@ static void class_bytes(need_reader *r, byte_set *set) {
     set_fill(set);
     return;
   }
-  int prev = -1; /* an ASCII character that may open a range */
+  /* the character before: ASCII (>= 0), none that opens a range (-1), or one of several bytes
+   * (OPENS_UNREAD), whose range ("[à-ü]") would need its code points decoded */
+  enum { OPENS_UNREAD = -2 };
+  int prev = -1;
   while (p < close) {
     unsigned char c = (unsigned char)*p;
+    if (c == '-' && prev == OPENS_UNREAD && p + 1 < close) {
+      set_fill(set);
+      return;
+    }
     if (c == '\\') {
       char e = p[1];
       need_reader sub = {p + 2, r->caseless, 0};
       if (!((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'))) {
         add_ascii(set, (unsigned char)e, r->caseless); /* (a byte from 0x80 up: fill below) */
-        prev = (unsigned char)e < 0x80 ? (unsigned char)e : -1;
+        prev = (unsigned char)e < 0x80 ? (unsigned char)e : OPENS_UNREAD;
         if ((unsigned char)e >= 0x80)
           set_fill(set);
         p += 2;
@@ -765,7 +772,7 @@ static void class_bytes(need_reader *r, byte_set *set) {
       if (r->caseless) /* another case may be ASCII */
         set_fill(set);
       p += len;
-      prev = -1;
+      prev = OPENS_UNREAD;
     } else {
       add_ascii(set, c, r->caseless);
       prev = c;

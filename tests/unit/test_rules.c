@@ -339,7 +339,12 @@ static void test_filter_on_context_rules(void **state) {
       "block strings-utf8 ^\xC3\xA9t\xC3\xA9s\n"
       "cut strings-escapes (?=a)a\\.b\\+c\n"
       "cut strings-long abcdefghijkl\n"
-      "cut strings-then-class Wor[dk]s\n";
+      "cut strings-then-class Wor[dk]s\n"
+      /* a class range that starts with a character of several bytes: its inner code points'
+       * bytes are none of the ends' (review) */
+      "block range-utf8 ^[\xC3\xA0-\xC3\xBC]+,\n"
+      "block range-utf8-group ^(?:[\xC3\xA0-\xC3\xBC]|x)+,$\n"
+      "cut-tail range-utf8-tail x[\xC3\xA0-\xC3\xBC]+$\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -407,7 +412,10 @@ static void test_filter_on_context_rules(void **state) {
                                   "\xC3\xA9t\xC3\xA9s",
                                   "a.b+c",
                                   "abcdefghijkl",
-                                  "Works"};
+                                  "Works",
+                                  "\xC3\xA9, kata",
+                                  "x\xC3\xA9x,",
+                                  "abc x\xC3\xA9"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
