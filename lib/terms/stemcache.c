@@ -6,10 +6,11 @@
  * read-only to its users, so the cache is insert-only and lock-free: a slot changes once,
  * from NULL to an immutable entry published with release order and read with acquire order;
  * entries live until the ctx is freed, allocated a document's new ones at a time; and the
- * cache stops growing at a fixed number of entries, counted when allocated. It only remembers what Snowball
- * returned (or would: a word it leaves alone for its vowels is cached as itself), so results
- * never depend on what it holds, or on the order in which threads filled it. It also keeps
- * one idle Snowball instance per language for the next document that needs one. */
+ * cache stops growing at a fixed number of entries, counted when allocated (an allocation
+ * holds only the entries counted). It only remembers what Snowball returned (or would: a word
+ * it leaves alone for its vowels is cached as itself), so results never depend on what it
+ * holds, or on the order in which threads filled it. It also keeps one idle Snowball
+ * instance per language for the next document that needs one. */
 #include "terms.h"
 
 #include <libstemmer.h>
@@ -23,7 +24,7 @@
 #endif
 
 #define STEM_CACHE_SLOTS KABAR_STEM_CACHE_SLOTS /* 512 KiB of slots, touched only where used */
-#define STEM_CACHE_MAX (STEM_CACHE_SLOTS / 2) /* entries allocated, published or not */
+#define STEM_CACHE_MAX KABAR_STEM_CACHE_MAX
 /* Longer words are not kept: news words are short, and this bounds what hostile input can
  * pin for the life of the ctx (32,768 entries of at most 64 + 64 + 8 bytes and a header). */
 #define STEM_CACHE_WORD_MAX 64
@@ -49,6 +50,7 @@ kabar_stem_cache *kabar__stem_cache_new(void) {
     return NULL;
   }
   atomic_init(&c->count, 0);
+  atomic_init(&c->bytes, 0);
   atomic_init(&c->chunks, NULL);
   for (size_t l = 0; l < KABAR_MAX_LANGS; l++)
     atomic_init(&c->idle[l], NULL);
@@ -126,20 +128,35 @@ static void publish(kabar_stem_cache *c, stem_entry *e) {
   }
 }
 
+static int cacheable(const kabar_stem_new *s) {
+  return s->word_len <= STEM_CACHE_WORD_MAX && s->stem_len <= STEM_CACHE_WORD_MAX;
+}
+
+size_t kabar__stem_cache_bytes(kabar_stem_cache *c) {
+  return atomic_load_explicit(&c->bytes, memory_order_relaxed);
+}
+
 void kabar__stem_cache_add(kabar_stem_cache *c, const kabar_stem_new *v, size_t k) {
-  size_t n = 0, bytes = 0;
+  size_t n = 0;
   for (size_t i = 0; i < k; i++)
-    if (v[i].word_len <= STEM_CACHE_WORD_MAX && v[i].stem_len <= STEM_CACHE_WORD_MAX) {
-      n++;
-      bytes += entry_size(&v[i]);
-    }
+    n += cacheable(&v[i]);
   size_t take = reserve_entries(c, n);
   if (!take)
     return;
-  /* bytes counts the n entries; the first `take` of them need no more */
+  /* room for the first `take` cacheable entries only: near the cache's bound a long document's
+   * new stems must not pin memory that no entry uses */
+  size_t bytes = 0;
+  for (size_t i = 0, left = take; i < k && left; i++)
+    if (cacheable(&v[i])) {
+      bytes += entry_size(&v[i]);
+      left--;
+    }
   struct stem_chunk *chunk = kabar__malloc(sizeof *chunk + bytes);
-  if (!chunk)
-    return; /* the cache only saves time; without memory it just does not grow */
+  if (!chunk) { /* the cache only saves time; give the reservation back for a later document */
+    atomic_fetch_sub_explicit(&c->count, take, memory_order_relaxed);
+    return;
+  }
+  atomic_fetch_add_explicit(&c->bytes, sizeof *chunk + bytes, memory_order_relaxed);
   /* a lock-free push; release: the list is read when the cache is freed */
   chunk->next = atomic_load_explicit(&c->chunks, memory_order_relaxed);
   while (!atomic_compare_exchange_weak_explicit(&c->chunks, &chunk->next, chunk,
@@ -148,7 +165,7 @@ void kabar__stem_cache_add(kabar_stem_cache *c, const kabar_stem_new *v, size_t 
   char *p = chunk->data;
   for (size_t i = 0; i < k && take; i++) {
     const kabar_stem_new *s = &v[i];
-    if (s->word_len > STEM_CACHE_WORD_MAX || s->stem_len > STEM_CACHE_WORD_MAX)
+    if (!cacheable(s))
       continue;
     take--;
     stem_entry *e = (stem_entry *)(void *)p;

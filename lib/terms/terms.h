@@ -32,6 +32,7 @@ typedef struct kabar_stem_entry {
 struct kabar_stem_cache {
   _Atomic(kabar_stem_entry *) *slots;
   atomic_size_t count;
+  atomic_size_t bytes; /* of the chunks (kabar__stem_cache_bytes) */
   _Atomic(struct stem_chunk *) chunks; /* the entries' allocations, freed with the cache */
   /* per language slot, a Snowball instance no document holds (see kabar__stem_cache_stemmer) */
   _Atomic(struct sb_stemmer *) idle[KABAR_MAX_LANGS];
@@ -66,9 +67,9 @@ static inline int kabar__stem_entry_is(const kabar_stem_entry *e, uint8_t lang, 
 }
 
 /* The cached stem of `word` (case-folded, its kabar__hash in `hash`, with a string table's
- * padding) in language slot `lang`, or NULL: the stem is e->bytes + e->word_len, of e->stem_len bytes (not NUL-terminated) and
- * kabar__hash e->stem_hash, and lives as long as the cache. Inline: a document looks up a
- * third of its distinct words. */
+ * padding) in language slot `lang`, or NULL: the stem is e->bytes + e->word_len, of
+ * e->stem_len bytes (not NUL-terminated) and kabar__hash e->stem_hash, and lives as long as
+ * the cache. Inline: a document looks up a third of its distinct words. */
 static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_cache *c,
                                                              uint8_t lang, const char *word,
                                                              size_t n, uint64_t hash) {
@@ -101,4 +102,7 @@ typedef struct kabar_stem_new {
 /* Remembers the k stems of v (a document's new ones, in one allocation); skips those that
  * are too long, or all when the cache is full or memory is short. */
 void kabar__stem_cache_add(kabar_stem_cache *c, const kabar_stem_new *v, size_t k);
+/* Bytes the cache's entries hold, for tests of its bound. */
+size_t kabar__stem_cache_bytes(kabar_stem_cache *c);
+#define KABAR_STEM_CACHE_MAX (KABAR_STEM_CACHE_SLOTS / 2) /* entries allocated, published or not */
 #endif

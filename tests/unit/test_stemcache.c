@@ -4,6 +4,7 @@
  * threads filling a cold cache at once get the same analyses as a warm one.) */
 #include "helpers.h"
 #include "core/internal.h"
+#include "terms/terms.h"
 
 #include <libstemmer.h>
 #include <stdio.h>
@@ -133,10 +134,56 @@ static void cold_and_warm_contexts_agree(void **state) {
   kabar_ctx_free(warm);
 }
 
+/* Made-up entries "w<i>" -> "s<i>" for kabar__stem_cache_add; names[] holds their bytes. */
+static void make_entries(kabar_stem_new *v, char (*names)[16], size_t first, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int len = snprintf(names[i], sizeof names[i], "w%zu", first + i);
+    v[i] = (kabar_stem_new){names[i], names[i], kabar__hash(names[i], (size_t)len, 0),
+                            kabar__hash(names[i], (size_t)len, 0), (uint32_t)len, (uint32_t)len, 0};
+  }
+}
+
+/* A document's batch of new stems arriving when the cache is one entry short of full pins
+ * room for that one entry, not for the whole batch; and an allocation that fails gives its
+ * reservation back (review). */
+static void cache_memory_stays_bounded(void **state) {
+  (void)state;
+  size_t n = KABAR_STEM_CACHE_MAX - 1, more = 50000;
+  kabar_stem_new *v = malloc((n + more) * sizeof *v);
+  char (*names)[16] = calloc(n + more, sizeof *names); /* zeros: a string table's padding */
+  assert_non_null(v);
+  assert_non_null(names);
+  kabar_stem_cache *c = kabar__stem_cache_new();
+  assert_non_null(c);
+  make_entries(v, names, 0, n + more);
+  kabar__stem_cache_add(c, v, n);
+  size_t before = kabar__stem_cache_bytes(c);
+  assert_true(before > 0);
+  kabar__stem_cache_add(c, v + n, more);
+  size_t grew = kabar__stem_cache_bytes(c) - before;
+  assert_true(grew > 0);
+  assert_true(grew <= 256); /* one short entry and a chunk header */
+  kabar__stem_cache_free(c);
+
+  c = kabar__stem_cache_new();
+  assert_non_null(c);
+  kabar__alloc_fail_after(1);
+  kabar__stem_cache_add(c, v, n + 1); /* as many as it holds; the allocation fails */
+  kabar__alloc_fail_after(0);
+  assert_int_equal(kabar__stem_cache_bytes(c), 0);
+  kabar__stem_cache_add(c, v, 1); /* the failed reservation was given back */
+  assert_true(kabar__stem_cache_bytes(c) > 0);
+  assert_non_null(kabar__stem_cache_find(c, 0, names[0], strlen(names[0]), v[0].hash));
+  kabar__stem_cache_free(c);
+  free(names);
+  free(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(stems_stay_right_past_the_cache_size),
       cmocka_unit_test(cold_and_warm_contexts_agree),
+      cmocka_unit_test(cache_memory_stays_bounded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
