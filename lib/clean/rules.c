@@ -86,6 +86,7 @@ static inline int is_common_byte(unsigned char c) {
 #define RARE_MAX 96
 #define RARE_NONE 0xFF
 typedef struct block_bytes {
+  const char *base; /* the text the offsets in `rare` count from */
   uint64_t classes;
   size_t nrare; /* RARE_UNKNOWN when there are more than RARE_MAX */
   uint32_t rare[RARE_MAX]; /* offsets of the bytes that are not is_common_byte, in order */
@@ -107,7 +108,8 @@ static void add_rare(block_bytes *b, const char *s, size_t i) {
   }
 }
 
-static void bytes_init(block_bytes *b) {
+static void bytes_init(block_bytes *b, const char *s) {
+  b->base = s;
   b->classes = (uint64_t)1 << COMMON_CLASS;
   b->nrare = 0;
   memset(b->last, RARE_NONE, sizeof b->last);
@@ -115,7 +117,7 @@ static void bytes_init(block_bytes *b) {
 
 /* bytes_of without SIMD. */
 static void bytes_of_scalar(block_bytes *b, const char *s, size_t n) {
-  bytes_init(b);
+  bytes_init(b, s);
   for (size_t i = 0; i < n; i++)
     if (!is_common_byte((unsigned char)s[i]))
       add_rare(b, s, i);
@@ -140,7 +142,7 @@ static unsigned uncommon_lanes(__m128i x) {
 static void bytes_of(block_bytes *b, const char *s, size_t n) {
 #if defined(__SSE2__)
   if (n >= 16) {
-    bytes_init(b);
+    bytes_init(b, s);
     size_t i = 0;
     for (; i + 16 <= n; i += 16)
       for (unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
@@ -1293,7 +1295,9 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
  * among the subject's listed ones (`seen`, when known), the others with memchr. */
 static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end,
                        const block_bytes *seen) {
-  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN) {
+  /* the offsets count from the block's start: a subject that starts elsewhere (a dateline
+   * after a cut) may still be told "no" by seen's classes, but is searched with memchr */
+  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN && seen->base == s) {
     for (unsigned k = 0; k < f->nlead; k++)
       for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
         size_t p = seen->rare[i];
@@ -1740,8 +1744,10 @@ static int visit_cut_rule(clean_run *run, const kabar_rule *rule, void *ud) {
 static int visit_dateline_rule(clean_run *run, const kabar_rule *rule, void *ud) {
   block_ctx *bc = ud;
   size_t ms = 0, me = 0;
-  /* the block's bytes cover the subject [pos, limit) */
-  int m = match_at(run, rule, run->doc->text + bc->pos, bc->limit - bc->pos, 0, bc->seen, &ms, &me);
+  /* seen (when set) is the whole block's: its classes cover the subject [pos, limit), and its
+   * byte offsets are used only for a subject at the block's start (may_open_in) */
+  int m = match_at(run, rule, run->doc->text + bc->pos, bc->limit - bc->pos, 0, bc->seen, &ms,
+                   &me);
   if (m <= 0 || ms != 0 || me == 0)
     return m < 0 ? m : 0;
   kabar_cut c = {bc->pos, bc->pos + (uint32_t)me, bc->bi, KABAR_CUT_DATELINE, rule->name};
