@@ -145,8 +145,11 @@ static kabar_status wrapped_blocks(kabar_doc *doc, uint32_t width) {
  * hard-wrapped (rare), its blocks are made again by paragraph. */
 kabar_status kabar__segment_blocks(kabar_doc *doc) {
   size_t first = doc->blocks.n;
-  /* room for a block per 256 bytes up front (news averages one per 200; few need a grow) */
-  if (kabar__grow((void **)&doc->blocks.v, &doc->blocks.cap, first + doc->len / 256 + 8,
+  /* room for a block per 256 bytes up front (news averages one per 200; few need a grow),
+   * capped: a 100 MB line is one block, and a long text's blocks grow as usual */
+  size_t guess = doc->len / 256 + 8;
+  guess = guess < 4096 ? guess : 4096;
+  if (kabar__grow((void **)&doc->blocks.v, &doc->blocks.cap, first + guess,
                   sizeof *doc->blocks.v) != 0)
     return KABAR_ENOMEM;
   line_walk walk;

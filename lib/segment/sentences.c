@@ -513,8 +513,11 @@ static kabar_status block_sentences(kabar_doc *doc, uint32_t bi, int cuts) {
 }
 
 kabar_status kabar__segment_sentences(kabar_doc *doc) {
-  /* room for one sentence per 64 bytes up front (news averages one per 110) */
-  if (kabar__grow((void **)&doc->sentences.v, &doc->sentences.cap, doc->len / 64 + 8,
+  /* room for one sentence per 64 bytes up front (news averages one per 110), capped as the
+   * blocks' room is (a long text's sentences grow as usual) */
+  size_t guess = doc->len / 64 + 8;
+  guess = guess < 16384 ? guess : 16384;
+  if (kabar__grow((void **)&doc->sentences.v, &doc->sentences.cap, guess,
                   sizeof *doc->sentences.v) != 0)
     return KABAR_ENOMEM;
   kabar_status rc = KABAR_OK;
