@@ -11,7 +11,6 @@
 #include "../text/text.h"
 
 #include <math.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 
 #define KABAR_SUM_MIN_WORDS 4
@@ -368,25 +367,51 @@ static void centroid_sums(const kabar_doc *doc, scratch *sc) {
   sc->dfsq = dfsq;
 }
 
-/* log(1 + w) / log(64) for the word counts of most sentences, each computed by the same
- * expression at its first use (so it is the same double) and shared by all threads: racing
- * threads store the same bits. 0 = not computed yet (the value for 0 words is 0 anyway). */
+/* log(1 + w) / log(64) for the word counts of most sentences: the doubles glibc's log gives
+ * for the expression below (written as hex floats, which are exact); tests/unit/test_summary.c
+ * holds the table to the expression. A constant table, not one filled on first use: no
+ * global mutable state (STYLE.md section 9). */
 #define WORDS_LOG_TABLE 128
-static _Atomic uint64_t words_log_bits[WORDS_LOG_TABLE];
+static const double words_log_table[WORDS_LOG_TABLE] = {
+    0x0p+0, 0x1.5555555555556p-3, 0x1.0e80117bfd39cp-2, 0x1.5555555555556p-2,
+    0x1.8c46961f78497p-2, 0x1.b92abc26a7e46p-2, 0x1.df1f354700592p-2, 0x1p-1,
+    0x1.0e80117bfd39cp-1, 0x1.1b78a065117a2p-1, 0x1.27346fd599382p-1, 0x1.31eab368a9479p-1,
+    0x1.3bc556d0bec22p-1, 0x1.44e4eff8d581ep-1, 0x1.4d6353cdbac1ap-1, 0x1.5555555555556p-1,
+    0x1.5ccbfcfe43067p-1, 0x1.63d566d1528fp-1, 0x1.6a7d647b56f01p-1, 0x1.70cdf5ba66cf7p-1,
+    0x1.76cfa3617ec97p-1, 0x1.7c89c52aee8d8p-1, 0x1.8202b8023b472p-1, 0x1.874008bdfe9cep-1,
+    0x1.8c46961f78497p-1, 0x1.911aac2614178p-1, 0x1.95c01a39fbd69p-1, 0x1.9a3a454e2ad74p-1,
+    0x1.9e8c36d38dddp-1, 0x1.a2b8a9231016fp-1, 0x1.a6c211de5bc69p-1, 0x1.aaaaaaaaaaaabp-1,
+    0x1.ae74789397d4fp-1, 0x1.b2215253985bcp-1, 0x1.b5b2e5b33c514p-1, 0x1.b92abc26a7e46p-1,
+    0x1.bc8a3ec923487p-1, 0x1.bfd2b9d0ac456p-1, 0x1.c3055f8ebd5fp-1, 0x1.c6234b0fbc24cp-1,
+    0x1.c92d82677c114p-1, 0x1.cc24f8b6d41ecp-1, 0x1.cf0a8ff44b58ep-1, 0x1.d1df1a8043e2cp-1,
+    0x1.d4a35c8bb95e7p-1, 0x1.d7580d57909c7p-1, 0x1.d9fdd8518f803p-1, 0x1.dc955e1353f24p-1,
+    0x1.df1f354700592p-1, 0x1.e19beb74cd9edp-1, 0x1.e40c05bc41a34p-1, 0x1.e670017b696cep-1,
+    0x1.e8c854e62568fp-1, 0x1.eb156f8f512bfp-1, 0x1.ed57bae5555cep-1, 0x1.ef8f9aa3802cap-1,
+    0x1.f1bd6d39558cfp-1, 0x1.f3e18c28e3325p-1, 0x1.f5fc4c5d04565p-1, 0x1.f80dfe78656c4p-1,
+    0x1.fa16ef1dffe3ep-1, 0x1.fc176733b11bfp-1, 0x1.fe0fac1f7d664p-1, 0x1p+0,
+    0x1.00f450f03d737p+0, 0x1.01e4e6f476952p+0, 0x1.02d1dec545c54p+0, 0x1.03bb53d476d89p+0,
+    0x1.04a160601cf2p+0, 0x1.05841d8448d36p+0, 0x1.0663a34b7d8f6p+0, 0x1.074008bdfe9cep+0,
+    0x1.081963f00fabfp+0, 0x1.08efca0f3c4efp+0, 0x1.09c34f6ebb732p+0, 0x1.0a94079300cd6p+0,
+    0x1.0b62053c8cb26p+0, 0x1.0c2d5a72095a3p+0, 0x1.0cf61889c334p+0, 0x1.0dbc503288bdp+0,
+    0x1.0e80117bfd39cp+0, 0x1.0f416bde68b35p+0, 0x1.10006e420ebdap+0, 0x1.10bd270614ba1p+0,
+    0x1.1177a406ff959p+0, 0x1.122ff2a4d0571p+0, 0x1.12e61fc8c63cfp+0, 0x1.139a37eacc9c1p+0,
+    0x1.144c47169a389p+0, 0x1.14fc58f08759ep+0, 0x1.15aa78ba1f775p+0, 0x1.1656b15672f8ep+0,
+    0x1.17010d4e2d31cp+0, 0x1.17a996d3726acp+0, 0x1.185057c5898a6p+0, 0x1.18f559b454a3cp+0,
+    0x1.1998a5e39b7b9p+0, 0x1.1a3a454e2ad74p+0, 0x1.1ada40a8cb38ep+0, 0x1.1b78a065117a2p+0,
+    0x1.1c156cb40b8cp+0, 0x1.1cb0ad88cb7c4p+0, 0x1.1d4a6a9ad2b7ap+0, 0x1.1de2ab685f611p+0,
+    0x1.1e7977389d771p+0, 0x1.1f0ed51dbd5f2p+0, 0x1.1fa2cbf6f1593p+0, 0x1.203562725340ap+0,
+    0x1.20c69f0eb3ea1p+0, 0x1.2156881d55592p+0, 0x1.21e523c390f2ap+0, 0x1.227277fc6ac0fp+0,
+    0x1.22fe8a9a12caep+0, 0x1.2389614755712p+0, 0x1.24130188fbb5fp+0, 0x1.249b70bf1c43dp+0,
+    0x1.2522b4265dfdfp+0, 0x1.25a8d0d92cd5dp+0, 0x1.262dcbd0e1998p+0, 0x1.26b1a9e6dd60dp+0,
+    0x1.27346fd599382p+0, 0x1.27b62239aa9cap+0, 0x1.2836c592bd57p+0, 0x1.28b65e448338ap+0,
+    0x1.2934f0979a372p+0, 0x1.29b280ba695ddp+0, 0x1.2a2f12c1f502fp+0, 0x1.2aaaaaaaaaaabp+0
+};
 
-static double words_log(uint32_t words) {
-  double w = words, v;
-  if (words >= WORDS_LOG_TABLE)
-    return log(1 + w) / log(64.0);
-  uint64_t bits = atomic_load_explicit(&words_log_bits[words], memory_order_relaxed);
-  if (bits) {
-    memcpy(&v, &bits, sizeof v);
-    return v;
-  }
-  v = log(1 + w) / log(64.0);
-  memcpy(&bits, &v, sizeof bits);
-  atomic_store_explicit(&words_log_bits[words], bits, memory_order_relaxed);
-  return v;
+double kabar__summary_words_log(uint32_t words) {
+  if (words < WORDS_LOG_TABLE)
+    return words_log_table[words];
+  double w = words;
+  return log(1 + w) / log(64.0);
 }
 
 /* Fills the feature rows: with `compact` one row per candidate (in order), else one per
@@ -444,7 +469,7 @@ static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, in
     x[10] = in_para == 0;
     x[11] = in_para == 1;
     x[12] = block_cands == 1;
-    x[13] = words_log(si->words);
+    x[13] = kabar__summary_words_log(si->words);
     x[14] = w < 10;
     x[15] = w > 40;
     x[16] = nc && cnorm > 0 ? dot / (sqrt((double)nc) * cnorm) : 0;

@@ -25,6 +25,8 @@ kabar_status kabar__summary_model_load(const char *path, kabar_summary_model **o
 void kabar__summary_model_free(kabar_summary_model *m);
 /* The built-in weights used without a model file. */
 const kabar_summary_model *kabar__summary_fallback(void);
+/* The word-count feature, log(1 + words) / log(64) (a table for most sentences). */
+double kabar__summary_words_log(uint32_t words);
 
 /* Features of every doc sentence: feat[i * KABAR_SUM_NFEAT + f] (zeros for non-candidates),
  * cand[i] = 1 for sentences a summary may use, words[i] = their word count. Arrays hold

@@ -3,7 +3,10 @@
  * option errors and the model file's loading errors. */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp, symlink */
 #include "helpers.h"
+#include "summary/summary.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,6 +577,20 @@ static void test_long_article(void **state) {
   close_art(&a);
 }
 
+/* The word-count feature's table holds the expression's values (to the last bit on glibc,
+ * where it was made; within a rounding step on any libm). */
+static void test_words_log_table(void **state) {
+  (void)state;
+  for (uint32_t w = 0; w < 300; w++) {
+    volatile double x = w;
+    double want = log(1 + x) / log(64.0), got = kabar__summary_words_log(w);
+    assert_true(fabs(got - want) <= 4 * DBL_EPSILON * (want > 1 ? want : 1));
+#ifdef __GLIBC__
+    assert_memory_equal(&got, &want, sizeof got);
+#endif
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dutch_samples),    cmocka_unit_test(test_indonesian_samples),
@@ -581,6 +598,7 @@ int main(void) {
       cmocka_unit_test(test_redundancy),       cmocka_unit_test(test_short_and_empty),
       cmocka_unit_test(test_keywords),         cmocka_unit_test(test_options_errors),
       cmocka_unit_test(test_model_files),      cmocka_unit_test(test_long_article),
+      cmocka_unit_test(test_words_log_table),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
