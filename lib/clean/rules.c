@@ -818,13 +818,14 @@ static void prefix_of_item(need_reader *r, prefix_sets *item) {
   } else if (c == '\\' && r->p[1] && strchr("bBAzZG", r->p[1])) {
     item->ends = r->p[1] == 'z' || r->p[1] == 'Z';
     r->p += 2;
-  } else if (c == '\\' && ((r->p[1] >= 'a' && r->p[1] <= 'z') || (r->p[1] >= 'A' && r->p[1] <= 'Z')) &&
+  } else if (c == '\\' &&
+             ((r->p[1] >= 'a' && r->p[1] <= 'z') || (r->p[1] >= 'A' && r->p[1] <= 'Z')) &&
              !strchr("tnrfea", r->p[1])) {
     char e = r->p[1];
     r->p += 2;
     if (!class_escape_bytes(r, e, &item->all))
       r->failed = 1; /* back references, \x, \Q, \K, \N and the rest */
-  } else { /* a literal character, maybe escaped: need_of_literal's bytes open it */
+  } else {           /* a literal character, maybe escaped: need_of_literal's bytes open it */
     need_reader lit = *r;
     byte_need n = c == '\\' ? need_of_escape(&lit) : need_of_literal(&lit);
     if (lit.failed) {
@@ -1572,8 +1573,8 @@ static inline int match_at(clean_run *run, const kabar_rule *rule, const char *s
 typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
 
 /* Bit j of the result: rule 64w + j of the set's `action` may match in the subject s[0, n)
- * (from offset 0 when `opening`) whose bytes' classes are in `seen` (NULL: not computed). Every rule
- * for which may_match() can be 1 is in. */
+ * (from offset 0 when `opening`) whose bytes' classes are in `seen` (NULL: not computed).
+ * Every rule for which may_match() can be 1 is in. */
 static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
                                   const char *s, size_t n, int opening, const block_bytes *seen) {
   size_t left = set->by_action[action].n - w * 64;

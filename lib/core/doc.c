@@ -171,8 +171,8 @@ size_t kabar__flat_copy(char *dst, const char *s, size_t n) {
 #endif
 
 /* Appends s[a, b) with line breaks, tabs and NULs as spaces and space runs collapsed, into
- * room the caller reserved (b - a bytes: kabar__flat_copy may fill them all). Runs that need no change are copied whole; nearly
- * all news text is one such run per block. */
+ * room the caller reserved (b - a bytes: kabar__flat_copy may fill them all). Runs that need
+ * no change are copied whole; nearly all news text is one such run per block. */
 static void put_flat(kabar_buf *out, const char *s, uint32_t a, uint32_t b) {
   char *w = out->p + out->len;
   char last = out->len ? out->p[out->len - 1] : '\n';

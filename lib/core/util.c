@@ -152,7 +152,8 @@ static int strtab_rehash(kabar_strtab *t, size_t nheads) {
 }
 
 uint32_t kabar__strtab_find(const kabar_strtab *t, const char *s, size_t len) {
-  return t->count ? kabar__strtab_find_hashed(t, s, len, kabar__hash(s, len, 0)) : KABAR_STRTAB_NONE;
+  return t->count ? kabar__strtab_find_hashed(t, s, len, kabar__hash(s, len, 0))
+                  : KABAR_STRTAB_NONE;
 }
 
 /* Buckets for `count` strings at a load of at most one. */

@@ -178,7 +178,8 @@ static COLD_PATH uint32_t intern_term(kabar_strtab *terms, const char *stem, siz
 /* Interns a string of hash h that has a string table's padding (kabar__strtab_word): a type,
  * or a stem in the ctx's cache. One that is under 16 bytes is read as one or two whole words
  * and masked. Inline: a call costs a third of the work. */
-static ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const char *s, size_t n, uint64_t h) {
+static ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const char *s, size_t n,
+                                            uint64_t h) {
 #if KABAR_LITTLE_ENDIAN
   uint64_t w0, w1;
   memcpy(&w0, s, 8);
@@ -273,8 +274,8 @@ static kabar_status block_terms(term_run *run, const kabar_block *blk) {
       t->flags |= KABAR_TOK_STOP;
     uint32_t m = memo[type];
     if (!m) {
-      uint32_t id = new_term(run, L, lang, type, (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0,
-                             &rc);
+      uint32_t id =
+          new_term(run, L, lang, type, (t->flags & (KABAR_TOK_STOP | KABAR_TOK_NUMBER)) != 0, &rc);
       if (id == KABAR_STRTAB_NONE)
         return rc;
       memo[type] = m = id + 1;
