@@ -5,8 +5,9 @@
  * model.c) and the scores. The centroid feature compares each sentence with the sum of the
  * article's sentence vectors (per stem: how many candidate sentences contain it), which is
  * linear, unlike a graph over all sentence pairs. Choosing ranks the candidates by score (the
- * best few picked one at a time, the rest sorted) and takes them greedily, skipping near-repeats (Jaccard of content stems >= 0.5 against the
- * first KABAR_SUM_REDUNDANCY_CAP chosen sentences) and sentences past the word budget. */
+ * best few picked one at a time, the rest sorted) and takes them greedily, skipping
+ * near-repeats (Jaccard of content stems >= 0.5 against the first KABAR_SUM_REDUNDANCY_CAP
+ * chosen sentences) and sentences past the word budget. */
 #include "summary.h"
 #include "../text/text.h"
 
