@@ -208,15 +208,11 @@ static void copy_string(char *dst, const char *s, size_t len) {
   dst[len] = dst[len + 1] = '\0';
 }
 
-/* Kept out of line: the common add finds room and needs none of this function's registers. */
-#if defined(__GNUC__) || defined(__clang__)
-#define COLD_PATH __attribute__((noinline, cold))
-#else
-#define COLD_PATH
-#endif
+/* Kept out of line (KABAR_COLD_PATH): the common add finds room and needs none of the
+ * registers of the functions below. */
 
 /* Makes room in t for one more string of len bytes. 0 or -1 (out of memory). */
-COLD_PATH static int strtab_room(kabar_strtab *t, size_t len) {
+KABAR_COLD_PATH static int strtab_room(kabar_strtab *t, size_t len) {
   if (t->count + 1 > t->nheads && strtab_rehash(t, t->nheads ? t->nheads * 2 : 64) != 0)
     return -1;
   if (t->count >= t->cap &&

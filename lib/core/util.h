@@ -70,6 +70,19 @@ static inline uint64_t kabar__hash_short(uint64_t le, size_t n) {
 #define KABAR_LITTLE_ENDIAN 0
 #endif
 
+/* The byte b in each of a word's 8 bytes. */
+#define KABAR_BYTES8(b) (0x0101010101010101ULL * (b))
+
+/* A rare path kept out of line, so the common one keeps its registers; and a helper that
+ * must be inlined into a hot loop. */
+#if defined(__GNUC__) || defined(__clang__)
+#define KABAR_COLD_PATH __attribute__((noinline, cold))
+#define KABAR_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define KABAR_COLD_PATH
+#define KABAR_ALWAYS_INLINE inline
+#endif
+
 /* The n < 8 bytes at p as the 8 bytes of a word in memory order, zero after them, reading
  * only p[0, n): on little-endian machines, the bytes as a little-endian number. Two
  * overlapping loads replace a loop over the bytes (the overlap holds the same bytes). */

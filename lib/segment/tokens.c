@@ -12,14 +12,13 @@
 #define SMALL_WORD 64
 
 enum { ASCII_HIGH = 0x80 };
-#define BYTES8(b) (0x0101010101010101ULL * (b))
 
 /* Lower-cases the ASCII letters of 8 ASCII bytes at once: a byte is upper case when adding
  * 0x80 - 'A' sets its top bit and adding 0x80 - ('Z' + 1) does not (no byte carries, as
  * every byte is below 0x80). */
 static uint64_t fold8(uint64_t w) {
-  uint64_t ge_a = w + BYTES8(0x80 - 'A'), gt_z = w + BYTES8(0x80 - 'Z' - 1);
-  return w | ((ge_a & ~gt_z & BYTES8(ASCII_HIGH)) >> 2);
+  uint64_t ge_a = w + KABAR_BYTES8(0x80 - 'A'), gt_z = w + KABAR_BYTES8(0x80 - 'Z' - 1);
+  return w | ((ge_a & ~gt_z & KABAR_BYTES8(ASCII_HIGH)) >> 2);
 }
 
 /* Case-folds s[0, n) into out (SMALL_WORD + 8 bytes) eight bytes at a time, reading only s's
@@ -32,7 +31,7 @@ static int fold_small(const char *s, size_t n, char *out, uint64_t *hash) {
   uint64_t w;
   if (n < 8) { /* most words: hashed from the register that holds them */
     w = kabar__load_short(u, n);
-    if (w & BYTES8(ASCII_HIGH))
+    if (w & KABAR_BYTES8(ASCII_HIGH))
       return 0;
     w = fold8(w);
     memcpy(out, &w, 8);
@@ -42,14 +41,14 @@ static int fold_small(const char *s, size_t n, char *out, uint64_t *hash) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     memcpy(&w, u + i, 8);
-    if (w & BYTES8(ASCII_HIGH))
+    if (w & KABAR_BYTES8(ASCII_HIGH))
       return 0;
     w = fold8(w);
     memcpy(out + i, &w, 8);
   }
   if (i < n) { /* the last 8 bytes again, overlapping what is done */
     memcpy(&w, u + n - 8, 8);
-    if (w & BYTES8(ASCII_HIGH))
+    if (w & KABAR_BYTES8(ASCII_HIGH))
       return 0;
     w = fold8(w);
     memcpy(out + n - 8, &w, 8);
@@ -179,9 +178,9 @@ static inline wb_class class_at(const unsigned char *s, uint32_t p, uint32_t end
  * (| 0x20) and without its top bit, it lies in 'a'..'z' (the sums carry into no other byte)
  * and its top bit is clear. '@', a letter for ICU, is not one here. */
 static inline uint64_t non_letters(uint64_t w) {
-  uint64_t v = (w | BYTES8(0x20)) & BYTES8(0x7F);
-  uint64_t ge_a = v + BYTES8(0x80 - 'a'), gt_z = v + BYTES8(0x80 - 'z' - 1);
-  return ~(ge_a & ~gt_z & ~w) & BYTES8(ASCII_HIGH);
+  uint64_t v = (w | KABAR_BYTES8(0x20)) & KABAR_BYTES8(0x7F);
+  uint64_t ge_a = v + KABAR_BYTES8(0x80 - 'a'), gt_z = v + KABAR_BYTES8(0x80 - 'z' - 1);
+  return ~(ge_a & ~gt_z & ~w) & KABAR_BYTES8(ASCII_HIGH);
 }
 
 /* Bit i set when s[i], i < 16, is an ASCII letter A-Z or a-z. Little-endian targets take two
@@ -193,8 +192,8 @@ uint32_t kabar__letters16_scalar(const unsigned char *s) {
   memcpy(&w0, s, 8);
   memcpy(&w1, s + 8, 8);
   const uint64_t gather = 0x0102040810204080ULL;
-  uint64_t l0 = (~non_letters(w0) & BYTES8(ASCII_HIGH)) >> 7;
-  uint64_t l1 = (~non_letters(w1) & BYTES8(ASCII_HIGH)) >> 7;
+  uint64_t l0 = (~non_letters(w0) & KABAR_BYTES8(ASCII_HIGH)) >> 7;
+  uint64_t l1 = (~non_letters(w1) & KABAR_BYTES8(ASCII_HIGH)) >> 7;
   return (uint32_t)((l0 * gather) >> 56 | ((l1 * gather) >> 56) << 8);
 #else
   uint32_t bits = 0;
@@ -253,7 +252,7 @@ static inline uint32_t word_type(kabar_doc *doc, uint32_t a, uint32_t b, kabar_b
     } else {
       w = kabar__load_short(s, n);
     }
-    if (!(w & BYTES8(ASCII_HIGH))) {
+    if (!(w & KABAR_BYTES8(ASCII_HIGH))) {
       w = fold8(w);
       return kabar__strtab_intern_short(&doc->types, w, n, kabar__hash_short(w, n));
     }
@@ -266,7 +265,7 @@ static inline uint32_t word_type(kabar_doc *doc, uint32_t a, uint32_t b, kabar_b
     } else {
       w1 = kabar__load_short(s + 8, n - 8);
     }
-    if (!((w0 | w1) & BYTES8(ASCII_HIGH))) {
+    if (!((w0 | w1) & KABAR_BYTES8(ASCII_HIGH))) {
       w0 = fold8(w0);
       w1 = fold8(w1);
       return kabar__strtab_intern_short2(&doc->types, w0, w1, n, kabar__hash_short2(w0, w1, n));
@@ -384,13 +383,13 @@ static tok_out tok_out_start(const kabar_doc *doc, uint32_t bi) {
 static inline uint32_t plain_type(kabar_strtab *types, const unsigned char *s, uint32_t n) {
   uint64_t w0, w1;
   memcpy(&w0, s, 8);
-  w0 |= BYTES8(0x20);
+  w0 |= KABAR_BYTES8(0x20);
   if (n < 8) {
     w0 &= kabar__low_bytes(n);
     return kabar__strtab_intern_short(types, w0, n, kabar__hash_short(w0, n));
   }
   memcpy(&w1, s + 8, 8);
-  w1 = (w1 | BYTES8(0x20)) & kabar__low_bytes(n - 8);
+  w1 = (w1 | KABAR_BYTES8(0x20)) & kabar__low_bytes(n - 8);
   return kabar__strtab_intern_short2(types, w0, w1, n, kabar__hash_short2(w0, w1, n));
 }
 

@@ -47,16 +47,17 @@ typedef struct term_run {
   KABAR_VEC(new_stem) new_stems;
 } term_run;
 
-#define BYTES8(b) (0x0101010101010101ULL * (b))
 
 /* High bit of each byte of w that is one of a e i o u: a byte equals v when w ^ v has it
  * zero, and a byte x is zero when neither x nor (x & 0x7f) + 0x7f has its high bit. */
-static uint64_t nonzero_bytes(uint64_t x) { return ((x & BYTES8(0x7f)) + BYTES8(0x7f)) | x; }
+static uint64_t nonzero_bytes(uint64_t x) {
+  return ((x & KABAR_BYTES8(0x7f)) + KABAR_BYTES8(0x7f)) | x;
+}
 static uint64_t vowel_bytes(uint64_t w) {
-  uint64_t nonzero = nonzero_bytes(w ^ BYTES8('a')) & nonzero_bytes(w ^ BYTES8('e')) &
-                     nonzero_bytes(w ^ BYTES8('i')) & nonzero_bytes(w ^ BYTES8('o')) &
-                     nonzero_bytes(w ^ BYTES8('u'));
-  return ~nonzero & BYTES8(0x80);
+  uint64_t nonzero = nonzero_bytes(w ^ KABAR_BYTES8('a')) & nonzero_bytes(w ^ KABAR_BYTES8('e')) &
+                     nonzero_bytes(w ^ KABAR_BYTES8('i')) & nonzero_bytes(w ^ KABAR_BYTES8('o')) &
+                     nonzero_bytes(w ^ KABAR_BYTES8('u'));
+  return ~nonzero & KABAR_BYTES8(0x80);
 }
 
 /* Snowball's Indonesian stemmer starts with `$measure > 2`, measure counting the vowels
@@ -121,21 +122,15 @@ static inline int affix_free(const char *s, uint32_t n) {
   }
 }
 
-/* COLD_PATH: kept out of line, as the paths that run once per word and context (or per word
- * and document when the cache is full) would take registers from the common ones. */
-#if defined(__GNUC__) || defined(__clang__)
-#define COLD_PATH __attribute__((noinline, cold))
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define COLD_PATH
-#define ALWAYS_INLINE inline
-#endif
+/* KABAR_COLD_PATH below: kept out of line, as the paths that run once per word and context
+ * (or per word and document when the cache is full) would take registers from the common
+ * ones. */
 
 /* The stem of a word the ctx's cache lacks, and its kabar__hash: Snowball's, or the word
  * itself when it has too few vowels for the Indonesian stemmer to change it. The cache
  * remembers both (add_new_stems), so that a word's vowels are counted once per context, not
  * per document. */
-static COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8_t lang,
+static KABAR_COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8_t lang,
                                         const char *s, uint32_t n, uint64_t h, const char **stem,
                                         size_t *stem_len, uint64_t *stem_hash) {
   kabar_doc *doc = run->doc;
@@ -162,7 +157,8 @@ static COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L, uint8
 
 /* Interns a stem of hash h that may be Snowball's: only its own bytes are read. Most are
  * words of under 16 bytes, interned inline from one or two registers. */
-static COLD_PATH uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n, uint64_t h) {
+static KABAR_COLD_PATH uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n,
+                                             uint64_t h) {
 #if KABAR_LITTLE_ENDIAN /* the inline probes mask words as little-endian numbers */
   if (n < 8)
     return kabar__strtab_intern_short(terms, kabar__load_short(stem, n), n, h);
@@ -178,7 +174,7 @@ static COLD_PATH uint32_t intern_term(kabar_strtab *terms, const char *stem, siz
 /* Interns a string of hash h that has a string table's padding (kabar__strtab_word): a type,
  * or a stem in the ctx's cache. One that is under 16 bytes is read as one or two whole words
  * and masked. Inline: a call costs a third of the work. */
-static ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const char *s, size_t n,
+static KABAR_ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const char *s, size_t n,
                                             uint64_t h) {
 #if KABAR_LITTLE_ENDIAN
   uint64_t w0, w1;
