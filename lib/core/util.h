@@ -163,7 +163,8 @@ typedef struct kabar_strtab {
 #define KABAR_STRTAB_NONE UINT32_MAX
 void kabar__strtab_free(kabar_strtab *t);
 /* Makes room for `strings` more strings of `bytes` bytes in all (NULs not counted), so that
- * interning them neither rehashes nor reallocates. A hint: 0 or -1 (out of memory). */
+ * interning them neither rehashes nor reallocates. A hint: 0 or -1 (out of memory); after 0
+ * t has buckets (kabar__strtab_intern_words_reserved relies on it). */
 int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes);
 /* Gives t at least `per_string` buckets per string it may hold (strings reserved): for a
  * table built once and looked up often with strings it mostly lacks, so that most of those
@@ -269,23 +270,29 @@ static inline uint32_t kabar__strtab_add_words(kabar_strtab *t, size_t b, const 
 
 /* kabar__strtab_intern_hashed for a string of n bytes given as nw <= 2 whole words: the
  * first nw - 1 hold 8 of its bytes each, the last the rest as kabar__load_short gives them
- * (zeros after). Inline: the tokenizer interns every word, most of them short. */
-static inline uint32_t kabar__strtab_intern_words(kabar_strtab *t, const uint64_t *w, size_t nw,
-                                                  size_t n, uint64_t h) {
-  size_t b = 0;
-  if (t->nheads) {
-    size_t last = nw - 1;
-    uint64_t low = kabar__low_bytes(n - 8 * last);
-    b = (size_t)h & (t->nheads - 1);
-    for (uint32_t id = t->heads[b]; id;) {
-      const struct kabar_strtab_entry *e = &t->entries[id - 1];
-      if (e->hash == h && e->len == n && (last == 0 || kabar__strtab_word(t, e->off, 0) == w[0]) &&
-          (kabar__strtab_word(t, e->off, 8 * last) & low) == w[last])
-        return id - 1;
-      id = e->next;
-    }
+ * (zeros after). t must have buckets (kabar__strtab_reserve made them): a table reserved
+ * before a pass is spared the test per string. */
+static inline uint32_t kabar__strtab_intern_words_reserved(kabar_strtab *t, const uint64_t *w,
+                                                           size_t nw, size_t n, uint64_t h) {
+  size_t last = nw - 1;
+  uint64_t low = kabar__low_bytes(n - 8 * last);
+  size_t b = (size_t)h & (t->nheads - 1);
+  for (uint32_t id = t->heads[b]; id;) {
+    const struct kabar_strtab_entry *e = &t->entries[id - 1];
+    if (e->hash == h && e->len == n && (last == 0 || kabar__strtab_word(t, e->off, 0) == w[0]) &&
+        (kabar__strtab_word(t, e->off, 8 * last) & low) == w[last])
+      return id - 1;
+    id = e->next;
   }
   return kabar__strtab_add_words(t, b, w, nw, n, h);
+}
+
+/* The same for any table. Inline: the tokenizer interns every word, most of them short. */
+static inline uint32_t kabar__strtab_intern_words(kabar_strtab *t, const uint64_t *w, size_t nw,
+                                                  size_t n, uint64_t h) {
+  if (t->nheads)
+    return kabar__strtab_intern_words_reserved(t, w, nw, n, h);
+  return kabar__strtab_add_words(t, 0, w, nw, n, h);
 }
 
 /* A string of n < 8 bytes given as kabar__load_short gives it. */

@@ -155,17 +155,28 @@ static KABAR_COLD_PATH kabar_status stem_word(term_run *run, const term_lang *L,
   return KABAR_OK;
 }
 
+/* doc->terms is reserved before the blocks' tokens get their terms (kabar__terms), so every
+ * intern below skips kabar__strtab_intern_words' test for buckets. */
+static inline uint32_t intern_word(kabar_strtab *terms, uint64_t w, size_t n, uint64_t h) {
+  return kabar__strtab_intern_words_reserved(terms, &w, 1, n, h);
+}
+static inline uint32_t intern_word2(kabar_strtab *terms, uint64_t w0, uint64_t w1, size_t n,
+                                    uint64_t h) {
+  uint64_t w[2] = {w0, w1};
+  return kabar__strtab_intern_words_reserved(terms, w, 2, n, h);
+}
+
 /* Interns a stem of hash h that may be Snowball's: only its own bytes are read. Most are
  * words of under 16 bytes, interned inline from one or two registers. */
 static KABAR_COLD_PATH uint32_t intern_term(kabar_strtab *terms, const char *stem, size_t n,
                                              uint64_t h) {
 #if KABAR_LITTLE_ENDIAN /* the inline probes mask words as little-endian numbers */
   if (n < 8)
-    return kabar__strtab_intern_short(terms, kabar__load_short(stem, n), n, h);
+    return intern_word(terms, kabar__load_short(stem, n), n, h);
   if (n < 16) {
     uint64_t w0;
     memcpy(&w0, stem, 8);
-    return kabar__strtab_intern_short2(terms, w0, kabar__load_short(stem + 8, n - 8), n, h);
+    return intern_word2(terms, w0, kabar__load_short(stem + 8, n - 8), n, h);
   }
 #endif
   return kabar__strtab_intern_hashed(terms, stem, n, h);
@@ -180,10 +191,10 @@ static KABAR_ALWAYS_INLINE uint32_t intern_padded(kabar_strtab *terms, const cha
   uint64_t w0, w1;
   memcpy(&w0, s, 8);
   if (n < 8)
-    return kabar__strtab_intern_short(terms, w0 & kabar__low_bytes(n), n, h);
+    return intern_word(terms, w0 & kabar__low_bytes(n), n, h);
   if (n < 16) {
     memcpy(&w1, s + 8, 8);
-    return kabar__strtab_intern_short2(terms, w0, w1 & kabar__low_bytes(n - 8), n, h);
+    return intern_word2(terms, w0, w1 & kabar__low_bytes(n - 8), n, h);
   }
 #endif
   return kabar__strtab_intern_hashed(terms, s, n, h);

@@ -164,12 +164,14 @@ static void strtab_intern_short(void **state) {
 /* Strings of one bucket chain through the entries: keys whose hashes share their low 10 bits
  * (one bucket up to 1024 buckets) are found again however long the chain, across rehashes.
  * Each quick add (t.quick) has its entry, its place under the load of one string per bucket
- * and KABAR_STRTAB_QUICK_ROOM bytes of chars. */
+ * and KABAR_STRTAB_QUICK_ROOM bytes of chars. A reserved table has buckets, so that
+ * kabar__strtab_intern_words_reserved may skip the test. */
 static void strtab_chains_and_quick_room(void **state) {
   (void)state;
   kabar_strtab t;
   memset(&t, 0, sizeof t);
   assert_int_equal(kabar__strtab_reserve(&t, 10, 10), 0);
+  assert_true(t.nheads > 0);
   char key[16];
   uint32_t keys[300], nkeys = 0;
   for (uint32_t i = 0; nkeys < 300; i++) {
@@ -180,9 +182,10 @@ static void strtab_chains_and_quick_room(void **state) {
   for (uint32_t k = 0; k < nkeys; k++) {
     int n = snprintf(key, sizeof key, "k%u", keys[k]);
     uint64_t h = kabar__hash(key, (size_t)n, 0);
-    uint32_t id = n < 8 && k % 2 ? kabar__strtab_intern_short(&t, kabar__load_short(key, (size_t)n),
-                                                               (size_t)n, h)
-                                 : kabar__strtab_intern(&t, key, (size_t)n);
+    uint64_t w = kabar__load_short(key, (size_t)n < 8 ? (size_t)n : 8);
+    uint32_t id = n >= 8 || k % 2 == 0 ? kabar__strtab_intern(&t, key, (size_t)n)
+                  : k % 4 == 1        ? kabar__strtab_intern_short(&t, w, (size_t)n, h)
+                                       : kabar__strtab_intern_words_reserved(&t, &w, 1, (size_t)n, h);
     assert_int_equal(id, k);
     assert_true(t.count + t.quick <= t.cap && t.count + t.quick <= t.nheads);
     assert_true(t.chars.len + t.quick * KABAR_STRTAB_QUICK_ROOM <= t.chars.cap);
