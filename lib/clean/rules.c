@@ -80,16 +80,20 @@ static inline int is_common_byte(unsigned char c) {
 }
 
 /* What the filters know of a block (or any subject): the classes of its bytes, and where
- * its uncommon bytes are, chained by class, so that rules that open with a capital or
- * punctuation visit the places of those bytes only (may_open_in) instead of searching the
- * block for each. */
+ * its uncommon bytes of the `listed` classes are, chained by class, so that rules that open
+ * with a capital or punctuation visit the places of those bytes only (may_open_in) instead of
+ * searching the block for each. Only the classes the rules open with are listed (a rule set's
+ * lead_classes): most uncommon bytes are of no rule's lead class, and listing them cost more
+ * than anything else in the scan. */
 #define RARE_MAX 96
 #define RARE_NONE 0xFF
 typedef struct block_bytes {
   const char *base; /* the text the offsets in `rare` count from */
   uint64_t classes;
-  size_t nrare; /* RARE_UNKNOWN when there are more than RARE_MAX */
-  uint32_t rare[RARE_MAX]; /* offsets of the bytes that are not is_common_byte, in order */
+  uint64_t listed; /* the classes whose bytes are in `rare` */
+  size_t nrare;    /* RARE_UNKNOWN when there are more than RARE_MAX */
+  /* offsets of the bytes that are not is_common_byte and of a listed class, in order */
+  uint32_t rare[RARE_MAX];
   /* last[k]: the last index in `rare` of a byte of class k, before[i]: the index before i
    * of a byte of the same class (RARE_NONE: none) */
   uint8_t last[64], before[RARE_MAX];
@@ -99,6 +103,8 @@ typedef struct block_bytes {
 static void add_rare(block_bytes *b, const char *s, size_t i) {
   unsigned k = byte_class[(unsigned char)s[i]];
   b->classes |= (uint64_t)1 << k;
+  if (!(b->listed >> k & 1))
+    return;
   if (b->nrare < RARE_MAX) {
     b->before[b->nrare] = b->last[k];
     b->last[k] = (uint8_t)b->nrare;
@@ -108,16 +114,17 @@ static void add_rare(block_bytes *b, const char *s, size_t i) {
   }
 }
 
-static void bytes_init(block_bytes *b, const char *s) {
+static void bytes_init(block_bytes *b, const char *s, uint64_t listed) {
   b->base = s;
   b->classes = (uint64_t)1 << COMMON_CLASS;
+  b->listed = listed;
   b->nrare = 0;
   memset(b->last, RARE_NONE, sizeof b->last);
 }
 
 /* bytes_of without SIMD. */
-static void bytes_of_scalar(block_bytes *b, const char *s, size_t n) {
-  bytes_init(b, s);
+static void bytes_of_scalar(block_bytes *b, const char *s, size_t n, uint64_t listed) {
+  bytes_init(b, s, listed);
   for (size_t i = 0; i < n; i++)
     if (!is_common_byte((unsigned char)s[i]))
       add_rare(b, s, i);
@@ -136,13 +143,14 @@ static unsigned uncommon_lanes(__m128i x) {
 }
 #endif
 
-/* The classes of s[0, n) (class 63 always in) and its uncommon bytes: sixteen bytes at a
+/* The classes of s[0, n) (class 63 always in) and its uncommon bytes of the `listed`
+ * classes: sixteen bytes at a
  * time, where only the uncommon ones (capitals, punctuation, UTF-8: about one in ten) are
  * looked at. Equal to bytes_of_scalar. */
-static void bytes_of(block_bytes *b, const char *s, size_t n) {
+static void bytes_of(block_bytes *b, const char *s, size_t n, uint64_t listed) {
 #if defined(__SSE2__)
   if (n >= 16) {
-    bytes_init(b, s);
+    bytes_init(b, s, listed);
     size_t i = 0;
     for (; i + 16 <= n; i += 16)
       for (unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
@@ -157,16 +165,16 @@ static void bytes_of(block_bytes *b, const char *s, size_t n) {
     return;
   }
 #endif
-  bytes_of_scalar(b, s, n);
+  bytes_of_scalar(b, s, n, listed);
 }
 
-uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
-                                   size_t *nrare) {
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint64_t listed,
+                                   uint32_t *rare, size_t *nrare) {
   block_bytes b;
   if (simd)
-    bytes_of(&b, s, n);
+    bytes_of(&b, s, n, listed);
   else
-    bytes_of_scalar(&b, s, n);
+    bytes_of_scalar(&b, s, n, listed);
   *nrare = b.nrare == RARE_UNKNOWN ? (size_t)-1 : b.nrare;
   if (b.nrare != RARE_UNKNOWN)
     memcpy(rare, b.rare, b.nrare * sizeof *rare);
@@ -195,6 +203,7 @@ typedef struct rule_filter {
    * is_common_byte */
   uint8_t nlead, rare_leads;
   uint8_t lead[4];
+  uint64_t lead_classes; /* with rare_leads: the classes of the lead bytes (else 0) */
   byte_set first, last;
   /* The bytes a match may start with (the ASCII ones by test matches, the others from
    * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
@@ -241,6 +250,8 @@ struct kabar_rules {
    * for the per-block tests (same allocation) */
   uint64_t *needs[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
+  /* the lead_classes of all the rules: the classes a block's scan lists for them */
+  uint64_t lead_classes;
 };
 
 void kabar__rules_free(kabar_rules *rules) {
@@ -1266,8 +1277,13 @@ static void find_leads(rule_filter *f) {
       f->lead[nlead - 1] = (uint8_t)c;
   f->nlead = nlead <= sizeof f->lead && f->min_len > 0 ? (uint8_t)nlead : 0;
   f->rare_leads = f->nlead > 0;
-  for (unsigned k = 0; k < f->nlead; k++)
+  f->lead_classes = 0;
+  for (unsigned k = 0; k < f->nlead; k++) {
     f->rare_leads &= !is_common_byte(f->lead[k]);
+    f->lead_classes |= class_bit(f->lead[k]);
+  }
+  if (!f->rare_leads)
+    f->lead_classes = 0;
 }
 
 /* Whether s[0, n) opens with one of the rule's strings. */
@@ -1298,7 +1314,8 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
                        const block_bytes *seen) {
   /* the offsets count from the block's start: a subject that starts elsewhere (a dateline
    * after a cut) may still be told "no" by seen's classes, but is searched with memchr */
-  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN && seen->base == s) {
+  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN && seen->base == s &&
+      !(f->lead_classes & ~seen->listed)) {
     for (unsigned k = 0; k < f->nlead; k++)
       for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
         size_t p = seen->rare[i];
@@ -1429,6 +1446,7 @@ static kabar_status build_open_masks(kabar_rules *rules) {
         rules->tested[a][i / 64] |= (uint64_t)1 << (i % 64);
       rules->needs[a][2 * i] = f->start_classes;
       rules->needs[a][2 * i + 1] = f->last_classes;
+      rules->lead_classes |= f->lead_classes;
     }
   }
   return KABAR_OK;
@@ -1638,7 +1656,7 @@ int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, 
   if (!rule || from > n)
     return PCRE2_ERROR_BADOFFSET;
   block_bytes seen;
-  bytes_of(&seen, s, n);
+  bytes_of(&seen, s, n, rules->lead_classes);
   /* every filter the matching passes use: the rule's own, and the tables that pick the
    * candidates (the openings at offset 0 only) */
   uint64_t listed = candidates(rules, action, j / 64, s, n, from == 0, &seen) &
@@ -1991,8 +2009,11 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
     if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
       run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
     /* the block's bytes, shared by the filters of all its rules */
+    uint64_t listed = 0;
+    for (size_t k = 0; k < run.nsets; k++)
+      listed |= run.sets[k]->lead_classes;
     block_bytes seen;
-    bytes_of(&seen, doc->text + blk->start, blk->end - blk->start);
+    bytes_of(&seen, doc->text + blk->start, blk->end - blk->start, listed);
     if ((rc = block_rules(&run, blk, &seen)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
       continue;
     size_t first_cut = doc->cuts.n;
