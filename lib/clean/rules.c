@@ -23,6 +23,7 @@ typedef enum rule_action {
 /* Opening strings (strings_of): at most this many, of at most this many bytes. */
 #define OPEN_STRINGS 8
 #define OPEN_STRING_MAX 8
+_Static_assert(OPEN_STRING_MAX == sizeof(uint64_t), "an opening string fits a word");
 
 /* A set of byte values. */
 typedef struct byte_set {
@@ -225,6 +226,10 @@ typedef struct rule_filter {
   uint8_t nstrings;
   uint8_t string_len[OPEN_STRINGS];
   char strings[OPEN_STRINGS][OPEN_STRING_MAX];
+  /* string i as the 8-byte word of a subject that opens with it (memcpy order, so either byte
+   * order), masked by string_mask[i]: a subject of 8 bytes or more is compared with one load
+   * and no call to memcmp */
+  uint64_t string_word[OPEN_STRINGS], string_mask[OPEN_STRINGS];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -1103,6 +1108,13 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   f->nstrings = (uint8_t)strings.n;
   memcpy(f->string_len, strings.len, sizeof strings.len);
   memcpy(f->strings, strings.s, sizeof strings.s);
+  for (unsigned i = 0; i < f->nstrings; i++) {
+    unsigned char word[OPEN_STRING_MAX] = {0}, mask[OPEN_STRING_MAX] = {0};
+    memcpy(word, f->strings[i], f->string_len[i]);
+    memset(mask, 0xFF, f->string_len[i]);
+    memcpy(&f->string_word[i], word, sizeof word);
+    memcpy(&f->string_mask[i], mask, sizeof mask);
+  }
   for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++)
     f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
                                 (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
@@ -1288,6 +1300,14 @@ static void find_leads(rule_filter *f) {
 
 /* Whether s[0, n) opens with one of the rule's strings. */
 static int opens_with_string(const rule_filter *f, const unsigned char *s, size_t n) {
+  if (n >= sizeof(uint64_t)) {
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    for (unsigned i = 0; i < f->nstrings; i++)
+      if ((w & f->string_mask[i]) == f->string_word[i])
+        return 1;
+    return 0;
+  }
   for (unsigned i = 0; i < f->nstrings; i++)
     if (f->string_len[i] <= n && memcmp(s, f->strings[i], f->string_len[i]) == 0)
       return 1;
