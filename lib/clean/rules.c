@@ -1327,6 +1327,17 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
   return (int)((f->follow[k - 1][d >> 6] >> (d & 63)) & 1);
 }
 
+/* Whether a match may start at s[p] (p < n): by its opening strings alone where it has some
+ * and 8 bytes are left (one load; the shipped rules' strings are 4 bytes or more, so they
+ * say more than the two bytes `open` and `follow` look at, and skipping those tests only ever
+ * lets more through), else by `open` and `follow` and then the strings. */
+static inline int may_open_here(const rule_filter *f, const unsigned char *s, size_t n,
+                                size_t p) {
+  if (f->nstrings && n - p >= sizeof(uint64_t))
+    return opens_with_string(f, s + p, n - p);
+  return may_open_at(f, s, n, p) && (f->nstrings == 0 || opens_with_string(f, s + p, n - p));
+}
+
 /* Whether a match may start at an offset in [from, end) by `open` and `follow` (a rule with
  * lead bytes: no others are in `open`). Leads that are all uncommon bytes are looked for
  * among the subject's listed ones (`seen`, when known), the others with memchr. */
@@ -1339,16 +1350,16 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
     for (unsigned k = 0; k < f->nlead; k++)
       for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
         size_t p = seen->rare[i];
-        if (p >= from && p < end && may_open_at(f, (const unsigned char *)s, n, p) &&
-            (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + p, n - p)))
+        if (p < from) /* the chain runs back from the last offset */
+          break;
+        if (p < end && may_open_here(f, (const unsigned char *)s, n, p))
           return 1;
       }
     return 0;
   }
   for (unsigned k = 0; k < f->nlead; k++)
     for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
-      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)) &&
-          (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)p, (size_t)(s + n - p))))
+      if (may_open_here(f, (const unsigned char *)s, n, (size_t)(p - s)))
         return 1;
   return 0;
 }
@@ -1403,8 +1414,7 @@ static inline int may_match(const rule_filter *f, const char *s, size_t n, size_
   if (f->has_suffix && !may_close_suffix(f, (const unsigned char *)s, n, from))
     return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
-    return may_open_at(f, (const unsigned char *)s, n, from) &&
-           (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + from, n - from));
+    return may_open_here(f, (const unsigned char *)s, n, from);
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
     return (!seen || (f->open_classes & seen->classes)) &&
            may_open_in(f, s, n, from, n - f->min_len + 1, seen);
