@@ -650,6 +650,10 @@ enum {
   SCAN_STOP = 2,
   SCAN_AFTER = 4,
   SCAN_TAIL_STOP = 8,
+  /* BEFORE and not STOP, AFTER and not TAIL_STOP: the bytes a scan steps over, so that its
+   * loop tests one flag per byte */
+  SCAN_PASS = 16,
+  SCAN_TAIL_PASS = 32,
   SCAN_MAX = 48 /* bytes looked at from either end */
 };
 
@@ -1115,11 +1119,17 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
     memcpy(&f->string_word[i], word, sizeof word);
     memcpy(&f->string_mask[i], mask, sizeof mask);
   }
-  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++)
-    f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
-                                (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
-                                (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
-                                (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0));
+  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++) {
+    unsigned step = (set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
+                    (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
+                    (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
+                    (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0);
+    if ((step & (SCAN_BEFORE | SCAN_STOP)) == SCAN_BEFORE)
+      step |= SCAN_PASS;
+    if ((step & (SCAN_AFTER | SCAN_TAIL_STOP)) == SCAN_AFTER)
+      step |= SCAN_TAIL_PASS;
+    f->scan_step[c] = (uint8_t)step;
+  }
 }
 
 /* How much an attempt to match at offset p depends on what lies before p. */
@@ -1369,30 +1379,20 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
  * the answer is yes: the rules' stop bytes come early, and a longer scan would cost more
  * than the PCRE2 call it saves. */
 static int may_open_prefix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
-  size_t end = n - from > SCAN_MAX ? from + SCAN_MAX : n;
-  for (size_t i = from; i < end; i++) {
-    unsigned step = f->scan_step[s[i]];
-    if (step & SCAN_STOP)
-      return 1;
-    if (!(step & SCAN_BEFORE))
-      return 0;
-  }
-  return end < n;
+  size_t end = n - from > SCAN_MAX ? from + SCAN_MAX : n, i = from;
+  while (i < end && (f->scan_step[s[i]] & SCAN_PASS))
+    i++;
+  return i < end ? (f->scan_step[s[i]] & SCAN_STOP) != 0 : end < n;
 }
 
 /* Whether a match of a rule with a suffix (has_suffix) may end at the subject's end: back
  * from it, the subject reaches a tail stop byte at `from` or later through bytes that may
  * come after one (SCAN_MAX bytes at most, as may_open_prefix). */
 static int may_close_suffix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
-  size_t stop = n - from > SCAN_MAX ? n - SCAN_MAX : from;
-  for (size_t i = n; i > stop; i--) {
-    unsigned step = f->scan_step[s[i - 1]];
-    if (step & SCAN_TAIL_STOP)
-      return 1;
-    if (!(step & SCAN_AFTER))
-      return 0;
-  }
-  return stop > from;
+  size_t stop = n - from > SCAN_MAX ? n - SCAN_MAX : from, i = n;
+  while (i > stop && (f->scan_step[s[i - 1]] & SCAN_TAIL_PASS))
+    i--;
+  return i > stop ? (f->scan_step[s[i - 1]] & SCAN_TAIL_STOP) != 0 : stop > from;
 }
 
 /* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds the class
