@@ -254,6 +254,8 @@ struct kabar_rules {
   /* needs[a][2i] and [2i + 1]: the start_classes and last_classes of rule i, side by side
    * for the per-block tests (same allocation) */
   uint64_t *needs[RULE_ACTIONS];
+  /* all[a][w] bit j: rule 64w + j exists (same allocation) */
+  uint64_t *all[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
   /* the lead_classes of all the rules: the classes a block's scan lists for them */
   uint64_t lead_classes;
@@ -1454,18 +1456,19 @@ static void find_classes(rule_filter *f) {
   f->start_classes = f->has_start ? classes_of(&f->start) : ~(uint64_t)0;
 }
 
-/* Fills the rules' open_mask and tested tables. */
+/* Fills the rules' open_mask, tested, needs and all tables. */
 static kabar_status build_open_masks(kabar_rules *rules) {
   for (size_t a = 0; a < RULE_ACTIONS; a++) {
     size_t n = rules->by_action[a].n, words = (n + 63) / 64;
     if (n == 0)
       continue;
-    uint64_t *mask = kabar__calloc(257 * words + 2 * n, sizeof *mask);
+    uint64_t *mask = kabar__calloc(258 * words + 2 * n, sizeof *mask);
     if (!mask)
       return KABAR_ENOMEM;
     rules->open_mask[a] = mask;
     rules->tested[a] = mask + 256 * words;
     rules->needs[a] = mask + 257 * words;
+    rules->all[a] = mask + 257 * words + 2 * n;
     rules->words[a] = words;
     for (size_t i = 0; i < n; i++) {
       const rule_filter *f = &rules->by_action[a].v[i].filter;
@@ -1477,6 +1480,7 @@ static kabar_status build_open_masks(kabar_rules *rules) {
       rules->needs[a][2 * i] = f->start_classes;
       rules->needs[a][2 * i + 1] = f->last_classes;
       rules->lead_classes |= f->lead_classes;
+      rules->all[a][i / 64] |= (uint64_t)1 << (i % 64);
     }
   }
   return KABAR_OK;
@@ -1625,8 +1629,7 @@ typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
  * Every rule for which may_match() can be 1 is in. */
 static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
                                   const char *s, size_t n, int opening, const block_bytes *seen) {
-  size_t left = set->by_action[action].n - w * 64;
-  uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
+  uint64_t m = set->all[action][w];
   if (opening && n > 0)
     m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
   const uint64_t *needs = set->needs[action] + 2 * 64 * w;
