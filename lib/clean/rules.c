@@ -91,7 +91,7 @@ static inline int is_common_byte(unsigned char c) {
 typedef struct block_bytes {
   const char *base; /* the text the offsets in `rare` count from */
   uint64_t classes;
-  uint64_t listed; /* the classes whose bytes are in `rare` */
+  uint64_t listed; /* the classes whose bytes are in `rare` (0 once it overflowed) */
   size_t nrare;    /* RARE_UNKNOWN when there are more than RARE_MAX */
   /* offsets of the bytes that are not is_common_byte and of a listed class, in order */
   uint32_t rare[RARE_MAX];
@@ -112,6 +112,7 @@ static void add_rare(block_bytes *b, const char *s, size_t i) {
     b->rare[b->nrare++] = (uint32_t)i;
   } else {
     b->nrare = RARE_UNKNOWN;
+    b->listed = 0;
   }
 }
 
@@ -1350,15 +1351,26 @@ static inline int may_open_here(const rule_filter *f, const unsigned char *s, si
   return may_open_at(f, s, n, p) && (f->nstrings == 0 || opens_with_string(f, s + p, n - p));
 }
 
+/* may_open_in for leads that `seen` does not list: memchr finds them. */
+static int may_open_searched(const rule_filter *f, const char *s, size_t n, size_t from,
+                             size_t end) {
+  for (unsigned k = 0; k < f->nlead; k++)
+    for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
+      if (may_open_here(f, (const unsigned char *)s, n, (size_t)(p - s)))
+        return 1;
+  return 0;
+}
+
 /* Whether a match may start at an offset in [from, end) by `open` and `follow` (a rule with
  * lead bytes: no others are in `open`). Leads that are all uncommon bytes are looked for
- * among the subject's listed ones (`seen`, when known), the others with memchr. */
-static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end,
-                       const block_bytes *seen) {
+ * among the subject's listed ones (`seen`, when known), the others with memchr. Inline: it
+ * runs for most blocks and cut rules, and mostly walks a short list. */
+static KABAR_ALWAYS_INLINE int may_open_in(const rule_filter *f, const char *s, size_t n,
+                                           size_t from, size_t end, const block_bytes *seen) {
   /* the offsets count from the block's start: a subject that starts elsewhere (a dateline
-   * after a cut) may still be told "no" by seen's classes, but is searched with memchr */
-  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN && seen->base == s &&
-      !(f->lead_classes & ~seen->listed)) {
+   * after a cut) may still be told "no" by seen's classes, but is searched with memchr; a
+   * list that overflowed lists no class */
+  if (f->rare_leads && seen && seen->base == s && !(f->lead_classes & ~seen->listed)) {
     for (unsigned k = 0; k < f->nlead; k++)
       for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
         size_t p = seen->rare[i];
@@ -1369,11 +1381,7 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
       }
     return 0;
   }
-  for (unsigned k = 0; k < f->nlead; k++)
-    for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
-      if (may_open_here(f, (const unsigned char *)s, n, (size_t)(p - s)))
-        return 1;
-  return 0;
+  return may_open_searched(f, s, n, from, end);
 }
 
 /* Whether a match of an anchored rule with a prefix (has_prefix) may start at `from`: the
