@@ -21,12 +21,12 @@ int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, 
 
 /* Test hooks for what the filters know of a subject: the class (0-63) of a byte; the mask of
  * the classes of s[0, n) (class 63 always in), with the offsets of its bytes other than a-z,
- * 0-9 and space in rare (room for 96; *nrare = (size_t)-1 when there are more), from the
- * SSE2 scan where there is one (simd = 1) or from the portable loop (simd = 0), which must
- * give the same. */
+ * 0-9 and space whose class is in `listed` (bit k: class k) in rare (room for 96; *nrare =
+ * (size_t)-1 when there are more), from the SSE2 scan where there is one (simd = 1) or from
+ * the portable loop (simd = 0), which must give the same. */
 unsigned kabar__rules_byte_class(unsigned char c);
-uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
-                                   size_t *nrare);
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint64_t listed,
+                                   uint32_t *rare, size_t *nrare);
 
 /* Sorts n cuts (by start, then end) and merges each into the last kept cut of the same kind
  * that it overlaps: that cut then spans both (its start, the larger end). Cuts of one kind

@@ -23,6 +23,7 @@ typedef enum rule_action {
 /* Opening strings (strings_of): at most this many, of at most this many bytes. */
 #define OPEN_STRINGS 8
 #define OPEN_STRING_MAX 8
+_Static_assert(OPEN_STRING_MAX == sizeof(uint64_t), "an opening string fits a word");
 
 /* A set of byte values. */
 typedef struct byte_set {
@@ -80,16 +81,20 @@ static inline int is_common_byte(unsigned char c) {
 }
 
 /* What the filters know of a block (or any subject): the classes of its bytes, and where
- * its uncommon bytes are, chained by class, so that rules that open with a capital or
- * punctuation visit the places of those bytes only (may_open_in) instead of searching the
- * block for each. */
+ * its uncommon bytes of the `listed` classes are, chained by class, so that rules that open
+ * with a capital or punctuation visit the places of those bytes only (may_open_in) instead of
+ * searching the block for each. Only the classes the rules open with are listed (a rule set's
+ * lead_classes): most uncommon bytes are of no rule's lead class, and listing them cost more
+ * than anything else in the scan. */
 #define RARE_MAX 96
 #define RARE_NONE 0xFF
 typedef struct block_bytes {
   const char *base; /* the text the offsets in `rare` count from */
   uint64_t classes;
-  size_t nrare; /* RARE_UNKNOWN when there are more than RARE_MAX */
-  uint32_t rare[RARE_MAX]; /* offsets of the bytes that are not is_common_byte, in order */
+  uint64_t listed; /* the classes whose bytes are in `rare` (0 once it overflowed) */
+  size_t nrare;    /* RARE_UNKNOWN when there are more than RARE_MAX */
+  /* offsets of the bytes that are not is_common_byte and of a listed class, in order */
+  uint32_t rare[RARE_MAX];
   /* last[k]: the last index in `rare` of a byte of class k, before[i]: the index before i
    * of a byte of the same class (RARE_NONE: none) */
   uint8_t last[64], before[RARE_MAX];
@@ -99,25 +104,29 @@ typedef struct block_bytes {
 static void add_rare(block_bytes *b, const char *s, size_t i) {
   unsigned k = byte_class[(unsigned char)s[i]];
   b->classes |= (uint64_t)1 << k;
+  if (!(b->listed >> k & 1))
+    return;
   if (b->nrare < RARE_MAX) {
     b->before[b->nrare] = b->last[k];
     b->last[k] = (uint8_t)b->nrare;
     b->rare[b->nrare++] = (uint32_t)i;
   } else {
     b->nrare = RARE_UNKNOWN;
+    b->listed = 0;
   }
 }
 
-static void bytes_init(block_bytes *b, const char *s) {
+static void bytes_init(block_bytes *b, const char *s, uint64_t listed) {
   b->base = s;
   b->classes = (uint64_t)1 << COMMON_CLASS;
+  b->listed = listed;
   b->nrare = 0;
   memset(b->last, RARE_NONE, sizeof b->last);
 }
 
 /* bytes_of without SIMD. */
-static void bytes_of_scalar(block_bytes *b, const char *s, size_t n) {
-  bytes_init(b, s);
+static void bytes_of_scalar(block_bytes *b, const char *s, size_t n, uint64_t listed) {
+  bytes_init(b, s, listed);
   for (size_t i = 0; i < n; i++)
     if (!is_common_byte((unsigned char)s[i]))
       add_rare(b, s, i);
@@ -136,13 +145,14 @@ static unsigned uncommon_lanes(__m128i x) {
 }
 #endif
 
-/* The classes of s[0, n) (class 63 always in) and its uncommon bytes: sixteen bytes at a
+/* The classes of s[0, n) (class 63 always in) and its uncommon bytes of the `listed`
+ * classes: sixteen bytes at a
  * time, where only the uncommon ones (capitals, punctuation, UTF-8: about one in ten) are
  * looked at. Equal to bytes_of_scalar. */
-static void bytes_of(block_bytes *b, const char *s, size_t n) {
+static void bytes_of(block_bytes *b, const char *s, size_t n, uint64_t listed) {
 #if defined(__SSE2__)
   if (n >= 16) {
-    bytes_init(b, s);
+    bytes_init(b, s, listed);
     size_t i = 0;
     for (; i + 16 <= n; i += 16)
       for (unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
@@ -157,16 +167,16 @@ static void bytes_of(block_bytes *b, const char *s, size_t n) {
     return;
   }
 #endif
-  bytes_of_scalar(b, s, n);
+  bytes_of_scalar(b, s, n, listed);
 }
 
-uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint32_t *rare,
-                                   size_t *nrare) {
+uint64_t kabar__rules_byte_classes(const char *s, size_t n, int simd, uint64_t listed,
+                                   uint32_t *rare, size_t *nrare) {
   block_bytes b;
   if (simd)
-    bytes_of(&b, s, n);
+    bytes_of(&b, s, n, listed);
   else
-    bytes_of_scalar(&b, s, n);
+    bytes_of_scalar(&b, s, n, listed);
   *nrare = b.nrare == RARE_UNKNOWN ? (size_t)-1 : b.nrare;
   if (b.nrare != RARE_UNKNOWN)
     memcpy(rare, b.rare, b.nrare * sizeof *rare);
@@ -195,6 +205,7 @@ typedef struct rule_filter {
    * is_common_byte */
   uint8_t nlead, rare_leads;
   uint8_t lead[4];
+  uint64_t lead_classes; /* with rare_leads: the classes of the lead bytes (else 0) */
   byte_set first, last;
   /* The bytes a match may start with (the ASCII ones by test matches, the others from
    * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
@@ -216,6 +227,10 @@ typedef struct rule_filter {
   uint8_t nstrings;
   uint8_t string_len[OPEN_STRINGS];
   char strings[OPEN_STRINGS][OPEN_STRING_MAX];
+  /* string i as the 8-byte word of a subject that opens with it (memcpy order, so either byte
+   * order), masked by string_mask[i]: a subject of 8 bytes or more is compared with one load
+   * and no call to memcmp */
+  uint64_t string_word[OPEN_STRINGS], string_mask[OPEN_STRINGS];
 } rule_filter;
 
 typedef struct kabar_rule {
@@ -240,7 +255,11 @@ struct kabar_rules {
   /* needs[a][2i] and [2i + 1]: the start_classes and last_classes of rule i, side by side
    * for the per-block tests (same allocation) */
   uint64_t *needs[RULE_ACTIONS];
+  /* all[a][w] bit j: rule 64w + j exists (same allocation) */
+  uint64_t *all[RULE_ACTIONS];
   size_t words[RULE_ACTIONS];
+  /* the lead_classes of all the rules: the classes a block's scan lists for them */
+  uint64_t lead_classes;
 };
 
 void kabar__rules_free(kabar_rules *rules) {
@@ -634,6 +653,10 @@ enum {
   SCAN_STOP = 2,
   SCAN_AFTER = 4,
   SCAN_TAIL_STOP = 8,
+  /* BEFORE and not STOP, AFTER and not TAIL_STOP: the bytes a scan steps over, so that its
+   * loop tests one flag per byte */
+  SCAN_PASS = 16,
+  SCAN_TAIL_PASS = 32,
   SCAN_MAX = 48 /* bytes looked at from either end */
 };
 
@@ -1092,11 +1115,24 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   f->nstrings = (uint8_t)strings.n;
   memcpy(f->string_len, strings.len, sizeof strings.len);
   memcpy(f->strings, strings.s, sizeof strings.s);
-  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++)
-    f->scan_step[c] = (uint8_t)((set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
-                                (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
-                                (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
-                                (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0));
+  for (unsigned i = 0; i < f->nstrings; i++) {
+    unsigned char word[OPEN_STRING_MAX] = {0}, mask[OPEN_STRING_MAX] = {0};
+    memcpy(word, f->strings[i], f->string_len[i]);
+    memset(mask, 0xFF, f->string_len[i]);
+    memcpy(&f->string_word[i], word, sizeof word);
+    memcpy(&f->string_mask[i], mask, sizeof mask);
+  }
+  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++) {
+    unsigned step = (set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
+                    (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
+                    (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
+                    (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0);
+    if ((step & (SCAN_BEFORE | SCAN_STOP)) == SCAN_BEFORE)
+      step |= SCAN_PASS;
+    if ((step & (SCAN_AFTER | SCAN_TAIL_STOP)) == SCAN_AFTER)
+      step |= SCAN_TAIL_PASS;
+    f->scan_step[c] = (uint8_t)step;
+  }
 }
 
 /* How much an attempt to match at offset p depends on what lies before p. */
@@ -1266,12 +1302,25 @@ static void find_leads(rule_filter *f) {
       f->lead[nlead - 1] = (uint8_t)c;
   f->nlead = nlead <= sizeof f->lead && f->min_len > 0 ? (uint8_t)nlead : 0;
   f->rare_leads = f->nlead > 0;
-  for (unsigned k = 0; k < f->nlead; k++)
+  f->lead_classes = 0;
+  for (unsigned k = 0; k < f->nlead; k++) {
     f->rare_leads &= !is_common_byte(f->lead[k]);
+    f->lead_classes |= class_bit(f->lead[k]);
+  }
+  if (!f->rare_leads)
+    f->lead_classes = 0;
 }
 
 /* Whether s[0, n) opens with one of the rule's strings. */
 static int opens_with_string(const rule_filter *f, const unsigned char *s, size_t n) {
+  if (n >= sizeof(uint64_t)) {
+    uint64_t w;
+    memcpy(&w, s, sizeof w);
+    for (unsigned i = 0; i < f->nstrings; i++)
+      if ((w & f->string_mask[i]) == f->string_word[i])
+        return 1;
+    return 0;
+  }
   for (unsigned i = 0; i < f->nstrings; i++)
     if (f->string_len[i] <= n && memcmp(s, f->strings[i], f->string_len[i]) == 0)
       return 1;
@@ -1291,29 +1340,48 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
   return (int)((f->follow[k - 1][d >> 6] >> (d & 63)) & 1);
 }
 
+/* Whether a match may start at s[p] (p < n): by its opening strings alone where it has some
+ * and 8 bytes are left (one load; the shipped rules' strings are 4 bytes or more, so they
+ * say more than the two bytes `open` and `follow` look at, and skipping those tests only ever
+ * lets more through), else by `open` and `follow` and then the strings. */
+static inline int may_open_here(const rule_filter *f, const unsigned char *s, size_t n,
+                                size_t p) {
+  if (f->nstrings && n - p >= sizeof(uint64_t))
+    return opens_with_string(f, s + p, n - p);
+  return may_open_at(f, s, n, p) && (f->nstrings == 0 || opens_with_string(f, s + p, n - p));
+}
+
+/* may_open_in for leads that `seen` does not list: memchr finds them. */
+static int may_open_searched(const rule_filter *f, const char *s, size_t n, size_t from,
+                             size_t end) {
+  for (unsigned k = 0; k < f->nlead; k++)
+    for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
+      if (may_open_here(f, (const unsigned char *)s, n, (size_t)(p - s)))
+        return 1;
+  return 0;
+}
+
 /* Whether a match may start at an offset in [from, end) by `open` and `follow` (a rule with
  * lead bytes: no others are in `open`). Leads that are all uncommon bytes are looked for
- * among the subject's listed ones (`seen`, when known), the others with memchr. */
-static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t from, size_t end,
-                       const block_bytes *seen) {
+ * among the subject's listed ones (`seen`, when known), the others with memchr. Inline: it
+ * runs for most blocks and cut rules, and mostly walks a short list. */
+static KABAR_ALWAYS_INLINE int may_open_in(const rule_filter *f, const char *s, size_t n,
+                                           size_t from, size_t end, const block_bytes *seen) {
   /* the offsets count from the block's start: a subject that starts elsewhere (a dateline
-   * after a cut) may still be told "no" by seen's classes, but is searched with memchr */
-  if (f->rare_leads && seen && seen->nrare != RARE_UNKNOWN && seen->base == s) {
+   * after a cut) may still be told "no" by seen's classes, but is searched with memchr; a
+   * list that overflowed lists no class */
+  if (f->rare_leads && seen && seen->base == s && !(f->lead_classes & ~seen->listed)) {
     for (unsigned k = 0; k < f->nlead; k++)
       for (unsigned i = seen->last[byte_class[f->lead[k]]]; i != RARE_NONE; i = seen->before[i]) {
         size_t p = seen->rare[i];
-        if (p >= from && p < end && may_open_at(f, (const unsigned char *)s, n, p) &&
-            (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + p, n - p)))
+        if (p < from) /* the chain runs back from the last offset */
+          break;
+        if (p < end && may_open_here(f, (const unsigned char *)s, n, p))
           return 1;
       }
     return 0;
   }
-  for (unsigned k = 0; k < f->nlead; k++)
-    for (const char *p = s + from; (p = memchr(p, f->lead[k], (size_t)(s + end - p))) != NULL; p++)
-      if (may_open_at(f, (const unsigned char *)s, n, (size_t)(p - s)) &&
-          (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)p, (size_t)(s + n - p))))
-        return 1;
-  return 0;
+  return may_open_searched(f, s, n, from, end);
 }
 
 /* Whether a match of an anchored rule with a prefix (has_prefix) may start at `from`: the
@@ -1321,30 +1389,20 @@ static int may_open_in(const rule_filter *f, const char *s, size_t n, size_t fro
  * the answer is yes: the rules' stop bytes come early, and a longer scan would cost more
  * than the PCRE2 call it saves. */
 static int may_open_prefix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
-  size_t end = n - from > SCAN_MAX ? from + SCAN_MAX : n;
-  for (size_t i = from; i < end; i++) {
-    unsigned step = f->scan_step[s[i]];
-    if (step & SCAN_STOP)
-      return 1;
-    if (!(step & SCAN_BEFORE))
-      return 0;
-  }
-  return end < n;
+  size_t end = n - from > SCAN_MAX ? from + SCAN_MAX : n, i = from;
+  while (i < end && (f->scan_step[s[i]] & SCAN_PASS))
+    i++;
+  return i < end ? (f->scan_step[s[i]] & SCAN_STOP) != 0 : end < n;
 }
 
 /* Whether a match of a rule with a suffix (has_suffix) may end at the subject's end: back
  * from it, the subject reaches a tail stop byte at `from` or later through bytes that may
  * come after one (SCAN_MAX bytes at most, as may_open_prefix). */
 static int may_close_suffix(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
-  size_t stop = n - from > SCAN_MAX ? n - SCAN_MAX : from;
-  for (size_t i = n; i > stop; i--) {
-    unsigned step = f->scan_step[s[i - 1]];
-    if (step & SCAN_TAIL_STOP)
-      return 1;
-    if (!(step & SCAN_AFTER))
-      return 0;
-  }
-  return stop > from;
+  size_t stop = n - from > SCAN_MAX ? n - SCAN_MAX : from, i = n;
+  while (i > stop && (f->scan_step[s[i - 1]] & SCAN_TAIL_PASS))
+    i--;
+  return i > stop ? (f->scan_step[s[i - 1]] & SCAN_TAIL_STOP) != 0 : stop > from;
 }
 
 /* 0 when no match of the rule can lie in s[from, n) (from <= n). `seen` holds the class
@@ -1366,8 +1424,7 @@ static inline int may_match(const rule_filter *f, const char *s, size_t n, size_
   if (f->has_suffix && !may_close_suffix(f, (const unsigned char *)s, n, from))
     return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
-    return may_open_at(f, (const unsigned char *)s, n, from) &&
-           (f->nstrings == 0 || opens_with_string(f, (const unsigned char *)s + from, n - from));
+    return may_open_here(f, (const unsigned char *)s, n, from);
   if (f->has_open && !f->anchored && f->anywhere && f->nlead) /* min_len > 0 */
     return (!seen || (f->open_classes & seen->classes)) &&
            may_open_in(f, s, n, from, n - f->min_len + 1, seen);
@@ -1407,18 +1464,19 @@ static void find_classes(rule_filter *f) {
   f->start_classes = f->has_start ? classes_of(&f->start) : ~(uint64_t)0;
 }
 
-/* Fills the rules' open_mask and tested tables. */
+/* Fills the rules' open_mask, tested, needs and all tables. */
 static kabar_status build_open_masks(kabar_rules *rules) {
   for (size_t a = 0; a < RULE_ACTIONS; a++) {
     size_t n = rules->by_action[a].n, words = (n + 63) / 64;
     if (n == 0)
       continue;
-    uint64_t *mask = kabar__calloc(257 * words + 2 * n, sizeof *mask);
+    uint64_t *mask = kabar__calloc(258 * words + 2 * n, sizeof *mask);
     if (!mask)
       return KABAR_ENOMEM;
     rules->open_mask[a] = mask;
     rules->tested[a] = mask + 256 * words;
     rules->needs[a] = mask + 257 * words;
+    rules->all[a] = mask + 257 * words + 2 * n;
     rules->words[a] = words;
     for (size_t i = 0; i < n; i++) {
       const rule_filter *f = &rules->by_action[a].v[i].filter;
@@ -1429,6 +1487,8 @@ static kabar_status build_open_masks(kabar_rules *rules) {
         rules->tested[a][i / 64] |= (uint64_t)1 << (i % 64);
       rules->needs[a][2 * i] = f->start_classes;
       rules->needs[a][2 * i + 1] = f->last_classes;
+      rules->lead_classes |= f->lead_classes;
+      rules->all[a][i / 64] |= (uint64_t)1 << (i % 64);
     }
   }
   return KABAR_OK;
@@ -1577,8 +1637,7 @@ typedef int (*rule_visit)(clean_run *run, const kabar_rule *rule, void *ud);
  * Every rule for which may_match() can be 1 is in. */
 static inline uint64_t candidates(const kabar_rules *set, rule_action action, size_t w,
                                   const char *s, size_t n, int opening, const block_bytes *seen) {
-  size_t left = set->by_action[action].n - w * 64;
-  uint64_t m = left >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << left) - 1;
+  uint64_t m = set->all[action][w];
   if (opening && n > 0)
     m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
   const uint64_t *needs = set->needs[action] + 2 * 64 * w;
@@ -1638,7 +1697,7 @@ int kabar__rule_check(const kabar_ctx *ctx, const kabar_rules *rules, size_t i, 
   if (!rule || from > n)
     return PCRE2_ERROR_BADOFFSET;
   block_bytes seen;
-  bytes_of(&seen, s, n);
+  bytes_of(&seen, s, n, rules->lead_classes);
   /* every filter the matching passes use: the rule's own, and the tables that pick the
    * candidates (the openings at offset 0 only) */
   uint64_t listed = candidates(rules, action, j / 64, s, n, from == 0, &seen) &
@@ -1991,8 +2050,11 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
     if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
       run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
     /* the block's bytes, shared by the filters of all its rules */
+    uint64_t listed = 0;
+    for (size_t k = 0; k < run.nsets; k++)
+      listed |= run.sets[k]->lead_classes;
     block_bytes seen;
-    bytes_of(&seen, doc->text + blk->start, blk->end - blk->start);
+    bytes_of(&seen, doc->text + blk->start, blk->end - blk->start, listed);
     if ((rc = block_rules(&run, blk, &seen)) != KABAR_OK || blk->kind == KABAR_BLOCK_BOILERPLATE)
       continue;
     size_t first_cut = doc->cuts.n;
