@@ -208,35 +208,36 @@ static inline uint64_t kabar__strtab_word(const kabar_strtab *t, uint32_t off, s
   return w;
 }
 
-/* kabar__strtab_find_hashed for a string s that has a string table's padding (it is in one):
- * one of under 16 bytes is read as one or two whole words, and compared with the stored
- * ones masked, with no call and no loop over its bytes. Inline: the language stage looks up
- * every type in the stopword lists. */
+/* Whether a[0, n) and b[0, n) are equal, both with a string table's padding (8 bytes readable
+ * from the start, 16 when n >= 8): strings of under 16 bytes are compared as one or two whole
+ * words, masked, with no call and no loop over their bytes. */
+static inline int kabar__padded_eq(const char *a, const char *b, size_t n) {
+#if KABAR_LITTLE_ENDIAN
+  if (n < 16) {
+    uint64_t x0, y0, x1, y1;
+    memcpy(&x0, a, 8);
+    memcpy(&y0, b, 8);
+    if (n < 8)
+      return ((x0 ^ y0) & kabar__low_bytes(n)) == 0;
+    memcpy(&x1, a + 8, 8);
+    memcpy(&y1, b + 8, 8);
+    return x0 == y0 && ((x1 ^ y1) & kabar__low_bytes(n - 8)) == 0;
+  }
+#endif
+  return kabar__mem_eq(a, b, n);
+}
+
+/* kabar__strtab_find_hashed for a string s that has a string table's padding (it is in one).
+ * Inline: the language stage looks up every type in the stopword lists. */
 static inline uint32_t kabar__strtab_find_padded(const kabar_strtab *t, const char *s, size_t n,
                                                  uint64_t h) {
   if (t->count == 0)
     return KABAR_STRTAB_NONE;
   for (uint32_t id = t->heads[(size_t)h & (t->nheads - 1)]; id;) {
     const struct kabar_strtab_entry *e = &t->entries[id - 1];
-    if (e->hash == h && e->len == n) { /* nearly always the string: the words only confirm it */
-#if KABAR_LITTLE_ENDIAN
-      if (n < 16) {
-        uint64_t x0 = kabar__strtab_word(t, e->off, 0), y0;
-        memcpy(&y0, s, 8);
-        if (n < 8) {
-          if (((x0 ^ y0) & kabar__low_bytes(n)) == 0)
-            return id - 1;
-        } else {
-          uint64_t y1;
-          memcpy(&y1, s + 8, 8);
-          if (x0 == y0 && ((kabar__strtab_word(t, e->off, 8) ^ y1) & kabar__low_bytes(n - 8)) == 0)
-            return id - 1;
-        }
-      } else
-#endif
-          if (kabar__mem_eq(t->chars.p + e->off, s, n))
-        return id - 1;
-    }
+    /* the hash and length nearly always decide: the words only confirm */
+    if (e->hash == h && e->len == n && kabar__padded_eq(t->chars.p + e->off, s, n))
+      return id - 1;
     id = e->next;
   }
   return KABAR_STRTAB_NONE;

@@ -45,25 +45,11 @@ static inline size_t kabar__stem_cache_home(uint64_t hash, uint8_t lang) {
 }
 
 /* Whether e is the entry of `word` (n bytes, kabar__hash `hash`, with a string table's
- * padding: see kabar_stem_entry) in language slot `lang`. Words of under 16 bytes, like
- * the entry's, are compared as one or two whole words, masked. */
+ * padding, as the entry's word has: see kabar_stem_entry) in language slot `lang`. */
 static inline int kabar__stem_entry_is(const kabar_stem_entry *e, uint8_t lang, const char *word,
                                        size_t n, uint64_t hash) {
-  if (e->hash != hash || e->lang != lang || e->word_len != n)
-    return 0;
-#if KABAR_LITTLE_ENDIAN
-  if (n < 16) {
-    uint64_t x0, y0, x1, y1;
-    memcpy(&x0, e->bytes, 8);
-    memcpy(&y0, word, 8);
-    if (n < 8)
-      return ((x0 ^ y0) & kabar__low_bytes(n)) == 0;
-    memcpy(&x1, e->bytes + 8, 8);
-    memcpy(&y1, word + 8, 8);
-    return x0 == y0 && ((x1 ^ y1) & kabar__low_bytes(n - 8)) == 0;
-  }
-#endif
-  return kabar__mem_eq(e->bytes, word, n);
+  return e->hash == hash && e->lang == lang && e->word_len == n &&
+         kabar__padded_eq(e->bytes, word, n);
 }
 
 /* The cached stem of `word` (case-folded, its kabar__hash in `hash`, with a string table's
