@@ -147,6 +147,35 @@ static void test_letter_runs(void **state) {
   }
 }
 
+/* Every ASCII token of text[0, n) has as its type the word lower-cased, and the table finds
+ * that type again (one type per folded word: the inline probes must find what the tokenizer
+ * stored). Other tokens are normalized by ICU ("’" becomes "'"), so they are left out. */
+static void assert_ascii_types(const char *text, size_t n) {
+  kabar_error err;
+  kabar_doc *doc = kabar_doc_new(test_group_ctx, text, n, 0, &err);
+  assert_non_null(doc);
+  for (size_t t = 0; t < doc->tokens.n; t++) {
+    const kabar_token *tok = &doc->tokens.v[t];
+    uint32_t len = kabar__strtab_len(&doc->types, tok->type);
+    const char *type = kabar__strtab_str(&doc->types, tok->type);
+    int ascii = 1;
+    for (uint32_t i = tok->start; i < tok->end; i++)
+      ascii &= (unsigned char)doc->text[i] < 0x80;
+    if (!ascii)
+      continue;
+    assert_int_equal(len, tok->end - tok->start);
+    for (uint32_t i = 0; i < len; i++) {
+      char c = doc->text[tok->start + i];
+      if (c >= 'A' && c <= 'Z')
+        c = (char)(c + 32);
+      if (type[i] != c)
+        fail_msg("type '%.*s' of '%.*s'", (int)len, type, (int)len, doc->text + tok->start);
+    }
+    assert_int_equal(kabar__strtab_find(&doc->types, type, len), tok->type);
+  }
+  kabar_doc_free(doc);
+}
+
 /* A word of under 16 ASCII letters followed by a space or punctuation, with 16 bytes of its
  * block from its start, is found, folded and interned from the words it was loaded in; any
  * other byte after the letters ('@' and '_' join, é and digits too), and '.' or '\'' before
@@ -217,26 +246,7 @@ static void test_plain_words(void **state) {
             n += sizeof more - 1;
           }
           assert_same_tokens(text, n);
-          kabar_error err;
-          kabar_doc *doc = kabar_doc_new(test_group_ctx, text, n, 0, &err);
-          assert_non_null(doc);
-          for (size_t t = 0; t < doc->tokens.n; t++) {
-            const kabar_token *tok = &doc->tokens.v[t];
-            uint32_t tl = kabar__strtab_len(&doc->types, tok->type);
-            const char *type = kabar__strtab_str(&doc->types, tok->type);
-            int ascii = 1; /* others are normalized too ("’" becomes "'") */
-            for (uint32_t i = tok->start; i < tok->end; i++)
-              ascii &= (unsigned char)doc->text[i] < 0x80;
-            if (!ascii)
-              continue;
-            assert_int_equal(tl, tok->end - tok->start);
-            for (uint32_t i = 0; i < tl; i++) {
-              char c = doc->text[tok->start + i];
-              assert_int_equal(type[i], c >= 'A' && c <= 'Z' ? c + 32 : c);
-            }
-            assert_int_equal(kabar__strtab_find(&doc->types, type, tl), tok->type);
-          }
-          kabar_doc_free(doc);
+          assert_ascii_types(text, n);
         }
 }
 
@@ -257,25 +267,7 @@ static void test_types_fold(void **state) {
       seed = seed * 1103515245u + 12345u;
       text[i] = bytes[(seed >> 16) % (sizeof bytes - 1)];
     }
-    kabar_error err;
-    kabar_doc *doc = kabar_doc_new(test_group_ctx, text, n, 0, &err);
-    assert_non_null(doc);
-    for (size_t t = 0; t < doc->tokens.n; t++) {
-      const kabar_token *tok = &doc->tokens.v[t];
-      uint32_t len = kabar__strtab_len(&doc->types, tok->type);
-      const char *type = kabar__strtab_str(&doc->types, tok->type);
-      assert_int_equal(len, tok->end - tok->start);
-      for (uint32_t i = 0; i < len; i++) {
-        char c = doc->text[tok->start + i];
-        if (c >= 'A' && c <= 'Z')
-          c = (char)(c + 32);
-        if (type[i] != c)
-          fail_msg("type '%.*s' of '%.*s'", (int)len, type, (int)len, doc->text + tok->start);
-      }
-      /* one type per folded word: the inline probes must find what the tokenizer stored */
-      assert_int_equal(kabar__strtab_find(&doc->types, type, len), tok->type);
-    }
-    kabar_doc_free(doc);
+    assert_ascii_types(text, n);
   }
 }
 
