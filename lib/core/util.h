@@ -309,6 +309,42 @@ static inline uint32_t kabar__strtab_intern_short2(kabar_strtab *t, uint64_t w0,
   uint64_t w[2] = {w0, w1};
   return kabar__strtab_intern_words(t, w, 2, n, h);
 }
+/* kabar__strtab_intern_short2 for a table with buckets, for any 0 < n < 16 (w1 zero when
+ * n < 8), with few branches: whether a word is new is as likely as not in a text, and a
+ * processor cannot predict it. The new entry and its words are stored before the bucket is
+ * read, then kept or left behind the count (a quick add has room for both); the bucket's
+ * first entry, or the new one when the bucket is empty, is compared as two masked words.
+ * Only a bucket whose first entry is another string takes the chain (a table spread to a
+ * few buckets per string makes that rare). */
+static inline uint32_t kabar__strtab_intern_pair(kabar_strtab *t, uint64_t w0, uint64_t w1,
+                                                 size_t n, uint64_t h) {
+#if KABAR_LITTLE_ENDIAN
+  if (t->quick) {
+    char *c = t->chars.p;
+    size_t off = t->chars.len, id = t->count, b = (size_t)h & (t->nheads - 1);
+    uint32_t head = t->heads[b];
+    struct kabar_strtab_entry *e = t->entries;
+    e[id] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n, head};
+    memcpy(c + off, &w0, 8);
+    memcpy(c + off + 8, &w1, 8);
+    size_t probe = head ? head - 1 : id;
+    size_t n1 = n > 8 ? n - 8 : 0;
+    uint64_t m0 = n >= 8 ? ~(uint64_t)0 : kabar__low_bytes(n), m1 = kabar__low_bytes(n1);
+    uint64_t s0 = kabar__strtab_word(t, e[probe].off, 0), s1 = kabar__strtab_word(t, e[probe].off, 8);
+    int same = (e[probe].hash == h) & (e[probe].len == n) & ((s0 & m0) == w0) & ((s1 & m1) == w1);
+    if (same) {
+      size_t added = probe == id;
+      t->heads[b] = (uint32_t)probe + 1;
+      t->count = id + added;
+      t->chars.len = off + added * (n + 1);
+      c[t->chars.len] = '\0'; /* the buffer's NUL, over the new string's bytes when it is left */
+      t->quick -= added;
+      return (uint32_t)probe;
+    }
+  }
+#endif
+  return n < 8 ? kabar__strtab_intern_short(t, w0, n, h) : kabar__strtab_intern_short2(t, w0, w1, n, h);
+}
 static inline const char *kabar__strtab_str(const kabar_strtab *t, uint32_t id) {
   return t->chars.p + t->entries[id].off;
 }

@@ -386,11 +386,11 @@ static inline uint32_t plain_type(kabar_strtab *types, const unsigned char *s, u
   w0 |= KABAR_BYTES8(0x20);
   if (n < 8) {
     w0 &= kabar__low_bytes(n);
-    return kabar__strtab_intern_short(types, w0, n, kabar__hash_short(w0, n));
+    return kabar__strtab_intern_pair(types, w0, 0, n, kabar__hash_short(w0, n));
   }
   memcpy(&w1, s + 8, 8);
   w1 = (w1 | KABAR_BYTES8(0x20)) & kabar__low_bytes(n - 8);
-  return kabar__strtab_intern_short2(types, w0, w1, n, kabar__hash_short2(w0, w1, n));
+  return kabar__strtab_intern_pair(types, w0, w1, n, kabar__hash_short2(w0, w1, n));
 }
 
 #define NO_MEMORY UINT32_MAX
@@ -687,6 +687,9 @@ static kabar_status block_tokens(kabar_doc *doc, uint32_t bi, kabar_buf *scratch
  * usual: their buckets are zeroed per document, and one rehash in the few documents with
  * more types costs less than zeroing twice the buckets in all. Capped, as a long text repeats
  * its words; past the caps the vectors grow as usual. */
+/* Buckets per type reserved: plain_type's intern takes a bucket's chain only when the
+ * bucket's first string is another, which a sparse table makes rare. */
+#define TYPE_BUCKETS 8
 static kabar_status reserve_tokens(kabar_doc *doc) {
   size_t bytes = 0;
   for (size_t i = 0; i < doc->blocks.n; i++)
@@ -696,7 +699,8 @@ static kabar_status reserve_tokens(kabar_doc *doc) {
   types = types < ((size_t)1 << 14) ? types : ((size_t)1 << 14);
   chars = chars < ((size_t)1 << 17) ? chars : ((size_t)1 << 17);
   if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, tokens, sizeof *doc->tokens.v) != 0 ||
-      kabar__strtab_reserve(&doc->types, types, chars) != 0)
+      kabar__strtab_reserve(&doc->types, types, chars) != 0 ||
+      kabar__strtab_spread(&doc->types, types, TYPE_BUCKETS) != 0)
     return KABAR_ENOMEM;
   return KABAR_OK;
 }

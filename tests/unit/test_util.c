@@ -132,8 +132,9 @@ static void mem_eq_is_memcmp(void **state) {
   }
 }
 
-/* Short strings interned from registers (one word below 8 bytes, two below 16) and from
- * memory share one table: the same ids, and the same bytes and NULs in chars. The probes
+/* Short strings interned from registers (one word below 8 bytes, two below 16, or a pair of
+ * words: kabar__strtab_intern_pair) and from memory share one table: the same ids, and the
+ * same bytes and NULs in chars. The probes
  * read stored strings as whole words and mask off what follows, so keys share prefixes and
  * differ in their last byte, and each is looked up again after longer ones were added. */
 static void strtab_intern_short(void **state) {
@@ -149,9 +150,11 @@ static void strtab_intern_short(void **state) {
       uint64_t w0 = kabar__load_short(key, n < 8 ? n : 8);
       uint64_t w1 = n < 8 ? 0 : kabar__load_short(key + 8, n - 8);
       uint64_t h = kabar__hash(key, n, 0);
-      uint32_t id = (i + (uint32_t)round) % 2 ? kabar__strtab_intern(&t, key, n)
-                    : n < 8                   ? kabar__strtab_intern_short(&t, w0, n, h)
-                                              : kabar__strtab_intern_short2(&t, w0, w1, n, h);
+      uint32_t way = (i + (uint32_t)round) % 3;
+      uint32_t id = way == 0 ? kabar__strtab_intern(&t, key, n)
+                    : way == 1 && n > 0 ? kabar__strtab_intern_pair(&t, w0, w1, n, h)
+                    : n < 8             ? kabar__strtab_intern_short(&t, w0, n, h)
+                                        : kabar__strtab_intern_short2(&t, w0, w1, n, h);
       assert_int_equal(id, kabar__strtab_find(&t, key, n));
       assert_int_equal(kabar__strtab_len(&t, id), (uint32_t)n);
       assert_memory_equal(kabar__strtab_str(&t, id), key, n);
@@ -183,9 +186,21 @@ static void strtab_chains_and_quick_room(void **state) {
     int n = snprintf(key, sizeof key, "k%u", keys[k]);
     uint64_t h = kabar__hash(key, (size_t)n, 0);
     uint64_t w = kabar__load_short(key, (size_t)n < 8 ? (size_t)n : 8);
-    uint32_t id = n >= 8 || k % 2 == 0 ? kabar__strtab_intern(&t, key, (size_t)n)
+    uint64_t w1 = n < 8 ? 0 : kabar__load_short(key + 8, (size_t)n - 8);
+    uint32_t id = k % 3 == 2         ? kabar__strtab_intern_pair(&t, w, w1, (size_t)n, h)
+                  : n >= 8 || k % 2 == 0 ? kabar__strtab_intern(&t, key, (size_t)n)
                   : k % 4 == 1        ? kabar__strtab_intern_short(&t, w, (size_t)n, h)
                                        : kabar__strtab_intern_words_reserved(&t, &w, 1, (size_t)n, h);
+    /* found again at the head of the chain and behind it */
+    assert_int_equal(kabar__strtab_intern_pair(&t, w, w1, (size_t)n, h), k);
+    if (k > 0) {
+      int m = snprintf(key, sizeof key, "k%u", keys[k - 1]);
+      uint64_t v0 = kabar__load_short(key, (size_t)m < 8 ? (size_t)m : 8);
+      uint64_t v1 = m < 8 ? 0 : kabar__load_short(key + 8, (size_t)m - 8);
+      assert_int_equal(kabar__strtab_intern_pair(&t, v0, v1, (size_t)m, kabar__hash(key, (size_t)m, 0)),
+                       k - 1);
+      n = snprintf(key, sizeof key, "k%u", keys[k]);
+    }
     assert_int_equal(id, k);
     assert_true(t.count + t.quick <= t.cap && t.count + t.quick <= t.nheads);
     assert_true(t.chars.len + t.quick * KABAR_STRTAB_QUICK_ROOM <= t.chars.cap);
