@@ -327,7 +327,9 @@ static inline uint32_t kabar__strtab_intern_pair(kabar_strtab *t, uint64_t w0, u
     e[id] = (struct kabar_strtab_entry){h, (uint32_t)off, (uint32_t)n, head};
     memcpy(c + off, &w0, 8);
     memcpy(c + off + 8, &w1, 8);
-    size_t probe = head ? head - 1 : id;
+    /* head ? head - 1 : id, as a mask: compilers make a branch of the conditional */
+    size_t empty = (size_t)0 - (head == 0);
+    size_t probe = (((size_t)head - 1) & ~empty) | (id & empty);
     size_t n1 = n > 8 ? n - 8 : 0;
     uint64_t m0 = n >= 8 ? ~(uint64_t)0 : kabar__low_bytes(n), m1 = kabar__low_bytes(n1);
     uint64_t s0 = kabar__strtab_word(t, e[probe].off, 0), s1 = kabar__strtab_word(t, e[probe].off, 8);
