@@ -10,6 +10,10 @@
 
 #include <stdlib.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define SHINGLE 3
 #define ANCHORS 4         /* min-hashes per block used as LSH keys */
 #define NEAR_MIN_TOKENS 8 /* shorter blocks repeat only exactly */
@@ -198,10 +202,15 @@ static const kabar_token *next_counting(const kabar_token *tok, const kabar_toke
 }
 
 /* Sets the bucket of a pair of token types (their word: first << 32 | second) in a near_sig's
- * buckets: the top byte of the word's product with a golden-ratio constant. */
-static inline void set_bucket(uint64_t buckets[4], uint64_t word) {
+ * buckets if `bit` (0 or 1) is 1: the top byte of the word's product with a golden-ratio
+ * constant. */
+static inline void set_bucket_if(uint64_t buckets[4], uint64_t word, uint64_t bit) {
   uint64_t x = word * 0x9e3779b97f4a7c15ULL;
-  buckets[x >> 62] |= (uint64_t)1 << (x >> 56 & 63);
+  buckets[x >> 62] |= bit << (x >> 56 & 63);
+}
+
+static inline void set_bucket(uint64_t buckets[4], uint64_t word) {
+  set_bucket_if(buckets, word, 1);
 }
 
 static void sig_finish(block_sig *sig, uint64_t chain, uint32_t n) {
@@ -271,11 +280,12 @@ static void make_sig_uncut(const kabar_doc *doc, const kabar_block *blk, block_s
       word = word << 32 | tok[1].type;
       chain = kabar__mix64(chain ^ word);
     }
-    if (tok < end) {
-      set_bucket(buckets, word);
-      word = word << 32 | tok->type;
-      chain = kabar__mix64(chain ^ word);
-    }
+    /* An odd n's last token, taken through a 0/1 mask: whether n is odd is a coin toss for
+     * the branch predictor. With an even n, tok[-1] (in the block) is read and dropped. */
+    uint64_t odd = (uint64_t)(end - tok);
+    set_bucket_if(buckets, word, odd);
+    uint64_t last = kabar__mix64(chain ^ (word << 32 | tok[(ptrdiff_t)odd - 1].type));
+    chain ^= (chain ^ last) & (0 - odd);
   } else if (n == 1) {
     chain = kabar__mix64(tok->type);
   }
@@ -387,27 +397,53 @@ static void classify_repeats(kabar_doc *doc, const block_sig *sigs, uint32_t *ne
   }
 }
 
-/* Bits set in x, for the sparse words of shared buckets. */
-static uint32_t sparse_bits(uint64_t x) {
-  uint32_t n = 0;
-  for (; x; x &= x - 1)
-    n++;
-  return n;
+/* Bits set in the four words a[w] & b[w] (SWAR: the machine's popcount instruction is not in
+ * the x86-64 baseline). No branch: a loop over the set bits would end after a number of steps
+ * that the branch predictor cannot know. Each word's 4-bit counts (at most 4) are added in
+ * pairs (at most 8, no carry out of a nibble), then into bytes (at most 16); a pair of words'
+ * byte sum, at most 128, is taken by one multiply, so all 256 bits may be set. */
+uint32_t kabar__dedup_shared_bits_scalar(const uint64_t a[4], const uint64_t b[4]) {
+  const uint64_t m1 = 0x5555555555555555ULL, m2 = 0x3333333333333333ULL,
+                 m4 = 0x0f0f0f0f0f0f0f0fULL, h01 = 0x0101010101010101ULL;
+  uint64_t x[4];
+  for (int w = 0; w < 4; w++) {
+    uint64_t v = a[w] & b[w];
+    v -= (v >> 1) & m1;
+    x[w] = (v & m2) + ((v >> 2) & m2);
+  }
+  uint64_t lo = x[0] + x[1], hi = x[2] + x[3];
+  lo = (lo & m4) + ((lo >> 4) & m4);
+  hi = (hi & m4) + ((hi >> 4) & m4);
+  return (uint32_t)((lo * h01) >> 56) + (uint32_t)((hi * h01) >> 56);
 }
 
-/* Bits set in x (SWAR: the machine's popcount instruction is not in the x86-64 baseline). */
-static uint32_t dense_bits(uint64_t x) {
-  x -= (x >> 1) & 0x5555555555555555ULL;
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
-  return (uint32_t)((x * 0x0101010101010101ULL) >> 56);
+#if defined(__SSE2__)
+/* The same steps on two words a lane, and the bytes summed by psadbw (each half's sum is at
+ * most 128): half the instructions, for the pair scan (near_blocks_needed). */
+uint32_t kabar__dedup_shared_bits(const uint64_t a[4], const uint64_t b[4]) {
+  const __m128i m1 = _mm_set1_epi8(0x55), m2 = _mm_set1_epi8(0x33), m4 = _mm_set1_epi8(0x0f);
+  __m128i x = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)a),
+                            _mm_loadu_si128((const __m128i *)(const void *)b));
+  __m128i y = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(a + 2)),
+                            _mm_loadu_si128((const __m128i *)(const void *)(b + 2)));
+  x = _mm_sub_epi64(x, _mm_and_si128(_mm_srli_epi64(x, 1), m1));
+  y = _mm_sub_epi64(y, _mm_and_si128(_mm_srli_epi64(y, 1), m1));
+  x = _mm_add_epi64(_mm_and_si128(x, m2), _mm_and_si128(_mm_srli_epi64(x, 2), m2));
+  y = _mm_add_epi64(_mm_and_si128(y, m2), _mm_and_si128(_mm_srli_epi64(y, 2), m2));
+  x = _mm_add_epi64(x, y);
+  x = _mm_add_epi64(_mm_and_si128(x, m4), _mm_and_si128(_mm_srli_epi64(x, 4), m4));
+  x = _mm_sad_epu8(x, _mm_setzero_si128());
+  return (uint32_t)_mm_cvtsi128_si32(x) + (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(x, 8));
 }
+#else
+uint32_t kabar__dedup_shared_bits(const uint64_t a[4], const uint64_t b[4]) {
+  return kabar__dedup_shared_bits_scalar(a, b);
+}
+#endif
 
 static void near_sig_finish(near_sig *ns, uint32_t block, size_t nshingles) {
   ns->block = block;
-  ns->used = 0;
-  for (int w = 0; w < 4; w++)
-    ns->used += dense_bits(ns->buckets[w]);
+  ns->used = kabar__dedup_shared_bits(ns->buckets, ns->buckets);
   ns->spare = (uint32_t)nshingles - ns->used;
 }
 
@@ -421,15 +457,13 @@ static void near_sig_finish(near_sig *ns, uint32_t block, size_t nshingles) {
  * I / |A u B| more than 1e-11 below 0.6: far beyond double rounding). |A| >= a->used, and
  * I <= shared buckets + min(a->spare, b->spare): a shared bucket's common shingles past its
  * first are shingles of each block that came after another in their bucket. The buckets need
- * no shingle hash: the shingles are made only for the blocks that pass. */
+ * no shingle hash: the shingles are made only for the blocks that pass. No branch: the shared
+ * buckets are counted even when the sizes alone rule the pair out (shared <= min(used)), as
+ * an early "no" on them was mispredicted about one time in four. */
 static inline int near_possible(const near_sig *a, const near_sig *b) {
   uint64_t need = 3 * ((uint64_t)a->used + b->used); /* what 8 * common must reach */
   uint64_t common = a->spare < b->spare ? a->spare : b->spare;
-  if (8 * (common + (a->used < b->used ? a->used : b->used)) < need)
-    return 0; /* the sizes alone are too far apart (a quarter of the pairs) */
-  common += sparse_bits(a->buckets[0] & b->buckets[0]) +
-            sparse_bits(a->buckets[1] & b->buckets[1]) +
-            sparse_bits(a->buckets[2] & b->buckets[2]) + sparse_bits(a->buckets[3] & b->buckets[3]);
+  common += kabar__dedup_shared_bits(a->buckets, b->buckets);
   return 8 * common >= need;
 }
 
@@ -442,21 +476,35 @@ static inline int near_possible(const near_sig *a, const near_sig *b) {
  * lookups its anchors could serve are those of the blocks after it: none. The pairs are tested
  * from the end, at most one test per shingle of the blocks they spare (plus a slack): past
  * that the scan stops where it is (the blocks up to there keep their anchors), so the work
- * stays linear. */
+ * stays linear.
+ * The budget's stop (`low`: pairs (c, l) are tested for l > low) is found first; then the
+ * pairs go by in one loop, c up to l - 1 and on to the next l down with no branch, so the
+ * only branch is on a possible pair (nearly never taken): nested loops mispredicted the end
+ * of every l's row. */
 static size_t near_blocks_needed(const near_sig *nears, size_t n) {
   if (kabar__dedup_all_anchors)
     return n;
-  size_t pairs = 0, budget = NEAR_SCAN_SLACK;
+  if (n < 2)
+    return 0;
+  size_t pairs = 0, budget = NEAR_SCAN_SLACK, low = 0;
   for (size_t l = n; l-- > 1;) {
     budget += (size_t)nears[l].used + nears[l].spare;
     pairs += l;
-    if (pairs > budget)
-      return l + 1;
-    for (size_t c = 0; c < l; c++)
-      if (near_possible(&nears[c], &nears[l]))
-        return l + 1;
+    if (pairs > budget) {
+      low = l;
+      break;
+    }
   }
-  return 0;
+  size_t left = n * (n - 1) / 2 - low * (low + 1) / 2; /* pairs with l > low */
+  for (size_t l = n - 1, c = 0; left-- > 0;) {
+    if (near_possible(&nears[c], &nears[l]))
+      return l + 1;
+    c++;
+    size_t row_done = c == l; /* 0 or 1 */
+    l -= row_done;
+    c &= row_done - 1;
+  }
+  return low ? low + 1 : 0;
 }
 
 /* Open addressing from a block's exact hash (already mixed: its low bits pick the slot) to the

@@ -18,6 +18,10 @@ typedef struct kabar__dedup_bound_check {
   size_t pairs, near, cut_blocks, wrong;
 } kabar__dedup_bound_check;
 kabar_status kabar__dedup_check_bound(const kabar_doc *doc, kabar__dedup_bound_check *out);
+/* Bits set in the four words a[w] & b[w] (the shared buckets of two long blocks): SSE2 where
+ * the target has it, and the scalar version for other targets; tests compare both. */
+uint32_t kabar__dedup_shared_bits(const uint64_t a[4], const uint64_t b[4]);
+uint32_t kabar__dedup_shared_bits_scalar(const uint64_t a[4], const uint64_t b[4]);
 /* SimHash and MinHash of the kept body's content-word shingles. */
 kabar_status kabar__fingerprint(kabar_doc *doc);
 #endif

@@ -190,10 +190,43 @@ static void test_bound_same_answers_many_blocks(void **state) {
   assert_int_equal(assert_same_answers(buf, n), 0);
 }
 
+/* The shared buckets' bit count (SSE2 where the build has it) against its scalar twin and a
+ * bit-by-bit count: random words of every density, and the extremes (no bit, all 256). */
+static uint32_t naive_shared_bits(const uint64_t a[4], const uint64_t b[4]) {
+  uint32_t n = 0;
+  for (int w = 0; w < 4; w++)
+    for (int k = 0; k < 64; k++)
+      n += (uint32_t)((a[w] & b[w]) >> k & 1);
+  return n;
+}
+
+static void test_shared_bits_match_scalar(void **state) {
+  (void)state;
+  rng_state = 99;
+  uint64_t buf[9]; /* a at buf + 0, b at buf + 4 or an odd offset: every 8-byte alignment */
+  for (int round = 0; round < 20000; round++) {
+    uint32_t density = rnd(65); /* bits set in 64, about */
+    for (int w = 0; w < 9; w++) {
+      uint64_t x = 0;
+      for (int k = 0; k < 64; k++)
+        x |= (uint64_t)(rnd(64) < density) << k;
+      buf[w] = round % 50 == 0 ? UINT64_MAX : round % 50 == 1 ? 0 : x;
+    }
+    const uint64_t *a = buf + round % 2, *b = buf + 4 + round % 2;
+    uint32_t want = naive_shared_bits(a, b);
+    assert_int_equal(kabar__dedup_shared_bits_scalar(a, b), want);
+    assert_int_equal(kabar__dedup_shared_bits(a, b), want);
+  }
+  uint64_t ones[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+  assert_int_equal(kabar__dedup_shared_bits(ones, ones), 256);
+  assert_int_equal(kabar__dedup_shared_bits_scalar(ones, ones), 256);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bound_same_answers_random),
       cmocka_unit_test(test_bound_same_answers_many_blocks),
+      cmocka_unit_test(test_shared_bits_match_scalar),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
