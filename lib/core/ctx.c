@@ -346,7 +346,8 @@ kabar_ctx *kabar_ctx_new(const kabar_ctx_options *opts, kabar_error *err) {
   if (ctx->max_input > KABAR_DEFAULT_MAX_INPUT)
     ctx->max_input = KABAR_DEFAULT_MAX_INPUT; /* offsets are 32-bit and ICU indices int32 */
   kabar_status rc = open_deps(ctx, err);
-  if (rc == KABAR_OK && !(ctx->stems = kabar__stem_cache_new()))
+  if (rc == KABAR_OK &&
+      (!(ctx->stems = kabar__stem_cache_new()) || !(ctx->docs = kabar__doc_pool_new())))
     rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   if (rc == KABAR_OK)
     rc = find_data_dir(ctx, opts, err);
@@ -386,6 +387,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
   }
   kabar__rules_free(ctx->common_rules);
   kabar__stem_cache_free(ctx->stems);
+  kabar__doc_pool_free(ctx->docs);
   kabar__strtab_free(&ctx->stopwords);
   kabar__free(ctx->stop_langs);
   ubrk_close(ctx->word_tmpl);

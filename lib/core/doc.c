@@ -8,6 +8,7 @@
 #include "../terms/terms.h"
 #include "../text/text.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 void kabar_free(void *p) { kabar__free(p); }
@@ -236,6 +237,144 @@ static kabar_status build_clean_text(kabar_doc *doc) {
   return KABAR_OK;
 }
 
+/* Frees what a document holds, and the document. */
+static void free_doc(kabar_doc *doc) {
+  ubrk_close(doc->word_bi);
+  ubrk_close(doc->sent_bi);
+  kabar__free(doc->owned);
+  KABAR_VEC_FREE(doc->map.anchors);
+  KABAR_VEC_FREE(doc->blocks);
+  KABAR_VEC_FREE(doc->tokens);
+  KABAR_VEC_FREE(doc->cuts);
+  KABAR_VEC_FREE(doc->sentences);
+  kabar__strtab_free(&doc->types);
+  kabar__strtab_free(&doc->terms);
+  kabar__free(doc->type_stop);
+  kabar__buf_free(&doc->clean);
+  KABAR_VEC_FREE(doc->entities);
+  KABAR_VEC_FREE(doc->mentions);
+  kabar__buf_free(&doc->entity_names);
+  kabar__free(doc);
+}
+
+/* ---- the pool of freed documents -------------------------------------------------------
+ * A feed is analysed one document after another, and making a document's vectors and
+ * tables from nothing (about thirty allocations, their growth, and first writes to fresh
+ * memory) cost a twentieth of an analysis. So a freed document's memory goes to the ctx,
+ * emptied, for the next kabar_doc_new. The ctx is shared by threads and read-only to its
+ * users: the pool is a few slots that change by atomic exchange, as the stem cache's idle
+ * stemmers do (lib/terms/stemcache.c). A document is kept only while its memory is modest,
+ * so that one huge input does not pin its vectors for the life of the ctx. */
+#define DOC_POOL_SLOTS 4
+#define DOC_POOL_MAX_BYTES ((size_t)1 << 20)
+/* a kept table's buckets are zeroed for each document: not more than a long article needs */
+#define DOC_POOL_MAX_HEADS ((size_t)1 << 14)
+
+struct kabar_doc_pool {
+  _Atomic(kabar_doc *) idle[DOC_POOL_SLOTS];
+};
+
+kabar_doc_pool *kabar__doc_pool_new(void) {
+  kabar_doc_pool *pool = kabar__malloc(sizeof *pool);
+  if (pool)
+    for (size_t i = 0; i < DOC_POOL_SLOTS; i++)
+      atomic_init(&pool->idle[i], NULL);
+  return pool;
+}
+
+void kabar__doc_pool_free(kabar_doc_pool *pool) {
+  if (!pool)
+    return;
+  for (size_t i = 0; i < DOC_POOL_SLOTS; i++) {
+    kabar_doc *doc = atomic_load_explicit(&pool->idle[i], memory_order_acquire);
+    if (doc)
+      free_doc(doc);
+  }
+  kabar__free(pool);
+}
+
+/* An emptied document from the pool, or NULL. acquire: pairs with the release that put it
+ * there, so its memory is this thread's to use. */
+static kabar_doc *pooled_doc(kabar_doc_pool *pool) {
+  for (size_t i = 0; i < DOC_POOL_SLOTS; i++)
+    if (atomic_load_explicit(&pool->idle[i], memory_order_relaxed)) {
+      kabar_doc *doc = atomic_exchange_explicit(&pool->idle[i], NULL, memory_order_acquire);
+      if (doc)
+        return doc;
+    }
+  return NULL;
+}
+
+static size_t strtab_bytes(const kabar_strtab *t) {
+  return t->chars.cap + t->nheads * sizeof *t->heads + t->cap * sizeof *t->entries;
+}
+
+/* The memory a document would keep in the pool. */
+static size_t doc_bytes(const kabar_doc *doc) {
+  return doc->map.anchors.cap * sizeof *doc->map.anchors.v +
+         doc->blocks.cap * sizeof *doc->blocks.v + doc->tokens.cap * sizeof *doc->tokens.v +
+         doc->cuts.cap * sizeof *doc->cuts.v + doc->sentences.cap * sizeof *doc->sentences.v +
+         strtab_bytes(&doc->types) + strtab_bytes(&doc->terms) + doc->clean.cap +
+         doc->entities.cap * sizeof *doc->entities.v +
+         doc->mentions.cap * sizeof *doc->mentions.v + doc->entity_names.cap;
+}
+
+/* Empties doc as kabar_doc_new finds a new one (all zeros), but for its vectors' and
+ * tables' memory. */
+static void empty_doc(kabar_doc *doc) {
+  ubrk_close(doc->word_bi);
+  ubrk_close(doc->sent_bi);
+  kabar__free(doc->owned);
+  kabar__free(doc->type_stop);
+  kabar_doc keep = *doc;
+  memset(doc, 0, sizeof *doc);
+#define KEEP_VEC(f) (doc->f.v = keep.f.v, doc->f.cap = keep.f.cap)
+  KEEP_VEC(map.anchors);
+  KEEP_VEC(blocks);
+  KEEP_VEC(tokens);
+  KEEP_VEC(cuts);
+  KEEP_VEC(sentences);
+  KEEP_VEC(entities);
+  KEEP_VEC(mentions);
+#undef KEEP_VEC
+  doc->types = keep.types;
+  kabar__strtab_clear(&doc->types, DOC_POOL_MAX_HEADS);
+  doc->terms = keep.terms;
+  kabar__strtab_clear(&doc->terms, DOC_POOL_MAX_HEADS);
+  doc->clean = keep.clean;
+  doc->clean.len = 0;
+  doc->entity_names = keep.entity_names;
+  doc->entity_names.len = 0;
+}
+
+/* Puts doc in a free slot of its ctx's pool, emptied: 1, or 0 when it is not kept. release:
+ * its writes happen before the next user's. */
+static int pool_doc(kabar_doc *doc) {
+  kabar_doc_pool *pool = doc->ctx->docs;
+  if (doc_bytes(doc) > DOC_POOL_MAX_BYTES)
+    return 0;
+  size_t i = 0;
+  while (i < DOC_POOL_SLOTS && atomic_load_explicit(&pool->idle[i], memory_order_relaxed))
+    i++;
+  if (i == DOC_POOL_SLOTS)
+    return 0;
+  empty_doc(doc);
+  for (; i < DOC_POOL_SLOTS; i++) {
+    kabar_doc *none = NULL;
+    if (atomic_compare_exchange_strong_explicit(&pool->idle[i], &none, doc, memory_order_release,
+                                                memory_order_relaxed))
+      return 1;
+  }
+  return 0; /* other threads filled the slots: the emptied doc is freed */
+}
+
+void kabar_doc_free(kabar_doc *doc) {
+  if (!doc)
+    return;
+  if (!pool_doc(doc))
+    free_doc(doc);
+}
+
 /* ---- analysis -------------------------------------------------------------------------- */
 
 static kabar_status load_text(kabar_doc *doc, const char *text, size_t len, uint32_t flags,
@@ -341,7 +480,9 @@ kabar_doc *kabar_doc_new_lang(const kabar_ctx *ctx, const char *text, size_t len
     kabar__fail(err, KABAR_ELANG, KABAR_NO_OFFSET, 0);
     return NULL;
   }
-  kabar_doc *doc = kabar__calloc(1, sizeof *doc);
+  kabar_doc *doc = pooled_doc(ctx->docs);
+  if (!doc)
+    doc = kabar__calloc(1, sizeof *doc);
   if (!doc) {
     kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
     return NULL;
@@ -367,26 +508,6 @@ kabar_doc *kabar_doc_new(const kabar_ctx *ctx, const char *text, size_t len, uin
   return kabar_doc_new_lang(ctx, text, len, NULL, flags, err);
 }
 
-void kabar_doc_free(kabar_doc *doc) {
-  if (!doc)
-    return;
-  ubrk_close(doc->word_bi);
-  ubrk_close(doc->sent_bi);
-  kabar__free(doc->owned);
-  KABAR_VEC_FREE(doc->map.anchors);
-  KABAR_VEC_FREE(doc->blocks);
-  KABAR_VEC_FREE(doc->tokens);
-  KABAR_VEC_FREE(doc->cuts);
-  KABAR_VEC_FREE(doc->sentences);
-  kabar__strtab_free(&doc->types);
-  kabar__strtab_free(&doc->terms);
-  kabar__free(doc->type_stop);
-  kabar__buf_free(&doc->clean);
-  KABAR_VEC_FREE(doc->entities);
-  KABAR_VEC_FREE(doc->mentions);
-  kabar__buf_free(&doc->entity_names);
-  kabar__free(doc);
-}
 
 /* ---- accessors ------------------------------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 struct sb_stemmer;
 typedef struct kabar_rules kabar_rules; /* lib/clean */
 typedef struct kabar_ner_lang kabar_ner_lang; /* lib/entities */
+typedef struct kabar_doc_pool kabar_doc_pool; /* lib/core/doc.c */
 typedef struct kabar_summary_model kabar_summary_model; /* lib/summary */
 typedef struct kabar_stem_cache kabar_stem_cache; /* lib/terms */
 typedef struct kabar_numwords kabar_numwords; /* lib/index */
@@ -50,6 +51,7 @@ struct kabar_ctx {
   size_t max_input;
   size_t max_blocks, max_tokens; /* 0 = no limit */
   kabar_stem_cache *stems; /* shared by the ctx's documents; thread-safe, see lib/terms */
+  kabar_doc_pool *docs;    /* freed documents' memory for the next; thread-safe, see doc.c */
   kabar_strtab stopwords;  /* every language's stopwords, so a word is looked up once */
   uint32_t *stop_langs;    /* per id in stopwords: bit i = in ctx->langs[i].stopwords */
 };
@@ -143,6 +145,11 @@ struct kabar_doc {
   UBreakIterator *word_bi;   /* per-document clones of ctx templates */
   UBreakIterator *sent_bi;
 };
+
+/* The pool of freed documents a ctx keeps (doc.c): NULL when out of memory. _free frees the
+ * documents in it; the ctx's other documents must be freed already. */
+kabar_doc_pool *kabar__doc_pool_new(void);
+void kabar__doc_pool_free(kabar_doc_pool *pool);
 
 /* The doc's clone of ctx's word (sentence = 0) or sentence iterator, made on first use;
  * NULL with *rc set when ICU fails. */

@@ -128,6 +128,21 @@ static void strtab_quick(kabar_strtab *t) {
   t->quick = q < room ? q : room;
 }
 
+void kabar__strtab_clear(kabar_strtab *t, size_t max_heads) {
+  t->count = 0;
+  t->chars.len = 0;
+  if (t->chars.p)
+    t->chars.p[0] = '\0';
+  if (t->nheads > max_heads) {
+    kabar__free(t->heads);
+    t->heads = NULL;
+    t->nheads = 0;
+  } else if (t->heads) {
+    memset(t->heads, 0, t->nheads * sizeof *t->heads);
+  }
+  strtab_quick(t);
+}
+
 void kabar__strtab_free(kabar_strtab *t) {
   kabar__buf_free(&t->chars);
   kabar__free(t->heads);

@@ -162,6 +162,9 @@ typedef struct kabar_strtab {
 
 #define KABAR_STRTAB_NONE UINT32_MAX
 void kabar__strtab_free(kabar_strtab *t);
+/* Empties t and keeps its memory for the next strings, but not more than max_heads buckets
+ * (zeroing them costs every later user of the table). */
+void kabar__strtab_clear(kabar_strtab *t, size_t max_heads);
 /* Makes room for `strings` more strings of `bytes` bytes in all (NULs not counted), so that
  * interning them neither rehashes nor reallocates. A hint: 0 or -1 (out of memory); after 0
  * t has buckets (kabar__strtab_intern_words_reserved relies on it). */

@@ -2,6 +2,7 @@
  * (corpora/samples/README.md lists what each contains, by line). */
 #include "helpers.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stddef.h>
@@ -576,6 +577,150 @@ static void test_sentences_skip_cuts(void **state) {
   unload(&s);
 }
 
+/* ---- freed documents' memory, used again by the next ------------------------------------ */
+
+typedef struct text_out {
+  char *p;
+  size_t len, cap;
+} text_out;
+
+static void put(text_out *o, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  assert_true(n >= 0);
+  if (o->len + (size_t)n + 1 > o->cap) {
+    o->cap = (o->len + (size_t)n + 1) * 2;
+    o->p = realloc(o->p, o->cap);
+    assert_non_null(o->p);
+  }
+  va_start(ap, fmt);
+  vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+  va_end(ap);
+  o->len += (size_t)n;
+}
+
+/* Everything the public API tells of a document, as text. */
+static char *describe(const kabar_doc *doc) {
+  text_out o = {0};
+  put(&o, "lang %s %.6f size %zu\n", kabar_doc_lang(doc), kabar_doc_lang_confidence(doc),
+      kabar_doc_input_size(doc));
+  for (size_t i = 0; i < kabar_doc_block_count(doc); i++) {
+    kabar_span sp;
+    kabar_block_kind k;
+    const char *rule = kabar_doc_block_rule(doc, i);
+    assert_int_equal(kabar_doc_block(doc, i, &sp, &k), KABAR_OK);
+    put(&o, "block %zu-%zu %d line %zu dup %zu %.4f rep %d %s %s\n", sp.start, sp.end, (int)k,
+        kabar_doc_block_line(doc, i), kabar_doc_block_duplicate_of(doc, i),
+        kabar_doc_block_similarity(doc, i), (int)kabar_doc_block_repeat(doc, i),
+        kabar_doc_block_lang(doc, i), rule ? rule : "-");
+  }
+  for (size_t i = 0; i < kabar_doc_cut_count(doc); i++) {
+    kabar_span sp;
+    kabar_cut_kind k;
+    size_t b;
+    const char *rule;
+    assert_int_equal(kabar_doc_cut(doc, i, &sp, &k, &b, &rule), KABAR_OK);
+    put(&o, "cut %zu-%zu %d %zu %s\n", sp.start, sp.end, (int)k, b, rule);
+  }
+  for (size_t i = 0; i < kabar_doc_sentence_count(doc); i++) {
+    kabar_span sp;
+    size_t b;
+    assert_int_equal(kabar_doc_sentence(doc, i, &sp, &b), KABAR_OK);
+    put(&o, "sentence %zu-%zu %zu\n", sp.start, sp.end, b);
+  }
+  for (size_t i = 0; i < kabar_doc_token_count(doc); i++) {
+    kabar_span sp;
+    const char *stem;
+    int stop;
+    assert_int_equal(kabar_doc_token(doc, i, &sp, &stem, &stop), KABAR_OK);
+    put(&o, "token %zu-%zu %s %d %u\n", sp.start, sp.end, stem, stop, kabar_doc_token_term(doc, i));
+  }
+  size_t nmin;
+  const uint32_t *min = kabar_doc_minhash(doc, &nmin);
+  put(&o, "simhash %016llx shingles %zu minhash", (unsigned long long)kabar_doc_simhash(doc),
+      kabar_doc_shingle_count(doc));
+  for (size_t i = 0; i < nmin; i++)
+    put(&o, " %u", min[i]);
+  for (size_t e = 0; e < kabar_doc_entity_count(doc); e++) {
+    kabar_entity_type type;
+    const char *name;
+    size_t nm;
+    assert_int_equal(kabar_doc_entity(doc, e, &type, &name, &nm), KABAR_OK);
+    put(&o, "\nentity %d %s:", (int)type, name);
+    for (size_t m = 0; m < nm; m++) {
+      kabar_span sp;
+      assert_int_equal(kabar_doc_entity_mention(doc, e, m, &sp), KABAR_OK);
+      put(&o, " %zu-%zu", sp.start, sp.end);
+    }
+  }
+  put(&o, "\ntext %s\n", kabar_doc_text(doc, NULL));
+  return o.p;
+}
+
+/* A ctx keeps freed documents' memory for the next ones (lib/core/doc.c). Every document
+ * must come out as it does from a context that never made one: whatever came before it (a
+ * longer one, one with entities before one without, repaired text before borrowed, a text
+ * too big to be kept, two alive at once), nothing of it may show. */
+static void test_freed_docs_reused(void **state) {
+  (void)state;
+  static const char *names[] = {"id-cyber-pact.txt", "id-short.txt",        "nl-chipfabriek.txt",
+                                "id-banjir-quote.txt", "nl-verkiezingen-crlf.txt",
+                                "id-mixed-nl-quote.txt", "nl-wrapped.txt",  "id-ktt-piala.txt",
+                                "nl-top-wk.txt"};
+  const size_t count = sizeof names / sizeof *names;
+  /* the texts, with a big one (past what the pool keeps) and a broken one among them */
+  enum { BIG = 9, BROKEN = 10, TEXTS = 11 };
+  char *text[TEXTS];
+  size_t len[TEXTS];
+  for (size_t i = 0; i < count; i++)
+    text[i] = test_read_sample(names[i], &len[i]);
+  len[BIG] = 0;
+  text[BIG] = malloc(400 * len[0] + 1);
+  assert_non_null(text[BIG]);
+  for (int k = 0; k < 400; k++, len[BIG] += len[0])
+    memcpy(text[BIG] + len[BIG], text[0], len[0]);
+  len[BROKEN] = len[1];
+  text[BROKEN] = malloc(len[1]);
+  assert_non_null(text[BROKEN]);
+  memcpy(text[BROKEN], text[1], len[1]);
+  text[BROKEN][len[1] / 2] = (char)0xFF; /* invalid UTF-8: repaired into the doc's own copy */
+  static const uint32_t flags[] = {0, KABAR_DOC_NO_ENTITIES, KABAR_DOC_BORROW,
+                                   KABAR_DOC_NO_FINGERPRINTS, KABAR_DOC_REPLACE_INVALID};
+  static const size_t order[] = {BIG, 0, 1, 2, BROKEN, 3, 4, BIG, 5, 6, 7, 8, 0, 2, BROKEN, 1};
+  const size_t steps = sizeof order / sizeof *order;
+  kabar_ctx *shared = test_ctx();
+  kabar_doc *alive = NULL; /* every third document stays alive until the next is made */
+  for (size_t step = 0; step < steps; step++) {
+    size_t t = order[step];
+    uint32_t f = flags[step % 5] | (t == BROKEN ? KABAR_DOC_REPLACE_INVALID : 0);
+    kabar_error err;
+    kabar_ctx *fresh = test_ctx();
+    kabar_doc *want = kabar_doc_new(fresh, text[t], len[t], f, &err);
+    kabar_doc *got = kabar_doc_new(shared, text[t], len[t], f, &err);
+    assert_non_null(want);
+    assert_non_null(got);
+    kabar_doc_free(alive);
+    alive = NULL;
+    char *w = describe(want), *g = describe(got);
+    if (strcmp(w, g) != 0)
+      fail_msg("step %zu (text %zu, flags %u): a reused document differs", step, t, f);
+    free(w);
+    free(g);
+    kabar_doc_free(want);
+    kabar_ctx_free(fresh);
+    if (step % 3 == 2)
+      alive = got;
+    else
+      kabar_doc_free(got);
+  }
+  kabar_doc_free(alive);
+  kabar_ctx_free(shared);
+  for (size_t i = 0; i < TEXTS; i++)
+    free(text[i]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_structural_copy_id),  cmocka_unit_test(test_natural_repeat_kept),
@@ -590,6 +735,7 @@ int main(void) {
       cmocka_unit_test(test_regex_limit),         cmocka_unit_test(test_no_jit_same_result),
       cmocka_unit_test(test_title_detection),
       cmocka_unit_test(test_sentences_skip_cuts),
+      cmocka_unit_test(test_freed_docs_reused),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
