@@ -93,11 +93,12 @@ typedef struct block_bytes {
   uint64_t classes;
   uint64_t listed; /* the classes whose bytes are in `rare` (0 once it overflowed) */
   size_t nrare;    /* RARE_UNKNOWN when there are more than RARE_MAX */
-  /* offsets of the bytes that are not is_common_byte and of a listed class, in order */
-  uint32_t rare[RARE_MAX];
+  /* offsets of the bytes that are not is_common_byte and of a listed class, in order (the
+   * SSE2 scan writes every uncommon byte to the next free slot, RARE_MAX past the end) */
+  uint32_t rare[RARE_MAX + 1];
   /* last[k]: the last index in `rare` of a byte of class k, before[i]: the index before i
    * of a byte of the same class (RARE_NONE: none) */
-  uint8_t last[64], before[RARE_MAX];
+  uint8_t last[64], before[RARE_MAX + 1];
 } block_bytes;
 #define RARE_UNKNOWN SIZE_MAX
 
@@ -143,26 +144,74 @@ static unsigned uncommon_lanes(__m128i x) {
   common = _mm_or_si128(common, _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
   return ~(unsigned)_mm_movemask_epi8(common) & 0xFFFFu;
 }
+
+static uint64_t uncommon_lanes_at(const char *s) {
+  return uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)s));
+}
+
+/* Bit j set when s[j] is not a common byte, for the 64 bytes at s. */
+static uint64_t uncommon_lanes64(const char *s) {
+  return uncommon_lanes_at(s) | (uint64_t)uncommon_lanes_at(s + 16) << 16 |
+         (uint64_t)uncommon_lanes_at(s + 32) << 32 | (uint64_t)uncommon_lanes_at(s + 48) << 48;
+}
+
+/* The same for the n bytes at s (16 <= n <= 64), bits from n up clear. */
+static uint64_t uncommon_lanes_upto64(const char *s, size_t n) {
+  uint64_t m = 0;
+  size_t j = 0;
+  for (; j + 16 <= n; j += 16)
+    m |= (uint64_t)uncommon_lanes_at(s + j) << j;
+  if (j < n) /* the last sixteen bytes, without the lanes already seen */
+    m |= ((uint64_t)uncommon_lanes_at(s + n - 16) << (n - 16)) & (~(uint64_t)0 << j);
+  return m;
+}
+
+/* add_rare for the bytes s[at + j] of the set bits j of m, with no branch on a byte's class:
+ * every byte is written to the next free slot of `rare` (RARE_MAX once the list is full),
+ * and the count and the chain move on only for a listed one. A byte's class decides nothing
+ * predictable, and a branch on it was mispredicted about one time in three. Returns the new
+ * count, which goes past RARE_MAX when the list overflowed (bytes_of tells). */
+static size_t add_rare_lanes(block_bytes *b, const char *s, size_t at, uint64_t m, size_t nrare,
+                             uint64_t listed_classes, uint64_t *classes) {
+  for (; m; m &= m - 1) {
+    size_t i = at + (size_t)__builtin_ctzll(m);
+    unsigned k = byte_class[(unsigned char)s[i]];
+    *classes |= (uint64_t)1 << k;
+    unsigned listed = (unsigned)(listed_classes >> k & 1);
+    unsigned slot = nrare < RARE_MAX ? (unsigned)nrare : RARE_MAX, last = b->last[k];
+    b->before[slot] = (uint8_t)last;
+    b->rare[slot] = (uint32_t)i;
+    b->last[k] = (uint8_t)(last ^ ((last ^ slot) & (0u - listed)));
+    nrare += listed;
+  }
+  return nrare;
+}
 #endif
 
 /* The classes of s[0, n) (class 63 always in) and its uncommon bytes of the `listed`
- * classes: sixteen bytes at a
- * time, where only the uncommon ones (capitals, punctuation, UTF-8: about one in ten) are
- * looked at. Equal to bytes_of_scalar. */
+ * classes: sixty-four bytes at a time, where only the uncommon ones (capitals, punctuation,
+ * UTF-8: about one in fifteen) are looked at; one loop per 64 bytes, not per 16, so that
+ * its exit, which depends on the text, is mispredicted four times less often. Equal to
+ * bytes_of_scalar. */
 static void bytes_of(block_bytes *b, const char *s, size_t n, uint64_t listed) {
 #if defined(__SSE2__)
   if (n >= 16) {
     bytes_init(b, s, listed);
-    size_t i = 0;
-    for (; i + 16 <= n; i += 16)
-      for (unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-           other; other &= other - 1)
-        add_rare(b, s, i + (size_t)__builtin_ctz(other));
-    if (i < n) { /* the last sixteen bytes, without the lanes already seen */
-      size_t last = n - 16;
-      unsigned other = uncommon_lanes(_mm_loadu_si128((const __m128i *)(const void *)(s + last)));
-      for (other &= 0xFFFFu << (i - last); other; other &= other - 1)
-        add_rare(b, s, last + (size_t)__builtin_ctz(other));
+    uint64_t classes = b->classes;
+    size_t nrare = 0, i = 0;
+    for (; i + 64 <= n; i += 64)
+      nrare = add_rare_lanes(b, s, i, uncommon_lanes64(s + i), nrare, listed, &classes);
+    if (i < n && n >= 64) /* the last 64 bytes, without those already seen */
+      nrare = add_rare_lanes(b, s, n - 64,
+                             uncommon_lanes64(s + n - 64) & (~(uint64_t)0 << (i - (n - 64))),
+                             nrare, listed, &classes);
+    else if (i < n)
+      nrare = add_rare_lanes(b, s, 0, uncommon_lanes_upto64(s, n), nrare, listed, &classes);
+    b->classes = classes;
+    b->nrare = nrare;
+    if (nrare > RARE_MAX) {
+      b->nrare = RARE_UNKNOWN;
+      b->listed = 0;
     }
     return;
   }

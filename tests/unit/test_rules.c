@@ -686,9 +686,52 @@ static void test_article_cuts_in_order(void **state) {
   assert_true(datelines > 100 && total > datelines * 3); /* both kinds were made */
 }
 
+/* Longer subjects, which the SSE2 scan takes 64 bytes at a time with an overlapping last
+ * group: every length up to 200 (ending where the allocation does), one odd byte next to
+ * each 16- and 64-byte boundary, random text, and lists that hold 95, 96 and 97 bytes of
+ * the listed classes (the last fits, the next overflows) placed first, last or spread. */
+static void test_byte_classes_long(void **state) {
+  (void)state;
+  unsigned seed = 4242u;
+  for (size_t n = 16; n <= 200; n++) {
+    char *buf = malloc(n);
+    assert_non_null(buf);
+    for (size_t at = 0; at < n; at++) {
+      size_t r = at % 16;
+      if (r != 0 && r != 15 && at + 1 != n && at + 2 != n)
+        continue;
+      static const unsigned char odd[] = {'A', 'Z', '(', 0x80, 0xC2, 0xE2, 0xFF, 0};
+      for (size_t k = 0; k < sizeof odd; k++) {
+        memset(buf, 'e', n);
+        buf[at] = (char)odd[k];
+        check_classes(buf, n);
+      }
+    }
+    for (unsigned round = 0; round < 20; round++) {
+      for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 16;
+        buf[i] = r % 3 == 0 ? (char)((r >> 2) & 0xFF) : (char)"ab c9"[(r >> 2) % 5];
+      }
+      check_classes(buf, n);
+    }
+    for (size_t count = 95; count <= 97 && count <= n; count++)
+      for (int place = 0; place < 3; place++) {
+        memset(buf, 'e', n);
+        for (size_t k = 0; k < count; k++) {
+          size_t at = place == 0 ? k : place == 1 ? n - 1 - k : k * n / count;
+          buf[at] = (char)('A' + k % 26);
+        }
+        check_classes(buf, n);
+      }
+    free(buf);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_byte_classes),
+      cmocka_unit_test(test_byte_classes_long),
       cmocka_unit_test(test_filter_never_drops_a_match),
       cmocka_unit_test(test_filter_on_context_rules),
       cmocka_unit_test(test_cuts_merge_by_kind),
