@@ -1690,12 +1690,14 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
   if (opening && n > 0)
     m &= set->open_mask[action][(unsigned char)s[0] * set->words[action] + w];
   const uint64_t *needs = set->needs[action] + 2 * 64 * w;
+  /* whether a rule's classes meet the block's is data, not a pattern: no branch on it */
+  uint64_t drop = 0;
   for (uint64_t b = seen ? m & set->tested[action][w] : 0; b; b &= b - 1) {
     size_t j = (size_t)__builtin_ctzll(b);
-    if (!(needs[2 * j] & seen->classes) || !(needs[2 * j + 1] & seen->classes))
-      m &= ~((uint64_t)1 << j);
+    uint64_t miss = ((needs[2 * j] & seen->classes) == 0) | ((needs[2 * j + 1] & seen->classes) == 0);
+    drop |= miss << j;
   }
-  return m;
+  return m & ~drop;
 }
 
 /* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
