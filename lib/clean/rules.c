@@ -203,8 +203,8 @@ static void bytes_of(block_bytes *b, const char *s, size_t n, uint64_t listed) {
       nrare = add_rare_lanes(b, s, i, uncommon_lanes64(s + i), nrare, listed, &classes);
     if (i < n && n >= 64) /* the last 64 bytes, without those already seen */
       nrare = add_rare_lanes(b, s, n - 64,
-                             uncommon_lanes64(s + n - 64) & (~(uint64_t)0 << (i - (n - 64))),
-                             nrare, listed, &classes);
+                             uncommon_lanes64(s + n - 64) & (~(uint64_t)0 << (i - (n - 64))), nrare,
+                             listed, &classes);
     else if (i < n)
       nrare = add_rare_lanes(b, s, 0, uncommon_lanes_upto64(s, n), nrare, listed, &classes);
     b->classes = classes;
@@ -1694,7 +1694,8 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
   uint64_t drop = 0;
   for (uint64_t b = seen ? m & set->tested[action][w] : 0; b; b &= b - 1) {
     size_t j = (size_t)__builtin_ctzll(b);
-    uint64_t miss = ((needs[2 * j] & seen->classes) == 0) | ((needs[2 * j + 1] & seen->classes) == 0);
+    uint64_t miss =
+        ((needs[2 * j] & seen->classes) == 0) | ((needs[2 * j + 1] & seen->classes) == 0);
     drop |= miss << j;
   }
   return m & ~drop;
