@@ -241,6 +241,9 @@ unsigned kabar__rules_byte_class(unsigned char c) { return byte_class[c]; }
  * only let through too much, never too little: may_match() is 0 only when pcre2_match cannot
  * find a match. */
 typedef struct rule_filter {
+  /* The fields every candidate reads come first (and kabar_rule puts the filter right after
+   * the PCRE2 code), in one cache line or two: a rule's data falls out of the L1 cache
+   * between articles, and may_match used to touch six lines of it. */
   uint32_t min_len;  /* PCRE2_INFO_MINLENGTH: characters, so also a lower bound in bytes */
   uint8_t anchored;  /* a match starts at the start offset only (every branch opens with ^) */
   uint8_t has_first; /* a match starts with one of `first` */
@@ -253,41 +256,49 @@ typedef struct rule_filter {
   /* the bytes of `open` when they are few, for memchr (0: not so); rare_leads: none of them
    * is_common_byte */
   uint8_t nlead, rare_leads;
-  uint8_t lead[4];
-  uint64_t lead_classes; /* with rare_leads: the classes of the lead bytes (else 0) */
-  byte_set first, last;
-  /* The bytes a match may start with (the ASCII ones by test matches, the others from
-   * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
-   * follow) or 1 + the index in `follow` of the ASCII bytes that may come next; a byte from
-   * 0x80 up may always come next. */
-  byte_set open, start;
-  uint8_t follow_of[128];
-  uint64_t (*follow)[2];
-  /* the classes (byte_class) of first, last, open and start, all ones where the filter has
-   * no such set: a block's class mask must meet each */
-  uint64_t first_classes, last_classes, open_classes, start_classes;
   /* has_prefix (anchored rules): from the match's start to its first byte of prefix_of's
    * `stop`, every byte is one of its `before`; has_suffix (rules that end at the subject's
    * end): after its last `tail_stop` byte every byte is one of `after`. scan_step[c] holds
    * the SCAN_ flags of byte c. */
   uint8_t has_prefix, has_suffix;
-  uint8_t scan_step[256];
-  /* a match opens with one of these strings (strings_of; nstrings == 0: not known) */
+  /* has_whole (anchored rules that end at the subject's end): every byte of a match, so of
+   * the subject from its start offset, is one of prefix_of's `all` (SCAN_ALL) */
+  uint8_t has_whole;
+  /* a match opens with one of `strings` (strings_of; nstrings == 0: not known) */
   uint8_t nstrings;
+  uint8_t lead[4];
+  uint64_t lead_classes; /* with rare_leads: the classes of the lead bytes (else 0) */
+  /* the classes (byte_class) of last, open, first and start, all ones where the filter has
+   * no such set: a block's class mask must meet each (first_classes and start_classes, read
+   * rarely or when the rules are loaded, are below) */
+  uint64_t last_classes, open_classes;
+  /* string i as the 8-byte word of a subject that opens with it (memcpy order, so either byte
+   * order), masked by `mask`: a subject of 8 bytes or more is compared with one load and no
+   * call to memcmp */
+  struct {
+    uint64_t word, mask;
+  } string_word[OPEN_STRINGS];
+  /* The bytes a match may start with (the ASCII ones by test matches, the others from
+   * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
+   * follow) or 1 + the index in `follow` of the ASCII bytes that may come next; a byte from
+   * 0x80 up may always come next. */
+  byte_set open;
+  uint8_t follow_of[128];
+  uint64_t (*follow)[2];
+  uint8_t scan_step[256];
+  /* the rest is read when the filter is built, or rarely */
+  uint64_t first_classes, start_classes;
+  byte_set first, last, start;
   uint8_t string_len[OPEN_STRINGS];
   char strings[OPEN_STRINGS][OPEN_STRING_MAX];
-  /* string i as the 8-byte word of a subject that opens with it (memcpy order, so either byte
-   * order), masked by string_mask[i]: a subject of 8 bytes or more is compared with one load
-   * and no call to memcmp */
-  uint64_t string_word[OPEN_STRINGS], string_mask[OPEN_STRINGS];
 } rule_filter;
 
 typedef struct kabar_rule {
-  rule_action action;
-  char *name;
   pcre2_code *code;
+  rule_action action;
   int jit; /* JIT-compiled: matched through pcre2_jit_match, PCRE2's documented fast path */
   rule_filter filter;
+  char *name;
 } kabar_rule;
 
 /* Rules grouped by action, each group in file order (the first block or dateline rule that
@@ -706,7 +717,8 @@ enum {
    * loop tests one flag per byte */
   SCAN_PASS = 16,
   SCAN_TAIL_PASS = 32,
-  SCAN_MAX = 48 /* bytes looked at from either end */
+  SCAN_ALL = 64, /* a byte that a match may hold */
+  SCAN_MAX = 48  /* bytes looked at from either end */
 };
 
 typedef struct prefix_sets {
@@ -745,7 +757,10 @@ static void add_ascii(byte_set *set, unsigned char c, int caseless) {
 /* The bytes of the class escape \e (\d, \w, \s, \h, \v, \p{..} and their negations), r->p
  * just after e. 0 when e is no such escape. */
 static int class_escape_bytes(need_reader *r, char e, byte_set *set) {
-  static const char *named[] = {"L", "Lu", "Ll", "Lt", "Lm", "Lo", "L&", "N", "Nd"};
+  /* letters (1-7), digits (8-9), punctuation and symbols (10-22) */
+  static const char *named[] = {"L",  "Lu", "Ll", "Lt", "Lm", "Lo", "L&", "N",
+                                "Nd", "P",  "Pc", "Pd", "Ps", "Pe", "Pi", "Pf",
+                                "Po", "S",  "Sm", "Sc", "Sk", "So"};
   set_add_range(set, 0x80, 0xFF);
   if (e == 'd') {
     set_add_range(set, '0', '9');
@@ -773,11 +788,16 @@ static int class_escape_bytes(need_reader *r, char e, byte_set *set) {
     size_t len = (size_t)(end - name), known = 0;
     for (size_t i = 0; e == 'p' && i < sizeof named / sizeof *named; i++)
       known += strlen(named[i]) == len && strncmp(named[i], name, len) == 0 ? i + 1 : 0;
-    if (known == 0)
+    if (known == 0) {
       set_fill(set);
-    else if (known >= 8)
+    } else if (known >= 10) { /* every ASCII character other than a letter or digit is P or S */
+      set_add_range(set, 0x21, 0x2F);
+      set_add_range(set, 0x3A, 0x40);
+      set_add_range(set, 0x5B, 0x60);
+      set_add_range(set, 0x7B, 0x7E);
+    } else if (known >= 8) {
       set_add_range(set, '0', '9');
-    else {
+    } else {
       set_add_range(set, 'A', 'Z');
       set_add_range(set, 'a', 'z');
     }
@@ -975,8 +995,10 @@ static prefix_sets prefix_of_alternatives(need_reader *r) {
 static prefix_sets prefix_of(const char *pattern, int caseless) {
   need_reader r = {pattern, caseless, 0};
   prefix_sets p = prefix_of_alternatives(&r);
-  if (r.failed || *r.p)
-    p.found = p.tail_found = 0;
+  if (r.failed || *r.p) {
+    p.found = p.tail_found = p.ends = 0;
+    set_fill(&p.all);
+  }
   return p;
 }
 
@@ -1160,6 +1182,8 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
   /* under (?m) $ matches before any newline */
   f->has_suffix = prefix.ends && prefix.tail_found && set_size(&prefix.after) < 256 &&
                   !may_set_option(pattern, options, PCRE2_MULTILINE, 'm');
+  f->has_whole = f->anchored && prefix.ends && set_size(&prefix.all) < 256 &&
+                 !may_set_option(pattern, options, PCRE2_MULTILINE, 'm');
   open_strings strings = strings_of(pattern, caseless);
   f->nstrings = (uint8_t)strings.n;
   memcpy(f->string_len, strings.len, sizeof strings.len);
@@ -1168,14 +1192,15 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
     unsigned char word[OPEN_STRING_MAX] = {0}, mask[OPEN_STRING_MAX] = {0};
     memcpy(word, f->strings[i], f->string_len[i]);
     memset(mask, 0xFF, f->string_len[i]);
-    memcpy(&f->string_word[i], word, sizeof word);
-    memcpy(&f->string_mask[i], mask, sizeof mask);
+    memcpy(&f->string_word[i].word, word, sizeof word);
+    memcpy(&f->string_word[i].mask, mask, sizeof mask);
   }
-  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix); c++) {
+  for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix || f->has_whole); c++) {
     unsigned step = (set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
                     (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
                     (set_has(&prefix.after, c) ? SCAN_AFTER : 0) |
-                    (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0);
+                    (set_has(&prefix.tail_stop, c) ? SCAN_TAIL_STOP : 0) |
+                    (set_has(&prefix.all, c) ? SCAN_ALL : 0);
     if ((step & (SCAN_BEFORE | SCAN_STOP)) == SCAN_BEFORE)
       step |= SCAN_PASS;
     if ((step & (SCAN_AFTER | SCAN_TAIL_STOP)) == SCAN_AFTER)
@@ -1366,7 +1391,7 @@ static int opens_with_string(const rule_filter *f, const unsigned char *s, size_
     uint64_t w;
     memcpy(&w, s, sizeof w);
     for (unsigned i = 0; i < f->nstrings; i++)
-      if ((w & f->string_mask[i]) == f->string_word[i])
+      if ((w & f->string_word[i].mask) == f->string_word[i].word)
         return 1;
     return 0;
   }
@@ -1444,6 +1469,17 @@ static int may_open_prefix(const rule_filter *f, const unsigned char *s, size_t 
   return i < end ? (f->scan_step[s[i]] & SCAN_STOP) != 0 : end < n;
 }
 
+/* Whether a match of an anchored rule that ends at the subject's end (has_whole) may cover
+ * s[from, n): its first bytes (SCAN_MAX at most) are all bytes a match may hold. The last
+ * three are not looked at: $ and \Z also match before a final newline (up to three bytes
+ * under the newline conventions PCRE2 may be built with), which the match does not hold. */
+static int may_be_whole(const rule_filter *f, const unsigned char *s, size_t n, size_t from) {
+  size_t end = n - from > SCAN_MAX + 3 ? from + SCAN_MAX : n - from > 3 ? n - 3 : from, i = from;
+  while (i < end && (f->scan_step[s[i]] & SCAN_ALL))
+    i++;
+  return i == end;
+}
+
 /* Whether a match of a rule with a suffix (has_suffix) may end at the subject's end: back
  * from it, the subject reaches a tail stop byte at `from` or later through bytes that may
  * come after one (SCAN_MAX bytes at most, as may_open_prefix). */
@@ -1471,6 +1507,8 @@ static inline int may_match(const rule_filter *f, const char *s, size_t n, size_
   if (f->has_prefix && !may_open_prefix(f, (const unsigned char *)s, n, from))
     return 0;
   if (f->has_suffix && !may_close_suffix(f, (const unsigned char *)s, n, from))
+    return 0;
+  if (f->has_whole && !may_be_whole(f, (const unsigned char *)s, n, from))
     return 0;
   if (f->has_open && f->anchored && (from == 0 || f->anywhere))
     return may_open_here(f, (const unsigned char *)s, n, from);
@@ -1561,7 +1599,7 @@ static kabar_status compile_rule(const kabar_ctx *ctx, kabar_rules *rules, rule_
     return errcode == PCRE2_ERROR_HEAP_FAILED || errcode == PCRE2_ERROR_NOMEMORY ? KABAR_ENOMEM
                                                                                  : KABAR_EINVAL;
   }
-  kabar_rule r = {action, kabar__strndup(name, strlen(name)), code, 0, {0}};
+  kabar_rule r = {.code = code, .action = action, .name = kabar__strndup(name, strlen(name))};
   if (ctx->use_jit) { /* the interpreter runs when JIT is off or unavailable */
     size_t jit_size = 0;
     r.jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0 &&

@@ -352,7 +352,18 @@ static void test_filter_on_context_rules(void **state) {
        * bytes are none of the ends' (review) */
       "block range-utf8 ^[\xC3\xA0-\xC3\xBC]+,\n"
       "block range-utf8-group ^(?:[\xC3\xA0-\xC3\xBC]|x)+,$\n"
-      "cut-tail range-utf8-tail x[\xC3\xA0-\xC3\xBC]+$\n";
+      "cut-tail range-utf8-tail x[\xC3\xA0-\xC3\xBC]+$\n"
+      /* anchored rules that end at the subject's end: every byte is one a match may hold
+       * (has_whole), punctuation and symbols (\p{P}, \p{S} and their parts) among them */
+      "block whole-punct ^[\\p{P}\\p{S}\\s]{1,40}$\n"
+      "block whole-parts ^(?:\\p{Sm}|\\p{Pd}|[\\p{Ps}\\p{Pe}]|x)+$\n"
+      "block whole-caseless (?i)^(?:\\p{Po}|k)+$\n"
+      "block whole-dotall (?s)^a.*$\n"
+      "dateline whole-z ^x[ab]*\\z\n"
+      "block whole-long ^[a ]+$\n"
+      "block whole-lookahead ^(?=\\p{P})[\\p{P}a]+$\n"
+      "block whole-newline ^-+$\n"
+      "block whole-multiline (?m)^y+$\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -423,7 +434,16 @@ static void test_filter_on_context_rules(void **state) {
                                   "Works",
                                   "\xC3\xA9, kata",
                                   "x\xC3\xA9x,",
-                                  "abc x\xC3\xA9"};
+                                  "abc x\xC3\xA9",
+                                  "!?$^`|~{} \xC2\xA1\r",
+                                  "+<=>-([{)]}x",
+                                  "!k?K\xE2\x84\xAA",
+                                  "a\nb",
+                                  "xab",
+                                  "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a",
+                                  "!a!",
+                                  "---\n",
+                                  "yy\nz"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
