@@ -758,9 +758,8 @@ static void add_ascii(byte_set *set, unsigned char c, int caseless) {
  * just after e. 0 when e is no such escape. */
 static int class_escape_bytes(need_reader *r, char e, byte_set *set) {
   /* letters (1-7), digits (8-9), punctuation and symbols (10-22) */
-  static const char *named[] = {"L",  "Lu", "Ll", "Lt", "Lm", "Lo", "L&", "N",
-                                "Nd", "P",  "Pc", "Pd", "Ps", "Pe", "Pi", "Pf",
-                                "Po", "S",  "Sm", "Sc", "Sk", "So"};
+  static const char *named[] = {"L",  "Lu", "Ll", "Lt", "Lm", "Lo", "L&", "N",  "Nd", "P",  "Pc",
+                                "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "S",  "Sm", "Sc", "Sk", "So"};
   set_add_range(set, 0x80, 0xFF);
   if (e == 'd') {
     set_add_range(set, '0', '9');
