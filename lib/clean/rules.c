@@ -280,11 +280,12 @@ typedef struct rule_filter {
   } string_word[OPEN_STRINGS];
   /* The bytes a match may start with (the ASCII ones by test matches, the others from
    * `first`, or all of them), and for an ASCII first byte c, follow_of[c] is 0 (anything may
-   * follow) or 1 + the index in `follow` of the ASCII bytes that may come next; a byte from
-   * 0x80 up may always come next. */
+   * follow) or 1 + the index k in `follow` of the ASCII bytes that may come next
+   * (follow[k][0..1]) and of those that may come third after c and any of them
+   * (follow[k][2..3]); a byte from 0x80 up may always come second or third. */
   byte_set open;
   uint8_t follow_of[128];
-  uint64_t (*follow)[2];
+  uint64_t (*follow)[4];
   uint8_t scan_step[256];
   /* the rest is read when the filter is built, or rarely */
   uint64_t first_classes, start_classes;
@@ -1245,6 +1246,10 @@ static rule_reach rule_reach_of(const pcre2_code *code, const char *pattern) {
 /* At most this many ASCII first bytes get a table of the bytes that may follow them, which
  * costs 128 test matches each (per context) at load time. */
 #define FOLLOW_MAX 40
+/* A first byte followed by at most this many ASCII bytes gets a table of the third bytes
+ * (128 test matches per second byte and context): "Ba" opens the caseless "baca", "bagikan"
+ * and "bergabung" and thousands of paragraphs ("Bahkan", "Banyak"), "Bac" far fewer. */
+#define THIRD_MAX 6
 
 /* Whether a match may start at the start of s[0, n) (ASCII, so whole characters) in a
  * subject that goes on past n and has the character `before` (< 0: nothing) before s. The
@@ -1259,7 +1264,7 @@ static rule_reach rule_reach_of(const pcre2_code *code, const char *pattern) {
  * reported (-1). */
 static int may_open_with(const pcre2_code *code, int before, const char *s, size_t n,
                          pcre2_match_data *md, pcre2_match_context *mctx) {
-  char subject[3];
+  char subject[4];
   size_t at = before >= 0;
   subject[0] = (char)before;
   memcpy(subject + at, s, n);
@@ -1283,8 +1288,8 @@ static int may_open_anywhere(const pcre2_code *code, rule_reach reach, const cha
   return 0;
 }
 
-/* Fills the filter's `open` and `follow` by test matches on every one- and two-byte ASCII
- * opening (may_open_anywhere). Bytes from 0x80 up are not tried: they are in `open` when
+/* Fills the filter's `open` and `follow` by test matches on every one-, two- and (after few
+ * second bytes) three-byte ASCII opening (may_open_anywhere). Bytes from 0x80 up are not tried: they are in `open` when
  * PCRE2's `first` has them or gives nothing, and may always come second. */
 static void find_leads(rule_filter *f);
 
@@ -1295,7 +1300,7 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
     return KABAR_ENOMEM;
   kabar_status rc = KABAR_OK;
   unsigned nfirst = 0;
-  char s[2];
+  char s[3];
   for (unsigned c = 0; c < 0x80 && rc == KABAR_OK; c++) {
     s[0] = (char)c;
     int m = f->has_first && !set_has(&f->first, c)
@@ -1330,10 +1335,28 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
       }
       rc = m < 0 ? KABAR_ENOMEM : KABAR_OK;
     }
+    next[2] = next[3] = ~(uint64_t)0; /* any third byte, unless tested below */
+    if (count <= THIRD_MAX) {
+      next[2] = next[3] = 0;
+      for (unsigned d = 0; d < 0x80 && rc == KABAR_OK; d++) {
+        if (!(next[d >> 6] >> (d & 63) & 1))
+          continue;
+        s[1] = (char)d;
+        for (unsigned e = 0; e < 0x80 && rc == KABAR_OK; e++) {
+          if (next[2 + (e >> 6)] >> (e & 63) & 1)
+            continue;
+          s[2] = (char)e;
+          int m = may_open_anywhere(code, reach, s, 3, md, ctx->pcre_mctx);
+          if (m > 0)
+            next[2 + (e >> 6)] |= (uint64_t)1 << (e & 63);
+          rc = m < 0 ? KABAR_ENOMEM : KABAR_OK;
+        }
+      }
+    }
     if (count < 0x80) /* else anything may follow: no table */
       f->follow_of[c] = (uint8_t)++nfollow;
     else
-      next[0] = next[1] = 0;
+      next[0] = next[1] = next[2] = next[3] = 0;
   }
   pcre2_match_data_free(md);
   if (rc != KABAR_OK)
@@ -1345,21 +1368,25 @@ static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pc
 }
 
 /* The openings of a rule whose every match opens with one of its strings (strings_of): their
- * first two bytes, at every offset (the strings are text the match consumes, whatever lies
+ * first three bytes, at every offset (the strings are text the match consumes, whatever lies
  * before it), without find_openings' test matches. */
 static kabar_status openings_from_strings(rule_filter *f) {
   f->follow = kabar__calloc(f->nstrings, sizeof *f->follow);
   if (!f->follow)
     return KABAR_ENOMEM;
   unsigned nfollow = 0;
-  for (unsigned i = 0; i < f->nstrings; i++) {
-    unsigned char c = (unsigned char)f->strings[i][0], d = (unsigned char)f->strings[i][1];
+  for (unsigned i = 0; i < f->nstrings; i++) { /* strings_of's are 3 bytes long or more */
+    unsigned char c = (unsigned char)f->strings[i][0], d = (unsigned char)f->strings[i][1],
+                  e = (unsigned char)f->strings[i][2];
     set_add(&f->open, c);
     if (c >= 0x80 || d >= 0x80) /* bytes from 0x80 up may always come second */
       continue;
     if (f->follow_of[c] == 0)
       f->follow_of[c] = (uint8_t)++nfollow;
-    f->follow[f->follow_of[c] - 1][d >> 6] |= (uint64_t)1 << (d & 63);
+    uint64_t *next = f->follow[f->follow_of[c] - 1];
+    next[d >> 6] |= (uint64_t)1 << (d & 63);
+    if (e < 0x80) /* and from 0x80 up third */
+      next[2 + (e >> 6)] |= (uint64_t)1 << (e & 63);
   }
   f->has_open = 1;
   f->anywhere = 1;
@@ -1409,8 +1436,10 @@ static int may_open_at(const rule_filter *f, const unsigned char *s, size_t n, s
   unsigned k = c < 0x80 ? f->follow_of[c] : 0;
   if (k == 0 || p + 1 >= n || s[p + 1] >= 0x80)
     return 1;
-  unsigned d = s[p + 1];
-  return (int)((f->follow[k - 1][d >> 6] >> (d & 63)) & 1);
+  const uint64_t *next = f->follow[k - 1];
+  unsigned d = s[p + 1], e = p + 2 < n ? s[p + 2] : 0x80; /* 0x80 and up: any third byte */
+  uint64_t third = next[2 + (e >> 6 & 1)] >> (e & 63) | e >> 7;
+  return (int)(next[d >> 6] >> (d & 63) & third & 1);
 }
 
 /* Whether a match may start at s[p] (p < n): by its opening strings alone where it has some
@@ -1740,7 +1769,7 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
 
 /* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
  * returns non-zero (a match that settles the question, or an error). */
-static int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
+static KABAR_ALWAYS_INLINE int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
                               int opening, const block_bytes *seen, rule_visit visit, void *ud) {
   for (size_t k = 0; k < run->nsets; k++) {
     const kabar_rules *set = run->sets[k];

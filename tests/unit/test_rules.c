@@ -363,7 +363,15 @@ static void test_filter_on_context_rules(void **state) {
       "block whole-long ^[a ]+$\n"
       "block whole-lookahead ^(?=\\p{P})[\\p{P}a]+$\n"
       "block whole-newline ^-+$\n"
-      "block whole-multiline (?m)^y+$\n";
+      "block whole-multiline (?m)^y+$\n"
+      /* three-byte openings (follow[k][2..3]): caseless k and s, whose other cases are not
+       * ASCII, whitespace runs, third bytes after different second ones, subjects that end
+       * after two bytes, \b and \B */
+      "block third-caseless ^(?i:bak|bas)x\n"
+      "cut third-space \\bA\\s+post\n"
+      "cut third-union Q(?:ax|by)\n"
+      "cut third-short Zq(?:r|$)\n"
+      "dateline third-word \\bzo\\Bq\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -443,7 +451,17 @@ static void test_filter_on_context_rules(void **state) {
                                   "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a",
                                   "!a!",
                                   "---\n",
-                                  "yy\nz"};
+                                  "yy\nz",
+                                  "BAKx",
+                                  "ba\xE2\x84\xAAx",
+                                  "bA\xC5\xBFx",
+                                  "A post",
+                                  "A\t\tpost",
+                                  "Qax",
+                                  "Qby",
+                                  "Zq",
+                                  "Zqr",
+                                  "zoq"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
