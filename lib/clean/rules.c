@@ -1289,8 +1289,8 @@ static int may_open_anywhere(const pcre2_code *code, rule_reach reach, const cha
 }
 
 /* Fills the filter's `open` and `follow` by test matches on every one-, two- and (after few
- * second bytes) three-byte ASCII opening (may_open_anywhere). Bytes from 0x80 up are not tried: they are in `open` when
- * PCRE2's `first` has them or gives nothing, and may always come second. */
+ * second bytes) three-byte ASCII opening (may_open_anywhere). Bytes from 0x80 up are not tried:
+ * they are in `open` when PCRE2's `first` has them or gives nothing, and may always come second. */
 static void find_leads(rule_filter *f);
 
 static kabar_status find_openings(rule_filter *f, const kabar_ctx *ctx, const pcre2_code *code,
@@ -1769,8 +1769,9 @@ static inline uint64_t candidates(const kabar_rules *set, rule_action action, si
 
 /* Calls visit for every candidate() of `action` in the run's rule sets, in order, until one
  * returns non-zero (a match that settles the question, or an error). */
-static KABAR_ALWAYS_INLINE int for_each_candidate(clean_run *run, rule_action action, const char *s, size_t n,
-                              int opening, const block_bytes *seen, rule_visit visit, void *ud) {
+static KABAR_ALWAYS_INLINE int for_each_candidate(clean_run *run, rule_action action, const char *s,
+                                                  size_t n, int opening, const block_bytes *seen,
+                                                  rule_visit visit, void *ud) {
   for (size_t k = 0; k < run->nsets; k++) {
     const kabar_rules *set = run->sets[k];
     const kabar_rule *rule = set->by_action[action].v;
