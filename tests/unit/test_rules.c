@@ -352,7 +352,26 @@ static void test_filter_on_context_rules(void **state) {
        * bytes are none of the ends' (review) */
       "block range-utf8 ^[\xC3\xA0-\xC3\xBC]+,\n"
       "block range-utf8-group ^(?:[\xC3\xA0-\xC3\xBC]|x)+,$\n"
-      "cut-tail range-utf8-tail x[\xC3\xA0-\xC3\xBC]+$\n";
+      "cut-tail range-utf8-tail x[\xC3\xA0-\xC3\xBC]+$\n"
+      /* anchored rules that end at the subject's end: every byte is one a match may hold
+       * (has_whole), punctuation and symbols (\p{P}, \p{S} and their parts) among them */
+      "block whole-punct ^[\\p{P}\\p{S}\\s]{1,40}$\n"
+      "block whole-parts ^(?:\\p{Sm}|\\p{Pd}|[\\p{Ps}\\p{Pe}]|x)+$\n"
+      "block whole-caseless (?i)^(?:\\p{Po}|k)+$\n"
+      "block whole-dotall (?s)^a.*$\n"
+      "dateline whole-z ^x[ab]*\\z\n"
+      "block whole-long ^[a ]+$\n"
+      "block whole-lookahead ^(?=\\p{P})[\\p{P}a]+$\n"
+      "block whole-newline ^-+$\n"
+      "block whole-multiline (?m)^y+$\n"
+      /* three-byte openings (follow[k][2..3]): caseless k and s, whose other cases are not
+       * ASCII, whitespace runs, third bytes after different second ones, subjects that end
+       * after two bytes, \b and \B */
+      "block third-caseless ^(?i:bak|bas)x\n"
+      "cut third-space \\bA\\s+post\n"
+      "cut third-union Q(?:ax|by)\n"
+      "cut third-short Zq(?:r|$)\n"
+      "dateline third-word \\bzo\\Bq\n";
   static const char *matches[] = {"foo",
                                   "qu",
                                   "zqu",
@@ -423,7 +442,26 @@ static void test_filter_on_context_rules(void **state) {
                                   "Works",
                                   "\xC3\xA9, kata",
                                   "x\xC3\xA9x,",
-                                  "abc x\xC3\xA9"};
+                                  "abc x\xC3\xA9",
+                                  "!?$^`|~{} \xC2\xA1\r",
+                                  "+<=>-([{)]}x",
+                                  "!k?K\xE2\x84\xAA",
+                                  "a\nb",
+                                  "xab",
+                                  "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a",
+                                  "!a!",
+                                  "---\n",
+                                  "yy\nz",
+                                  "BAKx",
+                                  "ba\xE2\x84\xAAx",
+                                  "bA\xC5\xBFx",
+                                  "A post",
+                                  "A\t\tpost",
+                                  "Qax",
+                                  "Qby",
+                                  "Zq",
+                                  "Zqr",
+                                  "zoq"};
   static const char *before[] = {
       "", "x", "9", "_", " ", "\n", ".", "\xC3\xA9", "\xE2\x80\x94", "a\n", "ab\nc"};
   char path[64];
@@ -686,9 +724,52 @@ static void test_article_cuts_in_order(void **state) {
   assert_true(datelines > 100 && total > datelines * 3); /* both kinds were made */
 }
 
+/* Longer subjects, which the SSE2 scan takes 64 bytes at a time with an overlapping last
+ * group: every length up to 200 (ending where the allocation does), one odd byte next to
+ * each 16- and 64-byte boundary, random text, and lists that hold 95, 96 and 97 bytes of
+ * the listed classes (the last fits, the next overflows) placed first, last or spread. */
+static void test_byte_classes_long(void **state) {
+  (void)state;
+  unsigned seed = 4242u;
+  for (size_t n = 16; n <= 200; n++) {
+    char *buf = malloc(n);
+    assert_non_null(buf);
+    for (size_t at = 0; at < n; at++) {
+      size_t r = at % 16;
+      if (r != 0 && r != 15 && at + 1 != n && at + 2 != n)
+        continue;
+      static const unsigned char odd[] = {'A', 'Z', '(', 0x80, 0xC2, 0xE2, 0xFF, 0};
+      for (size_t k = 0; k < sizeof odd; k++) {
+        memset(buf, 'e', n);
+        buf[at] = (char)odd[k];
+        check_classes(buf, n);
+      }
+    }
+    for (unsigned round = 0; round < 20; round++) {
+      for (size_t i = 0; i < n; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned r = seed >> 16;
+        buf[i] = r % 3 == 0 ? (char)((r >> 2) & 0xFF) : (char)"ab c9"[(r >> 2) % 5];
+      }
+      check_classes(buf, n);
+    }
+    for (size_t count = 95; count <= 97 && count <= n; count++)
+      for (int place = 0; place < 3; place++) {
+        memset(buf, 'e', n);
+        for (size_t k = 0; k < count; k++) {
+          size_t at = place == 0 ? k : place == 1 ? n - 1 - k : k * n / count;
+          buf[at] = (char)('A' + k % 26);
+        }
+        check_classes(buf, n);
+      }
+    free(buf);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_byte_classes),
+      cmocka_unit_test(test_byte_classes_long),
       cmocka_unit_test(test_filter_never_drops_a_match),
       cmocka_unit_test(test_filter_on_context_rules),
       cmocka_unit_test(test_cuts_merge_by_kind),
