@@ -110,8 +110,9 @@ static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
  * heap. Only the per-stem arrays need zeroing. */
 static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extra,
                                   void **extra_out, void *local, size_t local_size) {
-  /* mark and df: a slot per stem and the spare one (token_scan) */
-  size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count + 1;
+  /* mark and df: the spare slot (token_scan), a slot per stem, and one more: a slot 0 even
+   * without stems (term_sums) */
+  size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count + 2;
   size_t ntok = doc->tokens.n + 1; /* terms: and a valid index past the last (term_sums) */
   size_t a = 16, off_s = 0, off_terms = (ns * sizeof(sent_info) + a - 1) / a * a;
   size_t off_mark = off_terms + (ntok * sizeof(uint32_t) + a - 1) / a * a;
@@ -126,11 +127,11 @@ static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extr
   }
   sc->s = (sent_info *)(void *)(p + off_s);
   sc->terms = (uint32_t *)(void *)(p + off_terms);
-  sc->mark = (uint32_t *)(void *)(p + off_mark);
-  sc->df = (uint64_t *)(void *)(p + off_df);
+  sc->mark = (uint32_t *)(void *)(p + off_mark) + 1;
+  sc->df = (uint64_t *)(void *)(p + off_df) + 1;
   sc->cands = (uint32_t *)(void *)(p + off_cands);
-  memset(sc->mark, 0, nt * sizeof *sc->mark);
-  memset(sc->df, 0, nt * sizeof *sc->df);
+  memset(sc->mark - 1, 0, nt * sizeof *sc->mark);
+  memset(sc->df - 1, 0, nt * sizeof *sc->df);
   if (extra_out)
     *extra_out = p + off_extra;
   return KABAR_OK;
@@ -139,24 +140,30 @@ static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extr
 _Static_assert(KABAR_TOK_NUMBER == 1 && KABAR_TOK_STOP == 2 && KABAR_TOK_CUT == 4,
                "flag_counts[] and scan_token() know the flags' bits");
 
-/* Per token class (its three flag bits, and bit 3 for a token past the sentence): its cut
- * count in the low half, its number count in the high half (a number that is cut counts as
- * cut only; a token past the sentence counts nowhere). */
+/* Per token class (its three flag bits; 12 and up: a token past the sentence): its cut count
+ * in the low half, its number count in the high half (a number that is cut counts as cut
+ * only; a token past the sentence counts nowhere). */
 #define CUT1 1u
 #define NUM1 ((uint64_t)1 << 32)
 static const uint64_t flag_counts[16] = {0, NUM1, 0, NUM1, CUT1, CUT1, CUT1, CUT1};
 #undef CUT1
 #undef NUM1
 
+/* 1 for the bytes A-Z: a capitalised word */
+#define UP4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+static const uint8_t ascii_upper[256] = {UP4('A'), UP4('E'), UP4('I'), UP4('M'), UP4('Q'),
+                                         UP4('U'), ['Y'] = 1, ['Z'] = 1};
+#undef UP4
+
 /* The per-stem arrays of prepare() and one sentence's running counts (scan_sentence). mark
- * and df have a spare slot past the stems (index `spare`), stamped with the sentence's stamp
+ * and df have a spare slot before the stems (index -1), stamped with the sentence's stamp
  * before its tokens, that the tokens other than content stems use in place of their stem: it
- * never looks new, and df[spare] gets zeros. */
+ * never looks new, and df[-1] gets zeros. */
 typedef struct token_scan {
   uint32_t *mark, *terms;
   uint64_t *df;
   const unsigned char *text;
-  uint32_t stamp, spare, caps;
+  uint32_t stamp, caps;
   uint64_t counts; /* cut tokens, numbers << 32 (each below 2^32) */
   size_t n;        /* stems in terms[] */
 } token_scan;
@@ -168,11 +175,11 @@ typedef struct token_scan {
  * arithmetic. terms[n] is written whether or not n advances (n is at most the token's index,
  * so inside the array). */
 static KABAR_ALWAYS_INLINE void scan_token(token_scan *s, const kabar_token *t, uint32_t out) {
-  uint32_t f = (t->flags & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) | out << 3;
-  uint32_t term = t->term, slot = term ^ ((term ^ s->spare) & (0u - (f != 0))); /* a mask, not a branch */
-  unsigned char c = s->text[t->start];
+  uint32_t f = (t->flags & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) | out * 12;
+  uint32_t term = t->term;
+  int64_t slot = (int64_t)term | -(int64_t)((f + 15) >> 4); /* f ? -1 : term, with no branch */
   s->counts += flag_counts[f];
-  s->caps += (uint32_t)((unsigned char)(c - 'A') < 26) & (f < KABAR_TOK_CUT); /* not cut, in */
+  s->caps += ascii_upper[s->text[t->start]] & ((f >> 2) - 1); /* not cut, not past */
   uint32_t fresh = s->mark[slot] != s->stamp;
   s->mark[slot] = s->stamp;
   s->terms[s->n] = term;
@@ -186,7 +193,7 @@ static KABAR_ALWAYS_INLINE void scan_token(token_scan *s, const kabar_token *t, 
 static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
                                         uint32_t send, token_scan *sc) {
   token_scan s = *sc; /* a local copy, kept in registers across the stores to the arrays */
-  s.mark[s.spare] = s.stamp;
+  s.mark[-1] = s.stamp;
   /* four at a time while the fourth starts inside the sentence (tokens are in text order),
    * then the last one to three in one masked group: the only branch that depends on the
    * sentence's length is this loop's exit */
@@ -222,7 +229,7 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
   const unsigned char *text = (const unsigned char *)doc->text;
   size_t ncand = 0, ntitle = 0, lead = SIZE_MAX, run_head = 0;
   uint32_t run_block = UINT32_MAX; /* the block of the last candidate; its first is run_head */
-  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, (uint32_t)doc->terms.count, 0, 0, 0};
+  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0, 0};
   for (size_t i = 0; i < ns; i++) {
     const kabar_sentence *se = &doc->sentences.v[i];
     const kabar_block *b = &doc->blocks.v[se->block];
@@ -235,8 +242,7 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
     t = scan_sentence(t, tend, se->end, &scan);
     uint32_t words = (uint32_t)(t - first) - (uint32_t)scan.counts, caps = scan.caps;
     /* a capital at the start of the sentence does not count */
-    if (t > first && !(first->flags & KABAR_TOK_CUT) &&
-        (unsigned char)(text[first->start] - 'A') < 26)
+    if (t > first && !(first->flags & KABAR_TOK_CUT) && ascii_upper[text[first->start]])
       caps--;
     si->tfirst = (uint32_t)(first - tokens);
     si->tend = (uint32_t)(t - tokens);
@@ -268,7 +274,7 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
   if (lead != SIZE_MAX)
     for (uint32_t k = sc->s[lead].cfirst; k < sc->s[lead].cend; k++)
       sc->df[sc->terms[k]] |= DF_LEAD;
-  sc->terms[scan.n] = scan.spare; /* term_sums may read one past a sentence's stems */
+  sc->terms[scan.n] = 0; /* term_sums may read one past a sentence's stems (df[0] exists) */
   sc->ncand = ncand;
   sc->lead = lead;
   sc->ntitle = ntitle;
