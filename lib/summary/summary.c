@@ -138,22 +138,32 @@ static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extr
 }
 
 _Static_assert(KABAR_TOK_NUMBER == 1 && KABAR_TOK_STOP == 2 && KABAR_TOK_CUT == 4,
-               "flag_counts[] and scan_token() know the flags' bits");
+               "token_counts[] and scan_token() know the flags' bits");
 
-/* Per token class (its three flag bits; 12 and up: a token past the sentence): its cut count
- * in the low half, its number count in the high half (a number that is cut counts as cut
- * only; a token past the sentence counts nowhere). */
+/* A sentence's cut tokens, capitalised words and numbers are counted in three fields of one
+ * word, each below 2^FIELD_BITS: scan_sentence() takes a sentence's tokens in parts of under
+ * 2^FIELD_BITS bytes (tokens start at distinct bytes). */
+#define FIELD_BITS 21
+#define FIELD_MAX (((uint64_t)1 << FIELD_BITS) - 1)
 #define CUT1 1u
-#define NUM1 ((uint64_t)1 << 32)
-static const uint64_t flag_counts[16] = {0, NUM1, 0, NUM1, CUT1, CUT1, CUT1, CUT1};
-#undef CUT1
-#undef NUM1
+#define CAP1 ((uint64_t)1 << FIELD_BITS)
+#define NUM1 ((uint64_t)1 << (2 * FIELD_BITS))
 
-/* 1 for the bytes A-Z: a capitalised word */
-#define UP4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+/* 16 for the bytes A-Z (a capitalised word): the class bit of token_counts */
+#define UP4(c) [c] = 16, [c + 1] = 16, [c + 2] = 16, [c + 3] = 16
 static const uint8_t ascii_upper[256] = {UP4('A'), UP4('E'), UP4('I'), UP4('M'), UP4('Q'),
-                                         UP4('U'), ['Y'] = 1, ['Z'] = 1};
+                                         UP4('U'), ['Y'] = 16, ['Z'] = 16};
 #undef UP4
+
+/* Per token class, its counts: the class is its three flag bits (12 and up: a token past
+ * the sentence, which counts nowhere) plus 16 when it starts with A-Z. A cut token counts as
+ * cut only; the others count as a number and as capitalised as they are. */
+static const uint64_t token_counts[32] = {
+    0,           NUM1,        0,           NUM1,        CUT1, CUT1, CUT1, CUT1,
+    [16] = CAP1, CAP1 | NUM1, CAP1,        CAP1 | NUM1, CUT1, CUT1, CUT1, CUT1};
+#undef CUT1
+#undef CAP1
+#undef NUM1
 
 /* The per-stem arrays of prepare() and one sentence's running counts (scan_sentence). mark
  * and df have a spare slot before the stems (index -1), stamped with the sentence's stamp
@@ -163,8 +173,8 @@ typedef struct token_scan {
   uint32_t *mark, *terms;
   uint64_t *df;
   const unsigned char *text;
-  uint32_t stamp, caps;
-  uint64_t counts; /* cut tokens, numbers << 32 (each below 2^32) */
+  uint32_t stamp;
+  uint64_t counts; /* the fields (FIELD_BITS) of the part so far */
   size_t n;        /* stems in terms[] */
 } token_scan;
 
@@ -178,8 +188,7 @@ static KABAR_ALWAYS_INLINE void scan_token(token_scan *s, const kabar_token *t, 
   uint32_t f = (t->flags & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) | out * 12;
   uint32_t term = t->term;
   int64_t slot = (int64_t)term | -(int64_t)((f + 15) >> 4); /* f ? -1 : term, with no branch */
-  s->counts += flag_counts[f];
-  s->caps += ascii_upper[s->text[t->start]] & ((f >> 2) - 1); /* not cut, not past */
+  s->counts += token_counts[f | ascii_upper[s->text[t->start]]];
   uint32_t fresh = s->mark[slot] != s->stamp;
   s->mark[slot] = s->stamp;
   s->terms[s->n] = term;
@@ -187,13 +196,12 @@ static KABAR_ALWAYS_INLINE void scan_token(token_scan *s, const kabar_token *t, 
   s->df[slot] += fresh;
 }
 
-/* The tokens of the sentence ending at `send` from t on (at most up to `tend`), counted as
- * if the sentence were a candidate (the caller takes its stems back out of df if it is not).
- * Returns the first token past it. */
-static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
-                                        uint32_t send, token_scan *sc) {
+/* The tokens from t on (at most up to `tend`) that start before `send`, counted into s->counts
+ * as if the sentence were a candidate (the caller takes its stems back out of df if it is
+ * not). Returns the first token past them. */
+static const kabar_token *scan_part(const kabar_token *t, const kabar_token *tend, uint32_t send,
+                                    token_scan *sc) {
   token_scan s = *sc; /* a local copy, kept in registers across the stores to the arrays */
-  s.mark[-1] = s.stamp;
   /* four at a time while the fourth starts inside the sentence (tokens are in text order),
    * then the last one to three in one masked group: the only branch that depends on the
    * sentence's length is this loop's exit */
@@ -217,6 +225,31 @@ static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token 
   return t;
 }
 
+/* A sentence's counts (scan_sentence). */
+typedef struct sent_counts {
+  uint32_t cut, caps, nums;
+} sent_counts;
+
+/* The tokens of the sentence ending at `send` from t on (scan_part), in parts short enough
+ * for the count fields (one part but in a sentence of megabytes). */
+static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
+                                        uint32_t send, token_scan *s, sent_counts *c) {
+  s->mark[-1] = s->stamp;
+  c->cut = c->caps = c->nums = 0;
+  for (;;) {
+    uint32_t part_end = send;
+    if (t < tend && t->start < send && send - t->start > FIELD_MAX)
+      part_end = t->start + (uint32_t)FIELD_MAX;
+    s->counts = 0;
+    t = scan_part(t, tend, part_end, s);
+    c->cut += (uint32_t)(s->counts & FIELD_MAX);
+    c->caps += (uint32_t)(s->counts >> FIELD_BITS & FIELD_MAX);
+    c->nums += (uint32_t)(s->counts >> 2 * FIELD_BITS & FIELD_MAX);
+    if (part_end == send)
+      return t;
+  }
+}
+
 /* Maps tokens to sentences, counts words, capitalised words and numbers, collects distinct
  * content stems, marks the candidates and counts the stems' document frequencies; records
  * the lead and the title stems (DF_TITLE). */
@@ -229,7 +262,8 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
   const unsigned char *text = (const unsigned char *)doc->text;
   size_t ncand = 0, ntitle = 0, lead = SIZE_MAX, run_head = 0;
   uint32_t run_block = UINT32_MAX; /* the block of the last candidate; its first is run_head */
-  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0, 0};
+  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0};
+  sent_counts counts;
   for (size_t i = 0; i < ns; i++) {
     const kabar_sentence *se = &doc->sentences.v[i];
     const kabar_block *b = &doc->blocks.v[se->block];
@@ -238,9 +272,9 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
       t++;
     const kabar_token *first = t;
     si->cfirst = (uint32_t)scan.n;
-    scan.stamp = (uint32_t)i + 1, scan.caps = 0, scan.counts = 0;
-    t = scan_sentence(t, tend, se->end, &scan);
-    uint32_t words = (uint32_t)(t - first) - (uint32_t)scan.counts, caps = scan.caps;
+    scan.stamp = (uint32_t)i + 1;
+    t = scan_sentence(t, tend, se->end, &scan, &counts);
+    uint32_t words = (uint32_t)(t - first) - counts.cut, caps = counts.caps;
     /* a capital at the start of the sentence does not count */
     if (t > first && !(first->flags & KABAR_TOK_CUT) && ascii_upper[text[first->start]])
       caps--;
@@ -249,20 +283,24 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
     si->cend = (uint32_t)scan.n;
     si->words = words;
     si->caps = caps;
-    si->nums = (uint32_t)(scan.counts >> 32);
+    si->nums = counts.nums;
     si->title = b->kind == KABAR_BLOCK_TITLE;
-    si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
-               words >= KABAR_SUM_MIN_WORDS &&
-               !(words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
+    /* & and masks, not && and ifs: which sentences are candidates varies */
+    size_t cand = (size_t)(b->kind == KABAR_BLOCK_BODY) & (b->repeat != KABAR_REPEAT_STRUCTURAL) &
+                  (words >= KABAR_SUM_MIN_WORDS) &
+                  ((words >= KABAR_SUM_HEADING_WORDS) | ends_sentence(doc, se));
+    size_t all = 0 - cand, head = all & (0 - (size_t)(se->block != run_block));
+    si->cand = (uint8_t)cand;
     si->block_cands = 0;
-    if (si->cand) {
-      sc->cands[ncand++] = (uint32_t)i;
-      lead = lead == SIZE_MAX ? i : lead;
-      if (se->block != run_block) /* a block's sentences are consecutive */
-        run_block = se->block, run_head = i;
-      sc->s[run_head].block_cands++;
+    sc->cands[ncand] = (uint32_t)i;
+    ncand += cand;
+    lead = lead < (i | ~all) ? lead : (i | ~all); /* the first candidate */
+    /* a block's sentences are consecutive: a candidate in a new block heads a run */
+    run_head = (run_head & ~head) | (i & head);
+    run_block = (run_block & (uint32_t)~all) | (se->block & (uint32_t)all);
+    sc->s[run_head].block_cands += (uint32_t)cand;
+    if (cand)
       continue;
-    }
     /* not a candidate: take its stems back out of df */
     for (uint32_t k = si->cfirst; k < si->cend; k++)
       sc->df[sc->terms[k]]--;
