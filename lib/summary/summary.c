@@ -53,7 +53,10 @@ typedef struct sent_info {
   uint8_t title;   /* in a title block */
   uint32_t in_title, in_lead; /* candidates: how many of its stems are title / lead stems */
   uint32_t block_cands;       /* the first candidate of a block: the block's candidates */
-  uint64_t dfsum;  /* candidates: the sum of its stems' df counts */
+  union {
+    uint64_t dfsum; /* candidates: the sum of their stems' df counts (centroid_sums) */
+    double central; /* then their centroid similarity (feat_walk_init) */
+  } c;
 } sent_info;
 
 /* df[t] packs a stem's document frequency (low 32 bits) with two flags, so that the features
@@ -70,6 +73,7 @@ typedef struct scratch {
   uint32_t *terms; /* distinct content stems, per sentence */
   uint32_t *mark;  /* per stem: a stamp (prepare: sentence index + 1; choose: above those) */
   uint64_t *df;    /* per stem: candidate sentences containing it, DF_TITLE, DF_LEAD */
+  uint32_t *cands; /* the candidates' sentence indexes, in order */
   uint64_t dfsq;   /* the sum of the counts squared (features) */
   size_t ncand;
   size_t lead;   /* the first candidate; SIZE_MAX = none */
@@ -91,7 +95,10 @@ static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
   if (e <= se->start)
     return 0;
   unsigned char c = s[e - 1];
-  if (c == '.' || c == '!' || c == '?' || c == '"' || c == '\'' || c == ')')
+  /* . ! ? " ' ) are below 64: one test of a mask, not six branches */
+  const uint64_t enders = 1ull << '.' | 1ull << '!' | 1ull << '?' | 1ull << '"' | 1ull << '\'' |
+                          1ull << ')';
+  if ((c < 64) & (unsigned)(enders >> (c & 63)))
     return 1;
   /* ” ’ … (E2 80 9D / 99 / A6) and » (C2 BB) */
   if (e - se->start >= 3 && s[e - 3] == 0xE2 && s[e - 2] == 0x80 &&
@@ -106,12 +113,15 @@ static int ends_sentence(const kabar_doc *doc, const kabar_sentence *se) {
  * heap. Only the per-stem arrays need zeroing. */
 static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extra,
                                   void **extra_out, void *local, size_t local_size) {
-  size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count ? doc->terms.count : 1;
-  size_t ntok = doc->tokens.n ? doc->tokens.n : 1;
+  /* mark and df: the spare slot (token_scan), a slot per stem, and one more: a slot 0 even
+   * without stems (term_sums) */
+  size_t ns = doc->sentences.n ? doc->sentences.n : 1, nt = doc->terms.count + 2;
+  size_t ntok = doc->tokens.n + 1; /* terms: and a valid index past the last (term_sums) */
   size_t a = 16, off_s = 0, off_terms = (ns * sizeof(sent_info) + a - 1) / a * a;
   size_t off_mark = off_terms + (ntok * sizeof(uint32_t) + a - 1) / a * a;
   size_t off_df = off_mark + (nt * sizeof(uint32_t) + a - 1) / a * a;
-  size_t off_extra = off_df + (nt * sizeof(uint64_t) + a - 1) / a * a;
+  size_t off_cands = off_df + (nt * sizeof(uint64_t) + a - 1) / a * a;
+  size_t off_extra = off_cands + (ns * sizeof(uint32_t) + a - 1) / a * a;
   char *p = local;
   sc->block = NULL;
   if (off_extra + extra > local_size) {
@@ -120,71 +130,127 @@ static kabar_status scratch_alloc(const kabar_doc *doc, scratch *sc, size_t extr
   }
   sc->s = (sent_info *)(void *)(p + off_s);
   sc->terms = (uint32_t *)(void *)(p + off_terms);
-  sc->mark = (uint32_t *)(void *)(p + off_mark);
-  sc->df = (uint64_t *)(void *)(p + off_df);
-  memset(sc->mark, 0, nt * sizeof *sc->mark);
-  memset(sc->df, 0, nt * sizeof *sc->df);
+  sc->mark = (uint32_t *)(void *)(p + off_mark) + 1;
+  sc->df = (uint64_t *)(void *)(p + off_df) + 1;
+  sc->cands = (uint32_t *)(void *)(p + off_cands);
+  memset(sc->mark - 1, 0, nt * sizeof *sc->mark);
+  memset(sc->df - 1, 0, nt * sizeof *sc->df);
   if (extra_out)
     *extra_out = p + off_extra;
   return KABAR_OK;
 }
 
-_Static_assert(KABAR_TOK_NUMBER == 1, "scan_sentence() counts numbers by adding the flag");
+_Static_assert(KABAR_TOK_NUMBER == 1 && KABAR_TOK_STOP == 2 && KABAR_TOK_CUT == 4,
+               "token_counts[] and scan_token() know the flags' bits");
 
-/* 1 for the bytes A-Z: a capitalised word (a table costs fewer instructions than the range
- * test, once per token) */
-#define UP4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+/* A sentence's cut tokens, capitalised words and numbers are counted in three fields of one
+ * word, each below 2^FIELD_BITS: scan_sentence() takes a sentence's tokens in parts of under
+ * 2^FIELD_BITS bytes (tokens start at distinct bytes). */
+#define FIELD_BITS 21
+#define FIELD_MAX (((uint64_t)1 << FIELD_BITS) - 1)
+#define CUT1 1u
+#define CAP1 ((uint64_t)1 << FIELD_BITS)
+#define NUM1 ((uint64_t)1 << (2 * FIELD_BITS))
+
+/* 16 for the bytes A-Z (a capitalised word): the class bit of token_counts */
+#define UP4(c) [c] = 16, [c + 1] = 16, [c + 2] = 16, [c + 3] = 16
 static const uint8_t ascii_upper[256] = {UP4('A'), UP4('E'), UP4('I'), UP4('M'), UP4('Q'),
-                                         UP4('U'), ['Y'] = 1, ['Z'] = 1};
+                                         UP4('U'), ['Y'] = 16, ['Z'] = 16};
 #undef UP4
 
-/* The running counts of one sentence's tokens (scan_sentence). */
+/* Per token class, its counts: the class is its three flag bits (12 and up: a token past
+ * the sentence, which counts nowhere) plus 16 when it starts with A-Z. A cut token counts as
+ * cut only; the others count as a number and as capitalised as they are. */
+static const uint64_t token_counts[32] = {
+    0,           NUM1,        0,           NUM1,        CUT1, CUT1, CUT1, CUT1,
+    [16] = CAP1, CAP1 | NUM1, CAP1,        CAP1 | NUM1, CUT1, CUT1, CUT1, CUT1};
+#undef CUT1
+#undef CAP1
+#undef NUM1
+
+/* The per-stem arrays of prepare() and one sentence's running counts (scan_sentence). mark
+ * and df have a spare slot before the stems (index -1), stamped with the sentence's stamp
+ * before its tokens, that the tokens other than content stems use in place of their stem: it
+ * never looks new, and df[-1] gets zeros. */
 typedef struct token_scan {
   uint32_t *mark, *terms;
   uint64_t *df;
   const unsigned char *text;
-  uint32_t stamp, cut, caps, nums;
-  size_t n; /* stems in terms[] */
+  uint32_t stamp;
+  uint64_t counts; /* the fields (FIELD_BITS) of the part so far */
+  size_t n;        /* stems in terms[] */
 } token_scan;
 
-/* One token: counts a cut token, a number, a capitalised word; a content stem not yet
- * stamped for this sentence is appended to terms[] and counted in df. */
-static inline void scan_token(token_scan *s, const kabar_token *t) {
-  unsigned f = t->flags;
-  if (f & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) {
-    if (f & KABAR_TOK_CUT) {
-      s->cut++;
-      return;
-    }
-    s->caps += ascii_upper[s->text[t->start]];
-    s->nums += f & KABAR_TOK_NUMBER; /* the flag is bit 0 (static assertion above) */
-    return;
-  }
-  s->caps += ascii_upper[s->text[t->start]];
+/* One token, `out` 1 if it starts past the sentence (then it counts nowhere): counts a cut
+ * token, a number, a capitalised word; a content stem not yet stamped for this sentence is
+ * appended to terms[] and counted in df. No branch depends on the token: which tokens are
+ * stopwords is as good as random (two in five), and a mispredicted branch costs more than the
+ * arithmetic. terms[n] is written whether or not n advances (n is at most the token's index,
+ * so inside the array). */
+static KABAR_ALWAYS_INLINE void scan_token(token_scan *s, const kabar_token *t, uint32_t out) {
+  uint32_t f = (t->flags & (KABAR_TOK_CUT | KABAR_TOK_STOP | KABAR_TOK_NUMBER)) | out * 12;
   uint32_t term = t->term;
-  if (s->mark[term] == s->stamp)
-    return;
-  s->mark[term] = s->stamp;
-  s->terms[s->n++] = term;
-  s->df[term]++;
+  int64_t slot = (int64_t)term | -(int64_t)((f + 15) >> 4); /* f ? -1 : term, with no branch */
+  s->counts += token_counts[f | ascii_upper[s->text[t->start]]];
+  uint32_t fresh = s->mark[slot] != s->stamp;
+  s->mark[slot] = s->stamp;
+  s->terms[s->n] = term;
+  s->n += fresh;
+  s->df[slot] += fresh;
 }
 
-/* The tokens of the sentence ending at `send` from t on (at most up to `tend`), counted as
- * if the sentence were a candidate (the caller takes its stems back out of df if it is not).
- * Returns the first token past it. */
-static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
-                                        uint32_t send, token_scan *s) {
-  /* four at a time while the fourth starts inside the sentence (tokens are in text order):
-   * one bound test for four tokens */
+/* The tokens from t on (at most up to `tend`) that start before `send`, counted into s->counts
+ * as if the sentence were a candidate (the caller takes its stems back out of df if it is
+ * not). Returns the first token past them. */
+static const kabar_token *scan_part(const kabar_token *t, const kabar_token *tend, uint32_t send,
+                                    token_scan *sc) {
+  token_scan s = *sc; /* a local copy, kept in registers across the stores to the arrays */
+  /* four at a time while the fourth starts inside the sentence (tokens are in text order),
+   * then the last one to three in one masked group: the only branch that depends on the
+   * sentence's length is this loop's exit */
   for (; tend - t >= 4 && t[3].start < send; t += 4) {
-    scan_token(s, t);
-    scan_token(s, t + 1);
-    scan_token(s, t + 2);
-    scan_token(s, t + 3);
+    scan_token(&s, t, 0);
+    scan_token(&s, t + 1, 0);
+    scan_token(&s, t + 2, 0);
+    scan_token(&s, t + 3, 0);
   }
-  for (; t < tend && t->start < send; t++)
-    scan_token(s, t);
+  if (tend - t >= 3) {
+    uint32_t out0 = t[0].start >= send, out1 = t[1].start >= send, out2 = t[2].start >= send;
+    scan_token(&s, t, out0);
+    scan_token(&s, t + 1, out1);
+    scan_token(&s, t + 2, out2);
+    t += 3 - out0 - out1 - out2;
+  } else {
+    for (; t < tend && t->start < send; t++)
+      scan_token(&s, t, 0);
+  }
+  *sc = s;
   return t;
+}
+
+/* A sentence's counts (scan_sentence). */
+typedef struct sent_counts {
+  uint32_t cut, caps, nums;
+} sent_counts;
+
+/* The tokens of the sentence ending at `send` from t on (scan_part), in parts short enough
+ * for the count fields (one part but in a sentence of megabytes). */
+static const kabar_token *scan_sentence(const kabar_token *t, const kabar_token *tend,
+                                        uint32_t send, token_scan *s, sent_counts *c) {
+  s->mark[-1] = s->stamp;
+  c->cut = c->caps = c->nums = 0;
+  for (;;) {
+    uint32_t part_end = send;
+    if (t < tend && t->start < send && send - t->start > FIELD_MAX)
+      part_end = t->start + (uint32_t)FIELD_MAX;
+    s->counts = 0;
+    t = scan_part(t, tend, part_end, s);
+    c->cut += (uint32_t)(s->counts & FIELD_MAX);
+    c->caps += (uint32_t)(s->counts >> FIELD_BITS & FIELD_MAX);
+    c->nums += (uint32_t)(s->counts >> 2 * FIELD_BITS & FIELD_MAX);
+    if (part_end == send)
+      return t;
+  }
 }
 
 /* Maps tokens to sentences, counts words, capitalised words and numbers, collects distinct
@@ -199,7 +265,8 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
   const unsigned char *text = (const unsigned char *)doc->text;
   size_t ncand = 0, ntitle = 0, lead = SIZE_MAX, run_head = 0;
   uint32_t run_block = UINT32_MAX; /* the block of the last candidate; its first is run_head */
-  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0, 0, 0};
+  token_scan scan = {sc->mark, sc->terms, sc->df, text, 0, 0, 0};
+  sent_counts counts;
   for (size_t i = 0; i < ns; i++) {
     const kabar_sentence *se = &doc->sentences.v[i];
     const kabar_block *b = &doc->blocks.v[se->block];
@@ -208,31 +275,35 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
       t++;
     const kabar_token *first = t;
     si->cfirst = (uint32_t)scan.n;
-    scan.stamp = (uint32_t)i + 1, scan.cut = scan.caps = scan.nums = 0;
-    t = scan_sentence(t, tend, se->end, &scan);
-    uint32_t words = (uint32_t)(t - first) - scan.cut, caps = scan.caps;
+    scan.stamp = (uint32_t)i + 1;
+    t = scan_sentence(t, tend, se->end, &scan, &counts);
+    uint32_t words = (uint32_t)(t - first) - counts.cut, caps = counts.caps;
     /* a capital at the start of the sentence does not count */
-    if (t > first && !(first->flags & KABAR_TOK_CUT) &&
-        ascii_upper[text[first->start]])
+    if (t > first && !(first->flags & KABAR_TOK_CUT) && ascii_upper[text[first->start]])
       caps--;
     si->tfirst = (uint32_t)(first - tokens);
     si->tend = (uint32_t)(t - tokens);
     si->cend = (uint32_t)scan.n;
     si->words = words;
     si->caps = caps;
-    si->nums = scan.nums;
+    si->nums = counts.nums;
     si->title = b->kind == KABAR_BLOCK_TITLE;
-    si->cand = b->kind == KABAR_BLOCK_BODY && b->repeat != KABAR_REPEAT_STRUCTURAL &&
-               words >= KABAR_SUM_MIN_WORDS &&
-               !(words < KABAR_SUM_HEADING_WORDS && !ends_sentence(doc, se));
-    if (si->cand) {
-      ncand++;
-      lead = lead == SIZE_MAX ? i : lead;
-      if (se->block != run_block) /* a block's sentences are consecutive */
-        run_block = se->block, run_head = i, si->block_cands = 0;
-      sc->s[run_head].block_cands++;
+    /* & and masks, not && and ifs: which sentences are candidates varies */
+    size_t cand = (size_t)(b->kind == KABAR_BLOCK_BODY) & (b->repeat != KABAR_REPEAT_STRUCTURAL) &
+                  (words >= KABAR_SUM_MIN_WORDS) &
+                  ((words >= KABAR_SUM_HEADING_WORDS) | ends_sentence(doc, se));
+    size_t all = 0 - cand, head = all & (0 - (size_t)(se->block != run_block));
+    si->cand = (uint8_t)cand;
+    si->block_cands = 0;
+    sc->cands[ncand] = (uint32_t)i;
+    ncand += cand;
+    lead = lead < (i | ~all) ? lead : (i | ~all); /* the first candidate */
+    /* a block's sentences are consecutive: a candidate in a new block heads a run */
+    run_head = (run_head & ~head) | (i & head);
+    run_block = (run_block & (uint32_t)~all) | (se->block & (uint32_t)all);
+    sc->s[run_head].block_cands += (uint32_t)cand;
+    if (cand)
       continue;
-    }
     /* not a candidate: take its stems back out of df */
     for (uint32_t k = si->cfirst; k < si->cend; k++)
       sc->df[sc->terms[k]]--;
@@ -244,6 +315,7 @@ static kabar_status prepare(const kabar_doc *doc, scratch *sc, size_t extra, voi
   if (lead != SIZE_MAX)
     for (uint32_t k = sc->s[lead].cfirst; k < sc->s[lead].cend; k++)
       sc->df[sc->terms[k]] |= DF_LEAD;
+  sc->terms[scan.n] = 0; /* term_sums may read one past a sentence's stems (df[0] exists) */
   sc->ncand = ncand;
   sc->lead = lead;
   sc->ntitle = ntitle;
@@ -267,14 +339,14 @@ static int is_quote_at(const char *s, uint32_t i, uint32_t end) {
 typedef struct quote_scan {
   const char *s;
   uint32_t len, from; /* the marks below are the first at or after `from` */
-  uint32_t dq, curly; /* len = none */
+  int64_t dq, curly;  /* len = none, -1 = not searched yet (below every start: one test) */
 } quote_scan;
 
 static void quote_scan_init(quote_scan *q, const kabar_doc *doc) {
   q->s = doc->text;
   q->len = (uint32_t)doc->len;
   q->from = 0;
-  q->dq = q->curly = UINT32_MAX; /* not searched yet */
+  q->dq = q->curly = -1;
 }
 
 static uint32_t find_byte(const quote_scan *q, uint32_t p, int c) {
@@ -286,19 +358,19 @@ static uint32_t find_byte(const quote_scan *q, uint32_t p, int c) {
  * bytes end before `end`). Calls come with non-decreasing a; an earlier a starts afresh. */
 static int quote_in(quote_scan *q, uint32_t a, uint32_t end) {
   if (a < q->from)
-    q->dq = q->curly = UINT32_MAX;
+    q->dq = q->curly = -1;
   q->from = a;
-  if (q->dq == UINT32_MAX || q->dq < a)
+  if (q->dq < a)
     q->dq = find_byte(q, a, '"');
   if (q->dq < end)
     return 1;
-  if (q->curly == UINT32_MAX || q->curly < a) {
+  if (q->curly < a) {
     uint32_t p = find_byte(q, a, 0xE2);
     while (p < q->len && !is_quote_at(q->s, p, q->len))
       p = find_byte(q, p + 1, 0xE2);
     q->curly = p;
   }
-  return q->curly < q->len && q->curly + 2 < end;
+  return q->curly + 2 < end; /* none (len) is not below end - 2 */
 }
 
 /* Sums of integers below 2^53 are exact in double whatever their order, so the centroid's
@@ -340,8 +412,9 @@ static void term_sums(const scratch *sc, sent_info *si) {
     uint32_t k = si->cfirst;
     for (; si->cend - k >= 2; k += 2)
       sum += df[terms[k]], sum2 += df[terms[k + 1]];
-    sum += sum2 + (k < si->cend ? df[terms[k]] : 0);
-    si->dfsum = sum & DF_COUNT;
+    /* the odd one, masked, not branched on: terms[cend] is a valid index (prepare) */
+    sum += sum2 + (df[terms[k]] & (0 - (uint64_t)(k < si->cend)));
+    si->c.dfsum = sum & DF_COUNT;
     si->in_title = (uint32_t)(sum >> 32) & 0xffff;
     si->in_lead = (uint32_t)(sum >> 48);
     return;
@@ -353,18 +426,18 @@ static void term_sums(const scratch *sc, sent_info *si) {
     title += (d & DF_TITLE) != 0;
     lead += (d & DF_LEAD) != 0;
   }
-  si->dfsum = sum, si->in_title = title, si->in_lead = lead;
+  si->c.dfsum = sum, si->in_title = title, si->in_lead = lead;
 }
 
 /* The candidates' term sums, and their total: the centroid's squared norm, the sum of
  * df[t]^2 over all stems (stem t adds df[t] for each of the df[t] candidates it is in). */
 static void centroid_sums(const kabar_doc *doc, scratch *sc) {
   uint64_t dfsq = 0;
-  for (size_t i = 0; i < doc->sentences.n; i++)
-    if (sc->s[i].cand) {
-      term_sums(sc, &sc->s[i]);
-      dfsq += sc->s[i].dfsum;
-    }
+  for (size_t c = 0; c < sc->ncand; c++) {
+    sent_info *si = &sc->s[sc->cands[c]];
+    term_sums(sc, si);
+    dfsq += si->c.dfsum;
+  }
   sc->dfsq = dfsq;
 }
 
@@ -415,99 +488,124 @@ double kabar__summary_words_log(uint32_t words) {
   return log(1 + w) / log(64.0);
 }
 
-/* Fills the feature rows: with `compact` one row per candidate (in order), else one per
- * sentence with zeros for the others. */
-static kabar_status features(const kabar_doc *doc, scratch *sc, double *feat, int compact) {
-  size_t ns = doc->sentences.n;
-  centroid_sums(doc, sc);
-  double cnorm = centroid_norm(doc, sc);
-  size_t ntitle = sc->ntitle, ncand = sc->ncand;
+/* The walk over the candidates in sentence order that gives their feature rows
+ * (feature_row): the article's values and the counts so far. */
+typedef struct feat_walk {
+  const kabar_doc *doc;
+  const scratch *sc;
   quote_scan quotes;
-  quote_scan_init(&quotes, doc);
-  double maxc = 0;
-  size_t ci = 0, para = 0, in_para = 0, block_cands = 0, words_before = 0, cut = 0;
-  uint32_t last_block = UINT32_MAX;
-  for (size_t i = 0; i < ns; i++) {
-    const sent_info *si = &sc->s[i];
-    if (!si->cand) {
-      if (!compact)
-        memset(feat + i * KABAR_SUM_NFEAT, 0, KABAR_SUM_NFEAT * sizeof *feat);
-      continue;
-    }
-    const kabar_sentence *se = &doc->sentences.v[i];
-    double *x = feat + (compact ? ci : i) * KABAR_SUM_NFEAT;
-    if (se->block != last_block) {
-      if (last_block != UINT32_MAX)
-        para++;
-      in_para = 0;
-      last_block = se->block;
-      block_cands = si->block_cands;
-    }
-    double w = si->words;
-    size_t nc = si->cend - si->cfirst, in_title = si->in_title, in_lead = si->in_lead;
-    double dot = centroid_dot(sc, si, si->dfsum);
-    size_t caps = si->caps, nums = si->nums;
-    int quote = quote_in(&quotes, se->start, se->end);
-    /* a dateline cut in this block that ends where the sentence starts (or before it) */
-    while (cut < doc->cuts.n && doc->cuts.v[cut].block < se->block)
-      cut++;
-    int dateline = 0;
-    for (size_t c = cut; c < doc->cuts.n && doc->cuts.v[c].block == se->block &&
-                         doc->cuts.v[c].start <= se->start;
-         c++)
-      dateline |= doc->cuts.v[c].kind == KABAR_CUT_DATELINE && in_para == 0;
+  double maxc; /* the largest centroid similarity: the feature is relative to it */
+  size_t ci, para, in_para, block_cands, words_before, cut;
+  uint32_t last_block;
+} feat_walk;
 
-    x[0] = 1;
-    x[1] = ci == 0;
-    x[2] = ci == 1;
-    x[3] = ci == 2;
-    x[4] = ci == 3;
-    x[5] = 1.0 / (1.0 + (double)ci);
-    x[6] = ncand > 1 ? (double)ci / (double)(ncand - 1) : 0;
-    x[7] = para == 0;
-    x[8] = para == 1;
-    x[9] = para == 2;
-    x[10] = in_para == 0;
-    x[11] = in_para == 1;
-    x[12] = block_cands == 1;
-    x[13] = kabar__summary_words_log(si->words);
-    x[14] = w < 10;
-    x[15] = w > 40;
-    x[16] = nc && cnorm > 0 ? dot / (sqrt((double)nc) * cnorm) : 0;
-    x[17] = nc && ntitle ? (double)in_title / sqrt((double)nc * (double)ntitle) : 0;
-    x[18] = ci > 0 && nc ? (double)in_lead / (double)nc : 0;
-    x[19] = w > 1 ? (double)caps / (w - 1) : 0;
-    x[20] = (double)nums / w;
-    x[21] = quote;
-    x[22] = is_quote_at(doc->text, se->start, se->end);
-    x[23] = doc->text[se->end - 1] == '?';
-    x[24] = dateline;
-    x[25] = words_before > 100 ? 1.0 : (double)words_before / 100.0;
-    if (x[16] > maxc)
-      maxc = x[16];
-    ci++;
-    in_para++;
-    words_before += si->words;
+/* Starts the walk: the candidates' term sums, then their centroid similarities, whose
+ * largest the feature rows need from the first one on. */
+static void feat_walk_init(feat_walk *w, const kabar_doc *doc, scratch *sc) {
+  centroid_sums(doc, sc);
+  double cnorm = centroid_norm(doc, sc), maxc = 0;
+  for (size_t c = 0; c < sc->ncand; c++) {
+    sent_info *si = &sc->s[sc->cands[c]];
+    size_t nc = si->cend - si->cfirst;
+    double dot = centroid_dot(sc, si, si->c.dfsum);
+    si->c.central = nc && cnorm > 0 ? dot / (sqrt((double)nc) * cnorm) : 0;
+    if (si->c.central > maxc)
+      maxc = si->c.central;
   }
-  /* centrality relative to the article's most central sentence (rows of non-candidates are
-   * zeros and stay so) */
-  if (maxc > 0)
-    for (size_t r = 0, rows = compact ? ncand : ns; r < rows; r++)
-      feat[r * KABAR_SUM_NFEAT + 16] /= maxc;
-  return KABAR_OK;
+  w->doc = doc;
+  w->sc = sc;
+  quote_scan_init(&w->quotes, doc);
+  w->maxc = maxc;
+  w->ci = w->para = w->in_para = w->block_cands = w->words_before = w->cut = 0;
+  w->last_block = UINT32_MAX;
+}
+
+/* The 0/1 features as loads: the compiler makes `x = cond` of a double a branch. */
+static const double zero_one[2] = {0.0, 1.0};
+
+/* The feature row x of candidate i, the walk's next. The block and position features are
+ * masks and conditional moves, not branches: they change from sentence to sentence. */
+static KABAR_ALWAYS_INLINE void feature_row(feat_walk *w, size_t i, double *x) {
+  const kabar_doc *doc = w->doc;
+  const scratch *sc = w->sc;
+  const sent_info *si = &sc->s[i];
+  const kabar_sentence *se = &doc->sentences.v[i];
+  size_t new_block = se->block != w->last_block, keep = new_block - 1; /* all ones: same block */
+  w->para += new_block & (w->last_block != UINT32_MAX);
+  w->in_para &= keep;
+  w->block_cands = (w->block_cands & keep) | (si->block_cands & ~keep);
+  w->last_block = se->block;
+  size_t ci = w->ci, para = w->para, in_para = w->in_para, ncand = sc->ncand;
+  size_t words_before = w->words_before, ntitle = sc->ntitle;
+  double wd = si->words;
+  size_t nc = si->cend - si->cfirst, in_title = si->in_title, in_lead = si->in_lead;
+  size_t caps = si->caps, nums = si->nums;
+  int quote = quote_in(&w->quotes, se->start, se->end);
+  /* a dateline cut in this block that ends where the sentence starts (or before it) */
+  size_t cut = w->cut;
+  while (cut < doc->cuts.n && doc->cuts.v[cut].block < se->block)
+    cut++;
+  w->cut = cut;
+  int dateline = 0;
+  for (size_t c = cut; c < doc->cuts.n && doc->cuts.v[c].block == se->block &&
+                       doc->cuts.v[c].start <= se->start;
+       c++)
+    dateline |= doc->cuts.v[c].kind == KABAR_CUT_DATELINE && in_para == 0;
+
+  x[0] = 1;
+  x[1] = zero_one[ci == 0];
+  x[2] = zero_one[ci == 1];
+  x[3] = zero_one[ci == 2];
+  x[4] = zero_one[ci == 3];
+  x[5] = 1.0 / (1.0 + (double)ci);
+  x[6] = ncand > 1 ? (double)ci / (double)(ncand - 1) : 0;
+  x[7] = zero_one[para == 0];
+  x[8] = zero_one[para == 1];
+  x[9] = zero_one[para == 2];
+  x[10] = zero_one[in_para == 0];
+  x[11] = zero_one[in_para == 1];
+  x[12] = zero_one[w->block_cands == 1];
+  x[13] = kabar__summary_words_log(si->words);
+  x[14] = zero_one[si->words < 10];
+  x[15] = zero_one[si->words > 40];
+  x[16] = w->maxc > 0 ? si->c.central / w->maxc : si->c.central;
+  x[17] = nc && ntitle ? (double)in_title / sqrt((double)nc * (double)ntitle) : 0;
+  x[18] = ci > 0 && nc ? (double)in_lead / (double)nc : 0;
+  x[19] = wd > 1 ? (double)caps / (wd - 1) : 0;
+  x[20] = (double)nums / wd;
+  x[21] = zero_one[quote];
+  x[22] = zero_one[is_quote_at(doc->text, se->start, se->end)];
+  x[23] = zero_one[doc->text[se->end - 1] == '?'];
+  x[24] = zero_one[dateline];
+  /* min(words_before / 100, 1): the quotient is above 1 exactly when words_before is above
+   * 100, so this is the capped count's quotient; a minimum of doubles is one instruction */
+  double before = (double)words_before / 100.0;
+  x[25] = before < 1.0 ? before : 1.0;
+  w->ci++;
+  w->in_para++;
+  w->words_before += si->words;
+}
+
+/* Fills the feature rows, one per sentence, zeros for the non-candidates (the trainer's). */
+static void features(const kabar_doc *doc, scratch *sc, double *feat) {
+  feat_walk w;
+  feat_walk_init(&w, doc, sc);
+  memset(feat, 0, doc->sentences.n * KABAR_SUM_NFEAT * sizeof *feat);
+  for (size_t c = 0; c < sc->ncand; c++)
+    feature_row(&w, sc->cands[c], feat + (size_t)sc->cands[c] * KABAR_SUM_NFEAT);
 }
 
 kabar_status kabar__summary_features(const kabar_doc *doc, double *feat, uint8_t *cand,
                                      uint32_t *words) {
   scratch sc = {0};
   kabar_status rc = prepare(doc, &sc, 0, NULL, NULL, 0);
-  if (rc == KABAR_OK)
-    rc = features(doc, &sc, feat, 0);
-  if (rc == KABAR_OK)
+  if (rc == KABAR_OK) {
+    features(doc, &sc, feat);
     for (size_t i = 0; i < doc->sentences.n; i++) {
       cand[i] = sc.s[i].cand;
       words[i] = sc.s[i].words;
     }
+  }
   scratch_free(&sc);
   return rc;
 }
@@ -876,22 +974,24 @@ static kabar_summary *summary_alloc(const kabar_doc *doc) {
   return sum;
 }
 
-/* Scores every candidate: 1 / (1 + exp(-(w . x))), the terms added in feature order. `feat`
- * has one row per candidate; r gets one entry per candidate (choose()). */
-static void score(kabar_summary *sum, const scratch *sc, const kabar_summary_model *m,
-                  const double *feat, ranked *r) {
-  size_t ns = sum->doc->sentences.n, row = 0;
-  for (size_t i = 0; i < ns; i++) {
-    if (!sc->s[i].cand) {
-      sum->scores[i] = -1;
-      continue;
-    }
-    const double *x = feat + row++ * KABAR_SUM_NFEAT;
-    double z = 0;
+/* Scores every candidate: 1 / (1 + exp(-(w . x))), the terms added in feature order. Each
+ * row is scored as it is made, in one small buffer, not stored (a row per candidate was
+ * a few kilobytes of writes to memory not in the cache); r gets one entry per candidate
+ * (choose()). */
+static void score(kabar_summary *sum, scratch *sc, const kabar_summary_model *m, ranked *r) {
+  const kabar_doc *doc = sum->doc;
+  feat_walk w;
+  feat_walk_init(&w, doc, sc);
+  for (size_t i = 0; i < doc->sentences.n; i++)
+    sum->scores[i] = -1;
+  for (size_t c = 0; c < sc->ncand; c++) {
+    uint32_t i = sc->cands[c];
+    double x[KABAR_SUM_NFEAT], z = 0;
+    feature_row(&w, i, x);
     for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
       z += m->w[f] * x[f];
     sum->scores[i] = 1.0 / (1.0 + exp(-z));
-    r[row - 1].score = sum->scores[i], r[row - 1].sentence = (uint32_t)i;
+    r[c].score = sum->scores[i], r[c].sentence = i;
   }
 }
 
@@ -912,23 +1012,19 @@ kabar_summary *kabar_doc_summarize(const kabar_doc *doc, const kabar_summary_opt
   kabar_summary *sum = summary_alloc(doc);
   scratch sc = {0};
   size_t ns = doc->sentences.n ? doc->sentences.n : 1;
-  /* after the scratch: a feature row and a rank entry per candidate (at most ns) */
-  size_t feat_bytes = (ns * KABAR_SUM_NFEAT * sizeof(double) + 15) / 16 * 16;
+  /* after the scratch: a rank entry per candidate (at most ns) */
   void *extra = NULL;
   _Alignas(16) char local[SCRATCH_STACK_BYTES];
   kabar_status rc = sum ? KABAR_OK : KABAR_ENOMEM;
   if (rc == KABAR_OK)
-    rc = prepare(doc, &sc, feat_bytes + ns * sizeof(ranked), &extra, local, sizeof local);
-  double *feat = extra;
-  if (rc == KABAR_OK)
-    rc = features(doc, &sc, feat, 1);
+    rc = prepare(doc, &sc, ns * sizeof(ranked), &extra, local, sizeof local);
   if (rc == KABAR_OK) {
     const kabar_summary_model *m = NULL;
     if (doc->lang != KABAR_LANG_OTHER)
       m = doc->ctx->langs[doc->lang].summary_model;
     sum->from_model = m != NULL;
-    ranked *r = (ranked *)(void *)((char *)extra + feat_bytes);
-    score(sum, &sc, m ? m : kabar__summary_fallback(), feat, r);
+    ranked *r = extra;
+    score(sum, &sc, m ? m : kabar__summary_fallback(), r);
     rc = choose(sum, &sc, r, o);
   }
   if (rc == KABAR_OK)

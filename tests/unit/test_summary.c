@@ -577,6 +577,109 @@ static void test_long_article(void **state) {
   close_art(&a);
 }
 
+/* The scores of kabar_doc_summarize() are the scorer applied to the rows of
+ * kabar__summary_features() (the trainer's), to the bit: the summary scores each row as it
+ * makes it, the trainer stores them. And each candidate's word, capital and number features
+ * hold the counts of its tokens, taken here the plain way. */
+static void assert_rows_match(const kabar_doc *doc) {
+  size_t ns = doc->sentences.n;
+  double *feat = malloc((ns + 1) * KABAR_SUM_NFEAT * sizeof *feat);
+  uint8_t *cand = malloc(ns + 1);
+  uint32_t *words = malloc((ns + 1) * sizeof *words);
+  assert_true(feat && cand && words);
+  assert_int_equal(kabar__summary_features(doc, feat, cand, words), KABAR_OK);
+  kabar_error err;
+  kabar_summary *sum = kabar_doc_summarize(doc, NULL, &err);
+  assert_non_null(sum);
+  const kabar_summary_model *m = doc->lang != KABAR_LANG_OTHER
+                                     ? doc->ctx->langs[doc->lang].summary_model
+                                     : NULL;
+  if (!m)
+    m = kabar__summary_fallback();
+  const kabar_token *t = doc->tokens.v, *tend = t + doc->tokens.n;
+  for (size_t i = 0; i < ns; i++) {
+    const kabar_sentence *se = &doc->sentences.v[i];
+    uint32_t n = 0, cut = 0, caps = 0, nums = 0;
+    while (t < tend && t->end <= se->start)
+      t++;
+    for (; t < tend && t->start < se->end; t++, n++) {
+      if (t->flags & KABAR_TOK_CUT) {
+        cut++;
+        continue;
+      }
+      unsigned char c = (unsigned char)doc->text[t->start];
+      caps += c >= 'A' && c <= 'Z' && n > 0;
+      nums += (t->flags & KABAR_TOK_NUMBER) != 0;
+    }
+    const double *x = feat + i * KABAR_SUM_NFEAT;
+    assert_int_equal(words[i], n - cut);
+    if (!cand[i]) {
+      assert_true(kabar_summary_score(sum, i) == -1.0);
+      continue;
+    }
+    double w = words[i], z = 0;
+    assert_true(x[13] == kabar__summary_words_log(words[i]));
+    assert_true(x[19] == (w > 1 ? (double)caps / (w - 1) : 0));
+    assert_true(x[20] == (double)nums / w);
+    for (size_t f = 0; f < KABAR_SUM_NFEAT; f++)
+      z += m->w[f] * x[f];
+    double want = 1.0 / (1.0 + exp(-z)), got = kabar_summary_score(sum, i);
+    assert_memory_equal(&got, &want, sizeof got);
+  }
+  kabar_summary_free(sum);
+  free(feat);
+  free(cand);
+  free(words);
+}
+
+static void test_rows_and_scores(void **state) {
+  (void)state;
+  static const char *const samples[] = {"id-banjir-quote.txt", "id-cyber-pact.txt",
+                                        "id-ktt-piala.txt",    "id-mixed-nl-quote.txt",
+                                        "id-short.txt",        "nl-chipfabriek.txt",
+                                        "nl-top-wk.txt",       "nl-verkiezingen-crlf.txt",
+                                        "nl-wrapped.txt"};
+  for (size_t i = 0; i < sizeof samples / sizeof *samples; i++) {
+    art a = open_sample(samples[i]);
+    assert_rows_match(a.doc);
+    close_art(&a);
+  }
+  /* datelines (cut tokens inside a sentence), numbers, capitals, short and long sentences */
+  art b = open_text("JAKARTA, KOMPAS.com - Presiden Joko Widodo meresmikan 12 bendungan baru di "
+                    "Jawa Tengah pada 2024.\n\nMenteri PUPR Basuki Hadimuljono mengatakan "
+                    "bendungan itu menampung 50 juta meter kubik air.\n\nPendek.\n\nIni "
+                    "kalimat yang cukup panjang dan tidak berakhir dengan titik sama sekali "
+                    "karena memang begitu\n\nApakah Anda tahu?");
+  assert_rows_match(b.doc);
+  close_art(&b);
+}
+
+/* A sentence of more than 2^21 bytes: its counts are taken in parts (summary.c, FIELD_BITS),
+ * whose sums must be the counts of the whole. */
+static void test_huge_sentence(void **state) {
+  (void)state;
+  static const char unit[] = "Kota 12 warga ";
+  size_t n = ((size_t)1 << 21) / (sizeof unit - 1) + 4096, len = n * (sizeof unit - 1);
+  char *text = malloc(len + 2);
+  assert_non_null(text);
+  for (size_t i = 0; i < n; i++)
+    memcpy(text + i * (sizeof unit - 1), unit, sizeof unit - 1);
+  text[len - 1] = '.';
+  text[len] = 0;
+  art a = {text, len, NULL};
+  kabar_error err;
+  a.doc = kabar_doc_new(test_group_ctx, a.text, a.len, 0, &err);
+  assert_non_null(a.doc);
+  size_t longest = 0;
+  for (size_t i = 0; i < a.doc->sentences.n; i++) {
+    size_t l = a.doc->sentences.v[i].end - a.doc->sentences.v[i].start;
+    longest = l > longest ? l : longest;
+  }
+  assert_true(longest > ((size_t)1 << 21));
+  assert_rows_match(a.doc);
+  close_art(&a);
+}
+
 /* The word-count feature's table holds the expression's values (to the last bit on glibc,
  * where it was made; within a rounding step on any libm). */
 static void test_words_log_table(void **state) {
@@ -598,7 +701,8 @@ int main(void) {
       cmocka_unit_test(test_redundancy),       cmocka_unit_test(test_short_and_empty),
       cmocka_unit_test(test_keywords),         cmocka_unit_test(test_options_errors),
       cmocka_unit_test(test_model_files),      cmocka_unit_test(test_long_article),
-      cmocka_unit_test(test_words_log_table),
+      cmocka_unit_test(test_words_log_table),  cmocka_unit_test(test_rows_and_scores),
+      cmocka_unit_test(test_huge_sentence),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
