@@ -3,6 +3,7 @@
 #include "internal.h"
 #include "../clean/clean.h"
 #include "../entities/entities.h"
+#include "../lang/lang.h"
 #include "../index/index.h"
 #include "../summary/summary.h"
 #include "../terms/terms.h"
@@ -251,15 +252,14 @@ static kabar_status load_listed_langs(kabar_ctx *ctx, const char *list, kabar_er
 
 /* The union of the languages' stopword lists, each word with the set of its languages: the
  * language stage marks a document's word types with one lookup each, whatever the number of
- * languages. Two thirds of a document's types are no stopword: with eight buckets per word
- * (32 KiB for the shipped lists) their lookups nearly all end at an empty bucket. */
-#define STOPWORD_BUCKETS 8
+ * languages. The lookups go to the index kabar__lang_stop_index builds from the union (a bit
+ * filter, then buckets of one cache line); the union's own table only answers for the types
+ * that index leaves to it (long words, full buckets). */
 static kabar_status merge_stopwords(kabar_ctx *ctx, kabar_error *err) {
   size_t total = 0, cap = 0;
   for (size_t l = 0; l < ctx->nlangs; l++)
     total += ctx->langs[l].stopwords.count;
   if (kabar__strtab_reserve(&ctx->stopwords, total, 0) != 0 ||
-      kabar__strtab_spread(&ctx->stopwords, total, STOPWORD_BUCKETS) != 0 ||
       kabar__grow((void **)&ctx->stop_langs, &cap, total ? total : 1, sizeof *ctx->stop_langs) != 0)
     return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   for (size_t l = 0; l < ctx->nlangs; l++) {
@@ -276,6 +276,8 @@ static kabar_status merge_stopwords(kabar_ctx *ctx, kabar_error *err) {
       ctx->stop_langs[id] |= 1u << l;
     }
   }
+  if (kabar__lang_stop_index(ctx) != KABAR_OK)
+    return kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);
   return KABAR_OK;
 }
 
@@ -390,6 +392,7 @@ void kabar_ctx_free(kabar_ctx *ctx) {
   kabar__doc_pool_free(ctx->docs);
   kabar__strtab_free(&ctx->stopwords);
   kabar__free(ctx->stop_langs);
+  kabar__free(ctx->stop_mem);
   ubrk_close(ctx->word_tmpl);
   ubrk_close(ctx->sent_tmpl);
   pcre2_match_context_free(ctx->pcre_mctx);

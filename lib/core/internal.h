@@ -54,6 +54,14 @@ struct kabar_ctx {
   kabar_doc_pool *docs;    /* freed documents' memory for the next; thread-safe, see doc.c */
   kabar_strtab stopwords;  /* every language's stopwords, so a word is looked up once */
   uint32_t *stop_langs;    /* per id in stopwords: bit i = in ctx->langs[i].stopwords */
+  /* lib/lang's index of stopwords (kabar__lang_stop_index builds it, lang.c shows the layout):
+   * a bit filter that rejects most other words in a few cache lines, then a bucket of one
+   * cache line per stopword hash that holds the words themselves and their languages */
+  void *stop_mem;          /* the allocation that holds both */
+  const uint64_t *stop_filter;
+  size_t stop_filter_mask; /* words in stop_filter - 1 */
+  const struct kabar_stop_bucket *stop_buckets;
+  size_t stop_bucket_mask; /* buckets - 1 */
 };
 
 /* Maps offsets in the working text (the input, or its repaired copy) back to the input. */

@@ -4,8 +4,11 @@
  * the installed libstemmer to that. */
 #include "helpers.h"
 #include "core/internal.h"
+#include "lang/lang.h"
 
+#include <ctype.h>
 #include <libstemmer.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,23 +200,12 @@ static void terms_are_snowball_stems(void **state) {
   sb_stemmer_delete(st);
 }
 
-/* The language stage looks types up in the ctx's union of the stopword lists: each type's
- * mask must hold exactly the languages whose own list has it. The text holds every stopword
- * of every language (some upper-cased), and words that are in no list. */
-static void assert_stop_marks(const kabar_ctx *ctx, int want_shared) {
-  kabar_buf text = {0};
-  for (size_t l = 0; l < ctx->nlangs; l++) {
-    const kabar_strtab *words = &ctx->langs[l].stopwords;
-    assert_true(words->count > 0);
-    for (uint32_t w = 0; w < words->count; w++) {
-      static const char extra[] = " RUMAHKU De HET Yang jembatan\n";
-      assert_int_equal(
-          kabar__buf_put(&text, kabar__strtab_str(words, w), kabar__strtab_len(words, w)), 0);
-      assert_int_equal(kabar__buf_put(&text, w % 7 ? " " : extra, w % 7 ? 1 : sizeof extra - 1), 0);
-    }
-  }
+/* The language stage looks types up in the ctx's index of the union of the stopword lists:
+ * each type's mask must hold exactly the languages whose own list has it. Returns how many of
+ * the union's words are types of the text. */
+static size_t assert_text_marks(const kabar_ctx *ctx, const kabar_buf *text, int want_shared) {
   kabar_error err;
-  kabar_doc *doc = kabar_doc_new(ctx, text.p, text.len, 0, &err);
+  kabar_doc *doc = kabar_doc_new(ctx, text->p, text->len, 0, &err);
   assert_non_null(doc);
   int shared = 0, none = 0;
   for (uint32_t t = 0; t < doc->types.count; t++) {
@@ -229,8 +221,100 @@ static void assert_stop_marks(const kabar_ctx *ctx, int want_shared) {
   }
   assert_true(none > 0);
   assert_true(!want_shared || shared > 0);
+  size_t found = 0;
+  for (uint32_t w = 0; w < ctx->stopwords.count; w++)
+    found += kabar__strtab_find(&doc->types, kabar__strtab_str(&ctx->stopwords, w),
+                                kabar__strtab_len(&ctx->stopwords, w)) != KABAR_STRTAB_NONE;
   kabar_doc_free(doc);
+  return found;
+}
+
+/* The text holds every stopword of every language (some upper-cased), and words that are in
+ * no list. */
+static void assert_stop_marks(const kabar_ctx *ctx, int want_shared) {
+  kabar_buf text = {0};
+  for (size_t l = 0; l < ctx->nlangs; l++) {
+    const kabar_strtab *words = &ctx->langs[l].stopwords;
+    assert_true(words->count > 0);
+    for (uint32_t w = 0; w < words->count; w++) {
+      static const char extra[] = " RUMAHKU De HET Yang jembatan\n";
+      assert_int_equal(
+          kabar__buf_put(&text, kabar__strtab_str(words, w), kabar__strtab_len(words, w)), 0);
+      assert_int_equal(kabar__buf_put(&text, w % 7 ? " " : extra, w % 7 ? 1 : sizeof extra - 1), 0);
+    }
+  }
+  assert_int_equal(assert_text_marks(ctx, &text, want_shared), ctx->stopwords.count);
   kabar__buf_free(&text);
+}
+
+/* word as listed (case 0), upper-cased (1) or with its first letter upper-cased (2), ASCII
+ * letters only (the lists' words are case-folded: "één" stays as it is). */
+static void put_cased(kabar_buf *text, const char *s, size_t n, int c) {
+  size_t at = text->len;
+  assert_int_equal(kabar__buf_put(text, s, n), 0);
+  for (size_t i = 0; i < n && c > 0; i++)
+    if (c == 1 || i == 0)
+      text->p[at + i] = (char)toupper((unsigned char)text->p[at + i]);
+  assert_int_equal(kabar__buf_put(text, " ", 1), 0);
+}
+
+/* The index's filter must pass every stopword and its buckets tell them from other words:
+ * every stopword of the shipped lists in three cases, and random words of letters (some with
+ * é), 1 to 24 bytes long, which the lists nearly all lack; every type's mask is checked. */
+static void stop_marks_every_case_and_random_words(void **state) {
+  (void)state;
+  const kabar_ctx *ctx = test_group_ctx;
+  kabar_buf text = {0};
+  for (int c = 0; c < 3; c++)
+    for (uint32_t w = 0; w < ctx->stopwords.count; w++)
+      put_cased(&text, kabar__strtab_str(&ctx->stopwords, w), kabar__strtab_len(&ctx->stopwords, w),
+                c);
+  unsigned seed = 12345;
+  for (int w = 0; w < 20000; w++) {
+    seed = seed * 1103515245u + 12345u;
+    size_t n = 1 + (seed >> 16) % 24;
+    char word[32];
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      word[i] = (char)('a' + (seed >> 16) % 26);
+    }
+    if (w % 5 == 0 && n >= 2)
+      memcpy(word + n - 2, "\xc3\xa9", 2); /* é */
+    put_cased(&text, word, n, w % 3);
+  }
+  assert_int_equal(assert_text_marks(ctx, &text, 0), ctx->stopwords.count);
+  kabar__buf_free(&text);
+}
+
+/* The key of a string in the index is its bytes, zeros, and its length in the last byte:
+ * from a string with just the padding string tables give (8 bytes readable, 16 from 8 bytes
+ * on; so ASan sees a read past it), at every offset, with any bytes (NUL, >= 0x80) after the
+ * string. */
+static void stop_key_is_bytes_and_length(void **state) {
+  (void)state;
+  unsigned seed = 99;
+  for (size_t n = 0; n < KABAR_STOP_KEY_MAX; n++) {
+    size_t room = n < 8 ? 8 : 16;
+    for (int round = 0; round < 200; round++) {
+      char *s = malloc(room);
+      assert_non_null(s);
+      for (size_t i = 0; i < room; i++) {
+        seed = seed * 1103515245u + 12345u;
+        s[i] = (char)(round % 4 == 0 ? 0 : round % 4 == 1 ? 0xff : (seed >> 16));
+      }
+      uint64_t key[2], want[2];
+      unsigned char b[16] = {0};
+      memcpy(b, s, n);
+      b[15] = (unsigned char)n;
+      memcpy(want, b, 16);
+      kabar__lang_stop_key(s, n, key);
+      if (key[0] != want[0] || key[1] != want[1])
+        fail_msg("key of %zu bytes: %016llx %016llx, want %016llx %016llx", n,
+                 (unsigned long long)key[0], (unsigned long long)key[1],
+                 (unsigned long long)want[0], (unsigned long long)want[1]);
+      free(s);
+    }
+  }
 }
 
 static void stop_marks_are_the_lists(void **state) {
@@ -253,6 +337,82 @@ static void stop_marks_are_the_lists(void **state) {
   free(dir);
 }
 
+/* Five-letter words whose hashes agree in their low 12 bits (the bucket of any index of up
+ * to 4096 buckets): the first group of `want` found, as "w0 w1 ...". */
+static void colliding_words(size_t want, char (*out)[6]) {
+  enum { GROUPS = 4096 };
+  static uint16_t count[GROUPS];
+  memset(count, 0, sizeof count);
+  for (uint32_t i = 0;; i++) {
+    char w[6];
+    uint32_t x = i;
+    for (int k = 4; k >= 0; k--, x /= 26)
+      w[k] = (char)('a' + x % 26);
+    w[5] = '\0';
+    uint32_t g = (uint32_t)(kabar__hash(w, 5, 0) & (GROUPS - 1));
+    if (++count[g] == want) {
+      /* found: collect the group again from the start */
+      size_t k = 0;
+      for (uint32_t j = 0; k < want; j++) {
+        uint32_t y = j;
+        for (int c = 4; c >= 0; c--, y /= 26)
+          out[k][c] = (char)('a' + y % 26);
+        out[k][5] = '\0';
+        k += (kabar__hash(out[k], 5, 0) & (GROUPS - 1)) == g;
+      }
+      return;
+    }
+  }
+}
+
+/* Lists unlike the shipped ones: words of 7, 8, 15, 16 and more bytes (the index keys the
+ * words of under 16 bytes, the union's table answers for longer ones), more words in one
+ * bucket than it holds (the union's table answers for the types of that bucket), other words
+ * of that bucket that are in no list, a word in both lists; and lists with no word at all. */
+static void stop_marks_long_words_and_full_buckets(void **state) {
+  (void)state;
+  char same[8][6];
+  colliding_words(8, same);
+  char id_list[512], nl_list[128];
+  snprintf(id_list, sizeof id_list,
+           "%s\n%s\n%s\n%s\n%s\npertanggungjawaban\nabcdefghijklmnop\nabcdefghijklmno\n"
+           "abcdefgh\nabcdefg\nyang\n",
+           same[0], same[1], same[2], same[3], same[4]);
+  snprintf(nl_list, sizeof nl_list, "de\nhet\n\xc3\xa9\xc3\xa9n\n%s\nabcdefghijklmnopq\n", same[2]);
+  char *dir = test_make_data_dir();
+  test_write_file(dir, "id/stopwords.txt", id_list);
+  test_write_file(dir, "nl/stopwords.txt", nl_list);
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = dir;
+  kabar_error err;
+  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
+  assert_non_null(ctx);
+  kabar_buf text = {0};
+  for (int c = 0; c < 3; c++) {
+    for (uint32_t w = 0; w < ctx->stopwords.count; w++)
+      put_cased(&text, kabar__strtab_str(&ctx->stopwords, w), kabar__strtab_len(&ctx->stopwords, w),
+                c);
+    for (size_t w = 5; w < 8; w++)
+      put_cased(&text, same[w], 5, c);
+    static const char *const others[] = {"abcdefghijklmnopqr", "abcdefghijklmnoq", "abcdefghijklmnp",
+                                         "abcdefgi", "abcdefh", "pertanggungjawabanx", "jembatan"};
+    for (size_t w = 0; w < sizeof others / sizeof *others; w++)
+      put_cased(&text, others[w], strlen(others[w]), c);
+  }
+  assert_int_equal(assert_text_marks(ctx, &text, 1), ctx->stopwords.count);
+  kabar_ctx_free(ctx);
+  test_write_file(dir, "id/stopwords.txt", "# none\n");
+  test_write_file(dir, "nl/stopwords.txt", "");
+  ctx = kabar_ctx_new(&opts, &err);
+  assert_non_null(ctx);
+  assert_int_equal(ctx->stopwords.count, 0);
+  assert_int_equal(assert_text_marks(ctx, &text, 0), 0);
+  kabar_ctx_free(ctx);
+  kabar__buf_free(&text);
+  test_rm_tree(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(indonesian_few_vowels_unchanged),
@@ -260,6 +420,9 @@ int main(void) {
       cmocka_unit_test(terms_few_vowels_in_doc),
       cmocka_unit_test(terms_are_snowball_stems),
       cmocka_unit_test(stop_marks_are_the_lists),
+      cmocka_unit_test(stop_marks_every_case_and_random_words),
+      cmocka_unit_test(stop_key_is_bytes_and_length),
+      cmocka_unit_test(stop_marks_long_words_and_full_buckets),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
