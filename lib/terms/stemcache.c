@@ -26,11 +26,12 @@
 #define STEM_CACHE_SLOTS KABAR_STEM_CACHE_SLOTS /* 512 KiB of slots, touched only where used */
 #define STEM_CACHE_MAX KABAR_STEM_CACHE_MAX
 /* Longer words are not kept: news words are short, and this bounds what hostile input can
- * pin for the life of the ctx (32,768 entries of at most 64 + 64 + 8 bytes and a header). */
+ * pin for the life of the ctx (32,768 entries of at most 64 + 64 + 16 bytes and a header). */
 #define STEM_CACHE_WORD_MAX 64
 /* zero bytes after an entry's stem: with them, whole 8-byte words may be read from the start
- * of its word or stem as from a string table's strings (see kabar_stem_entry) */
-#define STEM_PAD 8
+ * of its word or stem as from a string table's strings, and two from the word's start
+ * whatever its length (see kabar_stem_entry) */
+#define STEM_PAD 16
 
 typedef kabar_stem_entry stem_entry;
 

@@ -97,29 +97,39 @@ static int few_vowels(const char *s, uint32_t n) {
  * (second order), the particles kah lah pun, the possessives ku mu nya and the suffixes
  * i (not after s) an kan. A word that starts with none and ends with none ("jakarta",
  * "presiden", "informasi"; a third of the news set's words of three vowels or more) comes
- * back unchanged. tests/unit/test_terms.c
- * holds libstemmer to it. Words of fewer than 2 bytes have fewer than three vowels. */
-static inline int affix_free(const char *s, uint32_t n) {
-  if (n < 2)
-    return 1;
+ * back unchanged. tests/unit/test_terms.c holds libstemmer to it.
+ *
+ * Which it is can not be predicted from word to word, so the test has no branch: the letters
+ * are looked up in small tables. A byte's slot is its index among 0x60..0x7f (the lower-case
+ * letters and a few signs), or 0 for any other byte. */
+#define SLOT(c) ((c) - 0x60)
+#define SLOT_ROW(r) [0x60 + (r) * 8] = (r) * 8, (r) * 8 + 1, (r) * 8 + 2, (r) * 8 + 3, \
+  (r) * 8 + 4, (r) * 8 + 5, (r) * 8 + 6, (r) * 8 + 7
+static const uint8_t slot_of[256] = {SLOT_ROW(0), SLOT_ROW(1), SLOT_ROW(2), SLOT_ROW(3)};
+#undef SLOT_ROW
+/* by a word's first byte: 1 when it starts a prefix before e (ke me pe te be), 2 before i
+ * (di) */
+static const uint8_t prefix_first[256] = {['k'] = 1, ['m'] = 1, ['p'] = 1, ['t'] = 1, ['b'] = 1,
+                                          ['d'] = 2};
+/* by a word's last byte, the slots of the bytes before it that make an affix: kah lah, an kan
+ * pun, ku mu, nya, and i after anything but s (slot 0 included: any other byte; Snowball
+ * removes a final i only after a letter other than s: "posisi" stays) */
+static const uint32_t suffix_before[256] = {['h'] = 1u << SLOT('a'),
+                                            ['n'] = 1u << SLOT('a') | 1u << SLOT('u'),
+                                            ['u'] = 1u << SLOT('k') | 1u << SLOT('m'),
+                                            ['a'] = 1u << SLOT('y'),
+                                            ['i'] = ~(1u << SLOT('s'))};
+#undef SLOT
+/* s has a string table's padding: s[0] and s[1] exist even when n < 2. Words of fewer than
+ * 2 bytes have fewer than three vowels: they count as affix-free. */
+static inline uint32_t affix_free(const char *s, uint32_t n) {
+  uint32_t m = n < 2 ? 2 : n;
   unsigned char a = (unsigned char)s[0], b = (unsigned char)s[1];
-  if (b == 'e' ? a == 'k' || a == 'm' || a == 'p' || a == 't' || a == 'b' : a == 'd' && b == 'i')
-    return 0;
-  unsigned char y = (unsigned char)s[n - 2], z = (unsigned char)s[n - 1];
-  switch (z) {
-  case 'i': /* Snowball removes a final i only after a letter other than s ("posisi" stays) */
-    return y == 's';
-  case 'n': /* an kan pun */
-    return y != 'a' && y != 'u';
-  case 'h': /* kah lah */
-    return y != 'a';
-  case 'u': /* ku mu */
-    return y != 'k' && y != 'm';
-  case 'a': /* nya */
-    return y != 'y';
-  default:
-    return 1;
-  }
+  unsigned char y = (unsigned char)s[m - 2], z = (unsigned char)s[m - 1];
+  uint32_t second = (uint32_t)(b == 'e') | (uint32_t)(b == 'i') << 1;
+  uint32_t prefix = prefix_first[a] & second;
+  uint32_t suffix = (suffix_before[z] >> slot_of[y]) & 1u;
+  return (n < 2) | !(prefix | suffix);
 }
 
 /* KABAR_COLD_PATH below: kept out of line, as the paths that run once per word and context

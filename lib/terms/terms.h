@@ -20,9 +20,9 @@ typedef struct kabar_stem_entry {
   uint64_t hash, stem_hash; /* kabar__hash of the word and of the stem */
   uint16_t word_len, stem_len;
   uint8_t lang;
-  /* the word, the stem, then 8 zero bytes: like a string table's strings (kabar__strtab_word),
+  /* the word, the stem, then 16 zero bytes: like a string table's strings (kabar__strtab_word),
    * either may be read as whole 8-byte words, 8 bytes from its start, 16 when it is 8 bytes
-   * or longer */
+   * or longer; and 16 bytes from the word's start are always there */
   char bytes[];
 } kabar_stem_entry;
 
@@ -52,13 +52,26 @@ static inline int kabar__stem_entry_is(const kabar_stem_entry *e, uint8_t lang, 
          kabar__padded_eq(e->bytes, word, n);
 }
 
-/* The cached stem of `word` (case-folded, its kabar__hash in `hash`, with a string table's
- * padding) in language slot `lang`, or NULL: the stem is e->bytes + e->word_len, of
- * e->stem_len bytes (not NUL-terminated) and kabar__hash e->stem_hash, and lives as long as
- * the cache. Inline: a document looks up a third of its distinct words. */
-static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_cache *c,
-                                                             uint8_t lang, const char *word,
-                                                             size_t n, uint64_t hash) {
+/* Whether e's word, read as two words (16 bytes from its start are there: see
+ * kabar_stem_entry) and masked by m0 and m1, is q0 q1. */
+static inline int kabar__stem_entry_words_are(const kabar_stem_entry *e, uint64_t q0, uint64_t m0,
+                                              uint64_t q1, uint64_t m1) {
+  uint64_t e0, e1;
+  memcpy(&e0, e->bytes, 8);
+  memcpy(&e1, e->bytes + 8, 8);
+  return (((e0 & m0) ^ q0) | ((e1 & m1) ^ q1)) == 0;
+}
+
+/* A masked word pair: a word of under 16 bytes as kabar__stem_cache_find compares it. */
+typedef struct kabar_stem_key {
+  uint64_t q0, m0, q1, m1;
+} kabar_stem_key;
+
+/* The entry of `word` from its home slot on, or NULL. With `key` (a constant where inlined)
+ * the words are compared as key's two masked words, else byte by byte. */
+static KABAR_ALWAYS_INLINE const kabar_stem_entry *
+kabar__stem_cache_probe(const kabar_stem_cache *c, uint8_t lang, const char *word, size_t n,
+                        uint64_t hash, const kabar_stem_key *key) {
   size_t i = kabar__stem_cache_home(hash, lang);
   for (int probe = 0; probe < KABAR_STEM_CACHE_PROBES;
        probe++, i = (i + 1) & (KABAR_STEM_CACHE_SLOTS - 1)) {
@@ -66,10 +79,36 @@ static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_ca
     const kabar_stem_entry *e = atomic_load_explicit(&c->slots[i], memory_order_acquire);
     if (!e)
       return NULL; /* slots fill in probe order, so the word is not further on */
-    if (kabar__stem_entry_is(e, lang, word, n, hash))
+    if (e->hash == hash && e->lang == lang && e->word_len == n &&
+        (key ? kabar__stem_entry_words_are(e, key->q0, key->m0, key->q1, key->m1)
+             : kabar__padded_eq(e->bytes, word, n)))
       return e;
   }
   return NULL;
+}
+
+/* The cached stem of `word` (case-folded, its kabar__hash in `hash`, with a string table's
+ * padding) in language slot `lang`, or NULL: the stem is e->bytes + e->word_len, of
+ * e->stem_len bytes (not NUL-terminated) and kabar__hash e->stem_hash, and lives as long as
+ * the cache. Inline: a document looks up a third of its distinct words. A word of under 16
+ * bytes (nearly all) is compared as two masked words, made before the probes with no branch
+ * on its length (under 8 bytes or not: half the words each way, in no order): its second
+ * word is loaded from byte 8, or again from byte 0 when that is all it has, and masked. */
+static inline const kabar_stem_entry *kabar__stem_cache_find(const kabar_stem_cache *c,
+                                                             uint8_t lang, const char *word,
+                                                             size_t n, uint64_t hash) {
+#if KABAR_LITTLE_ENDIAN
+  if (n < 16) {
+    uint64_t two = (uint64_t)(n >= 8), low = kabar__low_bytes(n & 7);
+    kabar_stem_key key = {0, low | (0 - two), 0, low & (0 - two)};
+    memcpy(&key.q0, word, 8);
+    memcpy(&key.q1, word + 8 * two, 8);
+    key.q0 &= key.m0;
+    key.q1 &= key.m1;
+    return kabar__stem_cache_probe(c, lang, word, n, hash, &key);
+  }
+#endif
+  return kabar__stem_cache_probe(c, lang, word, n, hash, NULL);
 }
 /* A Snowball instance for language slot `lang` (algorithm `algorithm`), the one a finished
  * document left or a new one; NULL when out of memory. The caller holds it alone until it

@@ -179,11 +179,68 @@ static void cache_memory_stays_bounded(void **state) {
   free(v);
 }
 
+/* A lookup compares words of under 16 bytes as two masked 8-byte words: words of every length
+ * 1..40 are found, in their language only, and a word that differs from a cached one in any
+ * one byte, or in its length, is not taken for it even when it comes with the same hash. */
+static void cache_compares_every_byte(void **state) {
+  (void)state;
+  enum { MAXLEN = 40 };
+  kabar_stem_cache *c = kabar__stem_cache_new();
+  assert_non_null(c);
+  /* the words: "abc...", then their stems; zeros after them (a string table's padding) */
+  static char words[MAXLEN + 1][MAXLEN + 16], stems[MAXLEN + 1][MAXLEN + 16];
+  kabar_stem_new v[MAXLEN];
+  for (size_t n = 1; n <= MAXLEN; n++) {
+    for (size_t i = 0; i < n; i++)
+      words[n][i] = (char)('a' + (i * 7 + n) % 26);
+    words[n][n - 1] = (char)0xc3; /* a byte >= 0x80 last */
+    memcpy(stems[n], words[n], n);
+    stems[n][0] = 'S';
+    /* all of one hash: only the bytes and lengths tell them apart */
+    v[n - 1] = (kabar_stem_new){words[n], stems[n], 42, 7, (uint32_t)n, (uint32_t)n, 0};
+  }
+  kabar__stem_cache_add(c, v, MAXLEN / 2); /* 16 probes: the first 16 fit */
+  char probe[MAXLEN + 16];
+  for (size_t n = 1; n <= MAXLEN / 2 - 4; n++) {
+    const kabar_stem_entry *e = kabar__stem_cache_find(c, 0, words[n], n, 42);
+    assert_non_null(e);
+    assert_int_equal(e->word_len, n);
+    assert_memory_equal(e->bytes + e->word_len, stems[n], n);
+    assert_null(kabar__stem_cache_find(c, 1, words[n], n, 42)); /* the other language */
+    for (size_t at = 0; at < n; at++) {
+      memset(probe, 0, sizeof probe);
+      memcpy(probe, words[n], n);
+      probe[at] ^= 0x20;
+      e = kabar__stem_cache_find(c, 0, probe, n, 42);
+      assert_true(!e || e->word_len != n || memcmp(e->bytes, probe, n) == 0);
+      assert_null(e);
+    }
+  }
+  kabar__stem_cache_free(c);
+  /* long words, and words in both languages: each found as itself */
+  c = kabar__stem_cache_new();
+  assert_non_null(c);
+  for (size_t n = 1; n <= MAXLEN; n++) {
+    v[n - 1].hash = kabar__hash(words[n], n, 0);
+    v[n - 1].lang = (uint8_t)(n % 2);
+  }
+  kabar__stem_cache_add(c, v, MAXLEN);
+  for (size_t n = 1; n <= MAXLEN; n++) {
+    const kabar_stem_entry *e = kabar__stem_cache_find(c, (uint8_t)(n % 2), words[n], n,
+                                                       v[n - 1].hash);
+    assert_non_null(e);
+    assert_memory_equal(e->bytes, words[n], n);
+    assert_null(kabar__stem_cache_find(c, (uint8_t)(1 - n % 2), words[n], n, v[n - 1].hash));
+  }
+  kabar__stem_cache_free(c);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(stems_stay_right_past_the_cache_size),
       cmocka_unit_test(cold_and_warm_contexts_agree),
       cmocka_unit_test(cache_memory_stays_bounded),
+      cmocka_unit_test(cache_compares_every_byte),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
