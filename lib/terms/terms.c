@@ -381,6 +381,10 @@ static void add_new_stems(const term_run *run) {
   kabar__free(v);
 }
 
+/* Buckets per type for the terms: at one per string, a new term's bucket is as likely as not
+ * taken by another, and the walk of its chain is a branch no processor predicts. */
+#define TERM_BUCKETS 4
+
 kabar_status kabar__terms(kabar_doc *doc) {
   term_run run;
   memset(&run, 0, sizeof run);
@@ -388,7 +392,8 @@ kabar_status kabar__terms(kabar_doc *doc) {
   /* a type has one stem per language, rarely longer than the type: in a document of one
    * language (nearly all) the types' sizes bound the terms' */
   kabar_status rc = kabar__strtab_reserve(&doc->terms, doc->types.count,
-                                          doc->types.chars.len - doc->types.count) != 0
+                                          doc->types.chars.len - doc->types.count) != 0 ||
+                            kabar__strtab_spread(&doc->terms, doc->types.count, TERM_BUCKETS) != 0
                         ? KABAR_ENOMEM
                         : KABAR_OK;
   int lang = rc == KABAR_OK ? single_lang(doc) : -1;
