@@ -355,6 +355,9 @@ static void test_filter_on_context_rules(void **state) {
       "cut strings-escapes (?=a)a\\.b\\+c\n"
       "cut strings-long abcdefghijkl\n"
       "cut strings-then-class Wor[dk]s\n"
+      /* more strings than opens_with_string compares without a loop (STRING_SLOTS), the
+       * last ones matching */
+      "block strings-many ^(?:Alfa|Bravo|Charlie|Delta|Echo|Foxtrot|Golf)!\n"
       /* a class range that starts with a character of several bytes: its inner code points'
        * bytes are none of the ends' (review) */
       "block range-utf8 ^[\xC3\xA0-\xC3\xBC]+,\n"
@@ -447,6 +450,10 @@ static void test_filter_on_context_rules(void **state) {
                                   "a.b+c",
                                   "abcdefghijkl",
                                   "Works",
+                                  "Echo!",
+                                  "Foxtrot!",
+                                  "Golf!",
+                                  "Golf! x Alfa!",
                                   "\xC3\xA9, kata",
                                   "x\xC3\xA9x,",
                                   "abc x\xC3\xA9",
