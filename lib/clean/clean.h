@@ -11,6 +11,12 @@ kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optio
                                kabar_rules **out, kabar_error *err);
 void kabar__rules_free(kabar_rules *rules);
 
+/* Gives a language's rules a copy merged with the common rules (the common ones first, for
+ * each action), which kabar__clean then visits as one set; `common` must outlive `rules`.
+ * kabar__rules_with_common returns it (NULL: none). */
+kabar_status kabar__rules_add_common(kabar_rules *rules, const kabar_rules *common);
+const kabar_rules *kabar__rules_with_common(const kabar_rules *rules);
+
 /* Test hooks for the rules' prefilter. Rules are numbered by action, in file order within
  * each. kabar__rule_check matches rule i (< kabar__rules_count) in s[from, n) with
  * pcre2_match and returns 1 (match), 0 (none) or a negative PCRE2 code; *verdict gets the

@@ -23,6 +23,8 @@ typedef enum rule_action {
 /* Opening strings (strings_of): at most this many, of at most this many bytes. */
 #define OPEN_STRINGS 8
 #define OPEN_STRING_MAX 8
+/* opens_with_string compares this many without a branch on how many a rule has */
+#define STRING_SLOTS 4
 _Static_assert(OPEN_STRING_MAX == sizeof(uint64_t), "an opening string fits a word");
 
 /* A set of byte values. */
@@ -321,13 +323,19 @@ struct kabar_rules {
   size_t words[RULE_ACTIONS];
   /* the lead_classes of all the rules: the classes a block's scan lists for them */
   uint64_t lead_classes;
+  /* A language's rules: the common rules then these, as one set (kabar__rules_add_common),
+   * so that a block visits one set, not two. NULL: none was made. */
+  kabar_rules *with_common;
+  /* the rules' code, names and follow tables belong to the sets they were copied from */
+  int borrowed;
 };
 
 void kabar__rules_free(kabar_rules *rules) {
   if (!rules)
     return;
+  kabar__rules_free(rules->with_common);
   for (size_t a = 0; a < RULE_ACTIONS; a++) {
-    for (size_t i = 0; i < rules->by_action[a].n; i++) {
+    for (size_t i = 0; i < rules->by_action[a].n && !rules->borrowed; i++) {
       kabar__free(rules->by_action[a].v[i].name);
       pcre2_code_free(rules->by_action[a].v[i].code);
       kabar__free(rules->by_action[a].v[i].filter.follow);
@@ -1195,6 +1203,8 @@ static void filter_init(rule_filter *f, const pcre2_code *code, const char *patt
     memcpy(&f->string_word[i].word, word, sizeof word);
     memcpy(&f->string_word[i].mask, mask, sizeof mask);
   }
+  for (unsigned i = f->nstrings; i < OPEN_STRINGS; i++) /* under a zero mask: never a match */
+    f->string_word[i].word = 1;
   for (unsigned c = 0; c < 256 && (f->has_prefix || f->has_suffix || f->has_whole); c++) {
     unsigned step = (set_has(&prefix.before, c) ? SCAN_BEFORE : 0) |
                     (set_has(&prefix.stop, c) ? SCAN_STOP : 0) |
@@ -1411,15 +1421,20 @@ static void find_leads(rule_filter *f) {
     f->lead_classes = 0;
 }
 
-/* Whether s[0, n) opens with one of the rule's strings. */
+/* Whether s[0, n) opens with one of the rule's strings (n >= 8: by one load compared with
+ * the first STRING_SLOTS words, with no branch on how many the rule has: filter_init makes
+ * an unused slot one that never matches; the loop on the count was mispredicted as the
+ * rules took turns). */
 static int opens_with_string(const rule_filter *f, const unsigned char *s, size_t n) {
   if (n >= sizeof(uint64_t)) {
     uint64_t w;
     memcpy(&w, s, sizeof w);
-    for (unsigned i = 0; i < f->nstrings; i++)
-      if ((w & f->string_word[i].mask) == f->string_word[i].word)
-        return 1;
-    return 0;
+    int hit = 0;
+    for (unsigned i = 0; i < STRING_SLOTS; i++)
+      hit |= (w & f->string_word[i].mask) == f->string_word[i].word;
+    for (unsigned i = STRING_SLOTS; i < f->nstrings; i++) /* rules with more strings: rare */
+      hit |= (w & f->string_word[i].mask) == f->string_word[i].word;
+    return hit;
   }
   for (unsigned i = 0; i < f->nstrings; i++)
     if (f->string_len[i] <= n && memcmp(s, f->strings[i], f->string_len[i]) == 0)
@@ -1698,6 +1713,40 @@ kabar_status kabar__rules_load(const kabar_ctx *ctx, const char *path, int optio
   }
   *out = rules;
   return KABAR_OK;
+}
+
+/* The merged set holds copies of the rules (a rule's filter is read for every block, so it
+ * is kept next to the others of its set rather than reached through a pointer); the copies
+ * share the code, names and follow tables of the originals, which outlive it (both belong to
+ * the context). Each action's rules are the common ones then the language's, in file order:
+ * the order in which kabar__clean visited the two sets, so the first rule that matches, the
+ * cuts and their names stay the same. */
+kabar_status kabar__rules_add_common(kabar_rules *rules, const kabar_rules *common) {
+  kabar_rules *merged = kabar__calloc(1, sizeof *merged);
+  if (!merged)
+    return KABAR_ENOMEM;
+  merged->borrowed = 1;
+  kabar_status rc = KABAR_OK;
+  for (size_t a = 0; a < RULE_ACTIONS && rc == KABAR_OK; a++) {
+    const kabar_rules *from[] = {common, rules};
+    for (size_t k = 0; k < 2 && rc == KABAR_OK; k++)
+      for (size_t i = 0; i < from[k]->by_action[a].n && rc == KABAR_OK; i++)
+        if (KABAR_VEC_PUSH(merged->by_action[a], from[k]->by_action[a].v[i]) != 0)
+          rc = KABAR_ENOMEM;
+  }
+  if (rc == KABAR_OK)
+    rc = build_open_masks(merged);
+  if (rc != KABAR_OK) {
+    kabar__rules_free(merged);
+    return rc;
+  }
+  kabar__rules_free(rules->with_common);
+  rules->with_common = merged;
+  return KABAR_OK;
+}
+
+const kabar_rules *kabar__rules_with_common(const kabar_rules *rules) {
+  return rules ? rules->with_common : NULL;
 }
 
 /* ---- matching ------------------------------------------------------------------------- */
@@ -2137,6 +2186,32 @@ static uint8_t lang_from_chrome(clean_run *run) {
   return best_hits > 0 && ties == 0 ? (uint8_t)best : KABAR_LANG_OTHER;
 }
 
+/* The rule sets for a block in language `block_lang` of the run's document, in the order
+ * the rules apply: the common ones, the document's language's, then the block's language's
+ * when it is another. The first two (or the common ones and the block's language's, in a
+ * document of no language) are one merged set when the context has it. */
+static void pick_sets(clean_run *run, uint8_t block_lang) {
+  const kabar_doc *doc = run->doc;
+  const kabar_ctx *ctx = doc->ctx;
+  uint8_t langs[2];
+  size_t nlangs = 0;
+  if (doc->lang != KABAR_LANG_OTHER)
+    langs[nlangs++] = doc->lang;
+  if (block_lang != doc->lang && block_lang != KABAR_LANG_OTHER)
+    langs[nlangs++] = block_lang;
+  const kabar_rules *first = nlangs ? ctx->langs[langs[0]].rules->with_common : NULL;
+  run->nsets = 0;
+  if (first) {
+    run->sets[run->nsets++] = first;
+  } else {
+    run->sets[run->nsets++] = ctx->common_rules;
+    if (nlangs)
+      run->sets[run->nsets++] = ctx->langs[langs[0]].rules;
+  }
+  if (nlangs > 1)
+    run->sets[run->nsets++] = ctx->langs[langs[1]].rules;
+}
+
 /* Datelines are looked for in the first body blocks only. */
 #define DATELINE_BLOCKS 2
 
@@ -2162,12 +2237,7 @@ kabar_status kabar__clean(kabar_doc *doc, kabar_error *err) {
   }
   for (size_t i = 0; i < doc->blocks.n && rc == KABAR_OK; i++) {
     kabar_block *blk = &doc->blocks.v[i];
-    run.nsets = 0;
-    run.sets[run.nsets++] = ctx->common_rules;
-    if (doc->lang != KABAR_LANG_OTHER)
-      run.sets[run.nsets++] = ctx->langs[doc->lang].rules;
-    if (blk->lang != doc->lang && blk->lang != KABAR_LANG_OTHER)
-      run.sets[run.nsets++] = ctx->langs[blk->lang].rules;
+    pick_sets(&run, blk->lang);
     /* the block's bytes, shared by the filters of all its rules */
     uint64_t listed = 0;
     for (size_t k = 0; k < run.nsets; k++)

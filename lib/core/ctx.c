@@ -149,6 +149,16 @@ static kabar_status load_conf(kabar_lang *lang, const char *path, kabar_error *e
   return rc;
 }
 
+/* A language's boilerplate rules, and their merge with the common ones (loaded before any
+ * language), the set kabar__clean visits. */
+static kabar_status load_rules(kabar_ctx *ctx, kabar_lang *lang, const char *path,
+                               kabar_error *err) {
+  kabar_status rc = kabar__rules_load(ctx, path, 1, &lang->rules, err);
+  if (rc == KABAR_OK && (rc = kabar__rules_add_common(lang->rules, ctx->common_rules)) != KABAR_OK)
+    rc = kabar__fail(err, rc, KABAR_NO_OFFSET, 0);
+  return rc;
+}
+
 static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err) {
   if (ctx->nlangs >= KABAR_MAX_LANGS)
     return kabar__fail(err, KABAR_ELIMIT, KABAR_NO_OFFSET, 0);
@@ -174,7 +184,7 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
     else if (i == 2)
       rc = load_words(ctx, path, &lang->abbrevs, err);
     else if (i == 3)
-      rc = kabar__rules_load(ctx, path, 1, &lang->rules, err);
+      rc = load_rules(ctx, lang, path, err);
     else if (i == 4)
       rc = kabar__summary_model_load(path, &lang->summary_model, err);
     else

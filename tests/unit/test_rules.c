@@ -284,9 +284,16 @@ static void test_filter_never_drops_a_match(void **state) {
   size_t matches = 0, skips = 0;
   assert_non_null(ctx->common_rules);
   check_rules(ctx->common_rules, &set, &matches, &skips);
-  for (size_t l = 0; l < ctx->nlangs; l++)
+  for (size_t l = 0; l < ctx->nlangs; l++) {
     if (ctx->langs[l].rules)
       check_rules(ctx->langs[l].rules, &set, &matches, &skips);
+    /* the merged set kabar__clean visits has tables of its own */
+    const kabar_rules *merged = kabar__rules_with_common(ctx->langs[l].rules);
+    assert_non_null(merged);
+    assert_int_equal(kabar__rules_count(merged), kabar__rules_count(ctx->common_rules) +
+                                                     kabar__rules_count(ctx->langs[l].rules));
+    check_rules(merged, &set, &matches, &skips);
+  }
   print_message("%zu subjects, %zu matches, %zu skipped by the filter\n", set.n, matches, skips);
   assert_true(skips > matches); /* the filter does skip */
   free_subjects(&set);
@@ -348,6 +355,9 @@ static void test_filter_on_context_rules(void **state) {
       "cut strings-escapes (?=a)a\\.b\\+c\n"
       "cut strings-long abcdefghijkl\n"
       "cut strings-then-class Wor[dk]s\n"
+      /* more strings than opens_with_string compares without a loop (STRING_SLOTS), the
+       * last ones matching */
+      "block strings-many ^(?:Alfa|Bravo|Charlie|Delta|Echo|Foxtrot|Golf)!\n"
       /* a class range that starts with a character of several bytes: its inner code points'
        * bytes are none of the ends' (review) */
       "block range-utf8 ^[\xC3\xA0-\xC3\xBC]+,\n"
@@ -440,6 +450,10 @@ static void test_filter_on_context_rules(void **state) {
                                   "a.b+c",
                                   "abcdefghijkl",
                                   "Works",
+                                  "Echo!",
+                                  "Foxtrot!",
+                                  "Golf!",
+                                  "Golf! x Alfa!",
                                   "\xC3\xA9, kata",
                                   "x\xC3\xA9x,",
                                   "abc x\xC3\xA9",
@@ -766,6 +780,63 @@ static void test_byte_classes_long(void **state) {
   }
 }
 
+/* A language's rules and the common ones are visited as one merged set: the common rules
+ * still come first for each action (the first block or dateline rule that matches names the
+ * result), the language's rules all still apply, and a rule file of either kind keeps working
+ * alone. */
+static void test_common_rules_first(void **state) {
+  (void)state;
+  char *dir = test_make_data_dir();
+  test_write_file(dir, "common/boilerplate.rules",
+                  "block shared-common ^Shared line$\n"
+                  "cut cut-common XQX\n"
+                  "dateline dateline-common ^KOTA -\\s\n");
+  test_write_file(dir, "id/boilerplate.rules",
+                  "block shared-id ^Shared line$\n"
+                  "block only-id ^Only id line$\n"
+                  "cut cut-id QZQ\n"
+                  "dateline dateline-id ^KOTA -\\s\n"
+                  "dateline dateline-id-only ^DESA -\\s\n");
+  test_write_file(dir, "nl/boilerplate.rules", "# none\n");
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = dir;
+  kabar_error err;
+  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
+  assert_non_null(ctx);
+  static const char text[] = "KOTA - Warga menanam padi di sawah, XQX dan QZQ lagi.\n\n"
+                             "DESA - Warga lain menanam jagung di ladang hari ini.\n\n"
+                             "Shared line\n\nOnly id line\n\nWarga menanam padi lagi.";
+  static const char *const langs[] = {"id", "nl"};
+  for (size_t l = 0; l < 2; l++) {
+    kabar_doc *doc = kabar_doc_new_lang(ctx, text, sizeof text - 1, langs[l], 0, &err);
+    assert_non_null(doc);
+    int id = l == 0;
+    assert_string_equal(kabar_doc_block_rule(doc, 2), "shared-common");
+    if (id)
+      assert_string_equal(kabar_doc_block_rule(doc, 3), "only-id");
+    else
+      assert_null(kabar_doc_block_rule(doc, 3));
+    /* in input order; in Dutch the common rules' two come first (the Indonesian blocks may
+     * bring the Indonesian rules along) */
+    const char *want[][2] = {{"KOTA - ", "dateline-common"}, {" XQX", "cut-common"},
+                             {" QZQ", "cut-id"},           {"DESA - ", "dateline-id-only"}};
+    size_t ncuts = id ? 4 : 2;
+    assert_true(kabar_doc_cut_count(doc) == 4 || (!id && kabar_doc_cut_count(doc) >= 2));
+    for (size_t i = 0; i < ncuts; i++) {
+      kabar_span sp;
+      const char *rule = NULL;
+      assert_int_equal(kabar_doc_cut(doc, i, &sp, NULL, NULL, &rule), KABAR_OK);
+      assert_string_equal(rule, want[i][1]);
+      assert_int_equal(sp.end - sp.start, strlen(want[i][0]));
+      assert_memory_equal(text + sp.start, want[i][0], strlen(want[i][0]));
+    }
+    kabar_doc_free(doc);
+  }
+  kabar_ctx_free(ctx);
+  test_rm_tree(dir);
+  free(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_byte_classes),
@@ -774,6 +845,7 @@ int main(void) {
       cmocka_unit_test(test_filter_on_context_rules),
       cmocka_unit_test(test_cuts_merge_by_kind),
       cmocka_unit_test(test_article_cuts_in_order),
+      cmocka_unit_test(test_common_rules_first),
   };
   return cmocka_run_group_tests(tests, test_group_setup, test_group_teardown);
 }
