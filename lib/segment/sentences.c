@@ -90,32 +90,47 @@ static uint64_t lower_ascii_word(uint64_t x) {
 }
 #endif
 
-/* True when s[0, n) lower-cased ('A'-'Z' only) is in the abbreviation table. Words under
- * 16 bytes are folded and hashed in registers, as kabar__hash would hash the folded bytes. */
-static int is_abbreviation(const kabar_strtab *t, const char *s, uint32_t n) {
+/* True when s[w, b) lower-cased ('A'-'Z' only) is in the abbreviation table. Words under 16
+ * bytes are folded in registers and tried on the language's filter first (nearly no word is
+ * an abbreviation); with 16 bytes of text before b (nearly always) they come from the 16
+ * bytes that end at b, shifted by masks rather than by branches on the word's length (a coin
+ * toss). Those the filter lets through are hashed as kabar__hash would hash them. */
+static int is_abbreviation(const kabar_lang *lang, const char *s, uint32_t w, uint32_t b) {
+  uint32_t n = b - w;
 #if KABAR_LITTLE_ENDIAN
   if (n < 16) {
-    uint64_t w[2] = {0, 0};
-    if (n < 8) {
-      w[0] = kabar__load_short(s, n);
+    uint64_t x[2] = {0, 0};
+    if (b >= 16) {
+      uint64_t lo, hi;
+      memcpy(&lo, s + b - 16, 8);
+      memcpy(&hi, s + b - 8, 8);
+      /* the word is the top n bytes of hi:lo; r is the shift that brings it down, less 64
+       * when it fits in hi (n <= 8) */
+      unsigned r = 8 * (16 - n) % 64;
+      uint64_t top = hi >> r, both = lo >> r | (hi << 1) << (63 - r);
+      uint64_t two = 0 - (uint64_t)(n > 8); /* all ones when the word takes two words */
+      x[0] = (both & two) | (top & ~two);
+      x[1] = top & two;
     } else {
-      memcpy(&w[0], s, 8);
-      w[1] = kabar__load_short(s + 8, n - 8);
+      memcpy(x, s + w, n); /* at the text's start */
     }
-    w[0] = lower_ascii_word(w[0]);
-    w[1] = lower_ascii_word(w[1]);
-    uint64_t h = n < 8 ? kabar__hash_short(w[0], n) : kabar__hash_short2(w[0], w[1], n);
+    x[0] = lower_ascii_word(x[0]);
+    x[1] = lower_ascii_word(x[1]);
+    uint32_t bit = kabar__abbrev_bit(x[0], x[1], n);
+    if (!(lang->abbrev_filter[bit / 64] >> (bit % 64) & 1))
+      return 0;
+    uint64_t h = n < 8 ? kabar__hash_short(x[0], n) : kabar__hash_short2(x[0], x[1], n);
     char low[16];
-    memcpy(low, w, sizeof low);
-    return kabar__strtab_find_hashed(t, low, n, h) != KABAR_STRTAB_NONE;
+    memcpy(low, x, sizeof low);
+    return kabar__strtab_find_hashed(&lang->abbrevs, low, n, h) != KABAR_STRTAB_NONE;
   }
 #endif
   char low[24];
   if (n > sizeof low)
     return 0;
   for (size_t i = 0; i < sizeof low && i < n; i++)
-    low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-  return kabar__strtab_find(t, low, n) != KABAR_STRTAB_NONE;
+    low[i] = (char)(s[w + i] >= 'A' && s[w + i] <= 'Z' ? s[w + i] + 32 : s[w + i]);
+  return kabar__strtab_find(&lang->abbrevs, low, n) != KABAR_STRTAB_NONE;
 }
 
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
@@ -130,11 +145,12 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
     return 0;
   uint32_t w = kabar__word_start(s, a, b);
   uint32_t n = b - w;
-  if (n == 2 && ((s[w] >= 'A' && s[w] <= 'Z') || (s[w] >= 'a' && s[w] <= 'z')))
-    return 1; /* an initial */
+  /* an initial: a letter and its '.' (as one test: initials are rare) */
+  if ((n == 2) & ((unsigned)(((unsigned char)s[w] | 0x20) - 'a') < 26))
+    return 1;
   if (!lang || n > 24)
     return 0;
-  return is_abbreviation(&lang->abbrevs, s + w, n);
+  return is_abbreviation(lang, s, w, b);
 }
 
 /* Index of the first cut ending after pos (cuts are sorted and do not overlap). */
