@@ -403,7 +403,7 @@ typedef struct scan_case {
 } scan_case;
 
 /* The bytes the random strings are made of: every scan's stops and their neighbours. */
-static const char scan_alphabet[] = {'a', 'Z', ' ', ' ', ' ', '.', '!', '?', '\n', '\r', '\t',
+static const char scan_alphabet[] = {'a', 'Z', ' ', ' ', ' ', '.', '!', '?', '\n', '\r', '\t', '\v',
                                      '\0', 0x1F, 0x20, 0x21, 0x2D, 0x2F, 0x3E, 0x40, 0x7F,
                                      (char)0x80, (char)0xBF, (char)0xC3, (char)0xA9, (char)0xE2,
                                      (char)0xF0, (char)0xFF, 'x', 'y', 'z'};
@@ -481,6 +481,7 @@ static void test_scans_match_scalar(void **state) {
        8},
       {"kabar__utf8_check", utf8_check_fast, kabar__utf8_check_scalar, "\x80\xc3\xe2\xf0\xff",
        5},
+      {"kabar__line_break", kabar__line_break, kabar__line_break_scalar, "\n\r", 2},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     scan_both_ways(&cases[i]);
