@@ -48,6 +48,40 @@ uint32_t kabar__word_start_scalar(const char *s, uint32_t a, uint32_t b) {
   return w;
 }
 
+#if defined(__SSE2__)
+/* Bytes that may open a word or end a character that does: those up to 0x28 (white space,
+ * NUL, '"', '\'', '(' and some that do not), '[' and those from 0x80 up (their high bit). */
+static __m128i word_openers(__m128i x) {
+  __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x28)), x);
+  return _mm_or_si128(_mm_or_si128(low, _mm_cmpeq_epi8(x, _mm_set1_epi8('['))), x);
+}
+
+/* Sixteen bytes at a time, from the 16 that end at w (bytes before a, which the text has,
+ * are dropped from the mask): a word, under 16 bytes nearly always, is one step, so whether
+ * a step holds a mark is predictable. The last mark gets the exact test. At the text's
+ * first 16 bytes the scalar steps go on. */
+uint32_t kabar__word_start(const char *s, uint32_t a, uint32_t b) {
+  uint32_t w = b;
+  while (w > a) {
+    if (w < 16)
+      return kabar__word_start_scalar(s, a, w);
+    uint32_t lo = w - 16;
+    unsigned m = kabar__stops16(s + lo, word_openers);
+    if (a > lo)
+      m &= 0xFFFFu << (a - lo);
+    if (!m) {
+      if (a >= lo)
+        return a;
+      w = lo;
+      continue;
+    }
+    w = lo + 32 - (uint32_t)__builtin_clz(m); /* just after the last mark */
+    if (opener_before(s, a, &w))
+      break;
+  }
+  return w;
+}
+#else
 /* Eight bytes at a time: bytes that may open a word or start one that does are those below
  * 0x29 (white space, NUL, '"', '\'', '(' and some that do not), '[' and bytes from 0x80 up.
  * (v - k * ones) & ~v & highs marks every byte below k (and maybe, by a borrow, a byte just
@@ -77,6 +111,7 @@ uint32_t kabar__word_start(const char *s, uint32_t a, uint32_t b) {
   return kabar__word_start_scalar(s, a, b);
 #endif
 }
+#endif
 
 #if KABAR_LITTLE_ENDIAN
 /* The word's bytes 'A'-'Z' lower-cased, 8 at a time: a byte's low seven bits plus 0x3F
