@@ -159,6 +159,21 @@ static kabar_status load_rules(kabar_ctx *ctx, kabar_lang *lang, const char *pat
   return rc;
 }
 
+/* The language's abbreviation filter (used on little-endian machines only, where the
+ * words' bytes in memory order are those of kabar__abbrev_bit's numbers). */
+static void fill_abbrev_filter(kabar_lang *lang) {
+  memset(lang->abbrev_filter, 0, sizeof lang->abbrev_filter);
+  for (size_t i = 0; i < lang->abbrevs.count; i++) {
+    const struct kabar_strtab_entry *e = &lang->abbrevs.entries[i];
+    uint64_t x[2] = {0, 0};
+    if (e->len >= sizeof x)
+      continue; /* looked up without the filter */
+    memcpy(x, lang->abbrevs.chars.p + e->off, e->len);
+    uint32_t bit = kabar__abbrev_bit(x[0], x[1], e->len);
+    lang->abbrev_filter[bit / 64] |= (uint64_t)1 << (bit % 64);
+  }
+}
+
 static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err) {
   if (ctx->nlangs >= KABAR_MAX_LANGS)
     return kabar__fail(err, KABAR_ELIMIT, KABAR_NO_OFFSET, 0);
@@ -192,6 +207,7 @@ static kabar_status load_lang(kabar_ctx *ctx, const char *tag, kabar_error *err)
     kabar__free(path);
   }
   kabar__free(dir);
+  fill_abbrev_filter(lang);
   if (rc == KABAR_OK) {
     if (!(lang->ner = kabar__calloc(1, sizeof *lang->ner)))
       rc = kabar__fail(err, KABAR_ENOMEM, KABAR_NO_OFFSET, 0);

@@ -91,6 +91,9 @@ static inline size_t kabar__scan16(const unsigned char *s, size_t n, unsigned ch
  * sentence rules decide on (sentences.c). */
 size_t kabar__sentence_stop(const char *s, size_t n);
 size_t kabar__sentence_stop_scalar(const char *s, size_t n);
+/* Offset of the first LF or CR in s[0, n), or n: the line breaks (blocks.c). */
+size_t kabar__line_break(const char *s, size_t n);
+size_t kabar__line_break_scalar(const char *s, size_t n);
 /* Copies to dst the prefix of s[0, n) that the clean text takes unchanged (no byte below
  * 0x20, no space right after a space; s[0] has no left neighbour here) and returns its
  * length. dst has room for n bytes, and those after the prefix may be written too

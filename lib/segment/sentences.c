@@ -48,6 +48,40 @@ uint32_t kabar__word_start_scalar(const char *s, uint32_t a, uint32_t b) {
   return w;
 }
 
+#if defined(__SSE2__)
+/* Bytes that may open a word or end a character that does: those up to 0x28 (white space,
+ * NUL, '"', '\'', '(' and some that do not), '[' and those from 0x80 up (their high bit). */
+static __m128i word_openers(__m128i x) {
+  __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x28)), x);
+  return _mm_or_si128(_mm_or_si128(low, _mm_cmpeq_epi8(x, _mm_set1_epi8('['))), x);
+}
+
+/* Sixteen bytes at a time, from the 16 that end at w (bytes before a, which the text has,
+ * are dropped from the mask): a word, under 16 bytes nearly always, is one step, so whether
+ * a step holds a mark is predictable. The last mark gets the exact test. At the text's
+ * first 16 bytes the scalar steps go on. */
+uint32_t kabar__word_start(const char *s, uint32_t a, uint32_t b) {
+  uint32_t w = b;
+  while (w > a) {
+    if (w < 16)
+      return kabar__word_start_scalar(s, a, w);
+    uint32_t lo = w - 16;
+    unsigned m = kabar__stops16(s + lo, word_openers);
+    if (a > lo)
+      m &= 0xFFFFu << (a - lo);
+    if (!m) {
+      if (a >= lo)
+        return a;
+      w = lo;
+      continue;
+    }
+    w = lo + 32 - (uint32_t)__builtin_clz(m); /* just after the last mark */
+    if (opener_before(s, a, &w))
+      break;
+  }
+  return w;
+}
+#else
 /* Eight bytes at a time: bytes that may open a word or start one that does are those below
  * 0x29 (white space, NUL, '"', '\'', '(' and some that do not), '[' and bytes from 0x80 up.
  * (v - k * ones) & ~v & highs marks every byte below k (and maybe, by a borrow, a byte just
@@ -77,6 +111,7 @@ uint32_t kabar__word_start(const char *s, uint32_t a, uint32_t b) {
   return kabar__word_start_scalar(s, a, b);
 #endif
 }
+#endif
 
 #if KABAR_LITTLE_ENDIAN
 /* The word's bytes 'A'-'Z' lower-cased, 8 at a time: a byte's low seven bits plus 0x3F
@@ -90,32 +125,47 @@ static uint64_t lower_ascii_word(uint64_t x) {
 }
 #endif
 
-/* True when s[0, n) lower-cased ('A'-'Z' only) is in the abbreviation table. Words under
- * 16 bytes are folded and hashed in registers, as kabar__hash would hash the folded bytes. */
-static int is_abbreviation(const kabar_strtab *t, const char *s, uint32_t n) {
+/* True when s[w, b) lower-cased ('A'-'Z' only) is in the abbreviation table. Words under 16
+ * bytes are folded in registers and tried on the language's filter first (nearly no word is
+ * an abbreviation); with 16 bytes of text before b (nearly always) they come from the 16
+ * bytes that end at b, shifted by masks rather than by branches on the word's length (a coin
+ * toss). Those the filter lets through are hashed as kabar__hash would hash them. */
+static int is_abbreviation(const kabar_lang *lang, const char *s, uint32_t w, uint32_t b) {
+  uint32_t n = b - w;
 #if KABAR_LITTLE_ENDIAN
   if (n < 16) {
-    uint64_t w[2] = {0, 0};
-    if (n < 8) {
-      w[0] = kabar__load_short(s, n);
+    uint64_t x[2] = {0, 0};
+    if (b >= 16) {
+      uint64_t lo, hi;
+      memcpy(&lo, s + b - 16, 8);
+      memcpy(&hi, s + b - 8, 8);
+      /* the word is the top n bytes of hi:lo; r is the shift that brings it down, less 64
+       * when it fits in hi (n <= 8) */
+      unsigned r = 8 * (16 - n) % 64;
+      uint64_t top = hi >> r, both = lo >> r | (hi << 1) << (63 - r);
+      uint64_t two = 0 - (uint64_t)(n > 8); /* all ones when the word takes two words */
+      x[0] = (both & two) | (top & ~two);
+      x[1] = top & two;
     } else {
-      memcpy(&w[0], s, 8);
-      w[1] = kabar__load_short(s + 8, n - 8);
+      memcpy(x, s + w, n); /* at the text's start */
     }
-    w[0] = lower_ascii_word(w[0]);
-    w[1] = lower_ascii_word(w[1]);
-    uint64_t h = n < 8 ? kabar__hash_short(w[0], n) : kabar__hash_short2(w[0], w[1], n);
+    x[0] = lower_ascii_word(x[0]);
+    x[1] = lower_ascii_word(x[1]);
+    uint32_t bit = kabar__abbrev_bit(x[0], x[1], n);
+    if (!(lang->abbrev_filter[bit / 64] >> (bit % 64) & 1))
+      return 0;
+    uint64_t h = n < 8 ? kabar__hash_short(x[0], n) : kabar__hash_short2(x[0], x[1], n);
     char low[16];
-    memcpy(low, w, sizeof low);
-    return kabar__strtab_find_hashed(t, low, n, h) != KABAR_STRTAB_NONE;
+    memcpy(low, x, sizeof low);
+    return kabar__strtab_find_hashed(&lang->abbrevs, low, n, h) != KABAR_STRTAB_NONE;
   }
 #endif
   char low[24];
   if (n > sizeof low)
     return 0;
   for (size_t i = 0; i < sizeof low && i < n; i++)
-    low[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-  return kabar__strtab_find(t, low, n) != KABAR_STRTAB_NONE;
+    low[i] = (char)(s[w + i] >= 'A' && s[w + i] <= 'Z' ? s[w + i] + 32 : s[w + i]);
+  return kabar__strtab_find(&lang->abbrevs, low, n) != KABAR_STRTAB_NONE;
 }
 
 /* True when the sentence candidate [a, b) ends in an abbreviation or an initial ("J."), so
@@ -130,11 +180,12 @@ static int ends_in_abbreviation(const kabar_doc *doc, const kabar_lang *lang, ui
     return 0;
   uint32_t w = kabar__word_start(s, a, b);
   uint32_t n = b - w;
-  if (n == 2 && ((s[w] >= 'A' && s[w] <= 'Z') || (s[w] >= 'a' && s[w] <= 'z')))
-    return 1; /* an initial */
+  /* an initial: a letter and its '.' (as one test: initials are rare) */
+  if ((n == 2) & ((unsigned)(((unsigned char)s[w] | 0x20) - 'a') < 26))
+    return 1;
   if (!lang || n > 24)
     return 0;
-  return is_abbreviation(&lang->abbrevs, s + w, n);
+  return is_abbreviation(lang, s, w, b);
 }
 
 /* Index of the first cut ending after pos (cuts are sorted and do not overlap). */

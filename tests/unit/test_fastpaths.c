@@ -403,7 +403,7 @@ typedef struct scan_case {
 } scan_case;
 
 /* The bytes the random strings are made of: every scan's stops and their neighbours. */
-static const char scan_alphabet[] = {'a', 'Z', ' ', ' ', ' ', '.', '!', '?', '\n', '\r', '\t',
+static const char scan_alphabet[] = {'a', 'Z', ' ', ' ', ' ', '.', '!', '?', '\n', '\r', '\t', '\v',
                                      '\0', 0x1F, 0x20, 0x21, 0x2D, 0x2F, 0x3E, 0x40, 0x7F,
                                      (char)0x80, (char)0xBF, (char)0xC3, (char)0xA9, (char)0xE2,
                                      (char)0xF0, (char)0xFF, 'x', 'y', 'z'};
@@ -481,16 +481,17 @@ static void test_scans_match_scalar(void **state) {
        8},
       {"kabar__utf8_check", utf8_check_fast, kabar__utf8_check_scalar, "\x80\xc3\xe2\xf0\xff",
        5},
+      {"kabar__line_break", kabar__line_break, kabar__line_break_scalar, "\n\r", 2},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
     scan_both_ways(&cases[i]);
 }
 
-/* kabar__word_start (eight bytes a step) against its scalar twin: random text of characters
- * that open a word, that do not, and bytes next to the ones its filter marks (')' right after
- * a marked byte can be marked by a borrow; '!' '#' '&' are marked and open nothing), for
- * every span [a, b) between character boundaries, each text in a heap block of exactly its
- * size at every alignment. */
+/* kabar__word_start (16 bytes a step with SSE2, else 8) against its scalar twin: random text
+ * of characters that open a word, that do not, and bytes next to the ones its filter marks
+ * (')' right after a marked byte can be marked by a borrow; '!' '#' '&' are marked and open
+ * nothing), for every span [a, b) between character boundaries, each text in a heap block of
+ * exactly its size at every alignment. */
 static void test_word_start_match_scalar(void **state) {
   (void)state;
   static const char *units[] = {"a", "Z", ".", " ", "\t", "\n", "(", ")", "[", "]", "\"", "'",

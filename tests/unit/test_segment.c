@@ -517,6 +517,101 @@ static void sentences_nl_abbreviations(void **state) {
   release(doc);
 }
 
+/* Sentences in `text` of language `lang`. */
+static size_t sentence_count_of(const kabar_ctx *ctx, const char *text, const char *lang) {
+  kabar_doc *doc = make_doc_str(ctx, text, lang);
+  size_t n = kabar_doc_sentence_count(doc);
+  release(doc);
+  return n;
+}
+
+/* Every abbreviation of the shipped lists keeps its sentence whole, as written, capitalised
+ * and in capitals, at the text's start (under 16 bytes of text before its end: a path of its
+ * own) and after words; a plain word of the same length in its place ends the sentence.
+ * The words' lengths cover every split of the folded word between the two words it is
+ * hashed in. */
+static void sentences_every_abbreviation(void **state) {
+  const kabar_ctx *ctx = *state;
+  static const char *const langs[] = {"id", "nl"};
+  /* in the language's words: a block's own language, if detected, picks the abbreviations */
+  static const char *const before[2][3] = {{"", "Ini ", "Kemarin pagi sekali, kata "},
+                                           {"", "Dat ", "Gisteren in de ochtend zei de "}};
+  for (size_t li = 0; li < 2; li++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s/abbreviations.txt", KABAR_TEST_CORPORA, langs[li]);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[1024]; /* room for the comment lines */
+    size_t seen = 0;
+    while (fgets(line, sizeof line, f)) {
+      line[strcspn(line, "\r\n")] = 0;
+      size_t n = strlen(line);
+      if (n == 0 || line[0] == '#')
+        continue;
+      assert_true(n < 100);
+      seen++;
+      for (size_t bi = 0; bi < 3; bi++)
+        for (int form = 0; form < 4; form++) {
+          char word[128], text[256];
+          memcpy(word, line, n + 1);
+          for (size_t i = 0; i < n; i++)
+            if ((form == 1 && i == 0) || form == 2)
+              word[i] = (char)(word[i] >= 'a' && word[i] <= 'z' ? word[i] - 32 : word[i]);
+            else if (form == 3 && i + 1 < n)
+              word[i] = 'k'; /* a plain word */
+          if (form == 3 && n == 2)
+            continue; /* "k." is an initial */
+          snprintf(text, sizeof text, "%s%s Budi datang. Dia pergi.", before[li][bi], word);
+          size_t got = sentence_count_of(ctx, text, langs[li]), want = form == 3 ? 3 : 2;
+          if (got != want)
+            fail_msg("%zu sentences in \"%s\" (%s), want %zu", got, text, langs[li], want);
+        }
+    }
+    fclose(f);
+    assert_true(seen > 50);
+  }
+}
+
+/* Abbreviations of every length from 3 bytes to 24 (the longest looked up), from a list of
+ * this test's own (the shipped lists have none of 9 bytes or more): each keeps its sentence
+ * whole in any case, at the text's start and after words, and the same word with another
+ * first letter, or with one more letter, ends its sentence. */
+static void sentences_abbreviations_of_every_length(void **state) {
+  (void)state;
+  static const char letters[] = "abcdefghijklmnopqrstuvwxyz";
+  char list[1024] = "";
+  for (size_t n = 3; n <= 25; n++) /* 25: too long to be looked up */
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%.*s.\n", (int)n - 1, letters);
+  char *dir = test_make_data_dir();
+  test_write_file(dir, "id/abbreviations.txt", list);
+  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
+  opts.data_dir = dir;
+  kabar_error err;
+  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
+  assert_non_null(ctx);
+  static const char *const before[] = {"", "Ini ", "Kemarin pagi sekali, kata "};
+  for (size_t n = 3; n <= 25; n++)
+    for (size_t bi = 0; bi < 3; bi++)
+      for (int form = 0; form < 4; form++) {
+        char word[32], text[256];
+        snprintf(word, sizeof word, "%.*s.", (int)n - 1, letters);
+        if (form == 1)
+          word[0] = 'A';
+        else if (form == 2)
+          word[0] = 'z'; /* not listed */
+        else if (form == 3)
+          snprintf(word, sizeof word, "%.*sx.", (int)n - 1, letters); /* not listed */
+        snprintf(text, sizeof text, "%s%s Budi datang. Dia pergi.", before[bi], word);
+        size_t got = sentence_count_of(ctx, text, "id");
+        size_t want = form >= 2 || n == 25 ? 3 : 2;
+        if (got != want)
+          fail_msg("%zu sentences in \"%s\", want %zu", got, text, want);
+      }
+  kabar_ctx_free(ctx);
+  test_rm_tree(dir);
+  free(dir);
+}
+
 /* A no-break space (common in scraped HTML) between sentences or after an abbreviation. */
 static void sentences_nbsp(void **state) {
   const kabar_ctx *ctx = *state;
@@ -773,6 +868,8 @@ int main(void) {
       cmocka_unit_test_teardown(tokens_accessors, release_all),
       cmocka_unit_test_teardown(sentences_id_abbreviations, release_all),
       cmocka_unit_test_teardown(sentences_nl_abbreviations, release_all),
+      cmocka_unit_test_teardown(sentences_every_abbreviation, release_all),
+      cmocka_unit_test_teardown(sentences_abbreviations_of_every_length, release_all),
       cmocka_unit_test_teardown(sentences_nbsp, release_all),
       cmocka_unit_test_teardown(sentences_abbreviation_after_quote, release_all),
       cmocka_unit_test_teardown(sentences_inside_blocks, release_all),
