@@ -94,8 +94,8 @@ KABAR_API void kabar_free(void *p);
  * any number of threads at once. Free it only after every document made from it is freed.
  * The one thing it learns is a lock-free cache of the stems its documents needed (about
  * 32,768 words of up to 64 bytes: 1-2 MB for news text, 6 MB at most), with one idle Snowball
- * stemmer per language that documents borrow in turn; these only save time: results never
- * depend on them. An analysis, and a summary, each use up to about 16 KiB of the calling
+ * stemmer per language that documents borrow in turn, and the memory of up to four freed
+ * documents for the next ones; these only save time: results never depend on them. An analysis, and a summary, each use up to about 16 KiB of the calling
  * thread's stack for small tables (more goes to the heap).
  */
 
@@ -214,7 +214,10 @@ KABAR_API kabar_doc *kabar_doc_new(const kabar_ctx *ctx, const char *text, size_
  */
 KABAR_API kabar_doc *kabar_doc_new_lang(const kabar_ctx *ctx, const char *text, size_t len,
                                         const char *lang, uint32_t flags, kabar_error *err);
-/** Frees a document. NULL is a no-op. */
+/**
+ * Frees a document. NULL is a no-op. The context may keep the document's memory (up to four
+ * documents of under 1 MiB each) for the next kabar_doc_new(); kabar_ctx_free() frees it.
+ */
 KABAR_API void kabar_doc_free(kabar_doc *doc);
 
 /** Length of the input the doc was made from. */
