@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-kabar_ctx *test_ctx(void) {
+kabar_ctx *test_ctx(void) { return test_ctx_at(KABAR_TEST_CORPORA); }
+
+kabar_ctx *test_ctx_at(const char *dir) {
   kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
-  opts.data_dir = KABAR_TEST_CORPORA;
+  opts.data_dir = dir;
   kabar_error err;
   kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
   if (!ctx)

@@ -12,6 +12,8 @@
 
 /* A context over the project's corpora/ (fails the test if it cannot be made). */
 kabar_ctx *test_ctx(void);
+/* The same over the data directory dir (e.g. one from test_make_data_dir). */
+kabar_ctx *test_ctx_at(const char *dir);
 /* cmocka group setup/teardown that make and free test_group_ctx. */
 extern kabar_ctx *test_group_ctx;
 int test_group_setup(void **state);

@@ -798,11 +798,8 @@ static void test_common_rules_first(void **state) {
                   "dateline dateline-id ^KOTA -\\s\n"
                   "dateline dateline-id-only ^DESA -\\s\n");
   test_write_file(dir, "nl/boilerplate.rules", "# none\n");
-  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
-  opts.data_dir = dir;
+  kabar_ctx *ctx = test_ctx_at(dir);
   kabar_error err;
-  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
-  assert_non_null(ctx);
   static const char text[] = "KOTA - Warga menanam padi di sawah, XQX dan QZQ lagi.\n\n"
                              "DESA - Warga lain menanam jagung di ladang hari ini.\n\n"
                              "Shared line\n\nOnly id line\n\nWarga menanam padi lagi.";

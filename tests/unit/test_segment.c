@@ -584,11 +584,7 @@ static void sentences_abbreviations_of_every_length(void **state) {
     snprintf(list + strlen(list), sizeof list - strlen(list), "%.*s.\n", (int)n - 1, letters);
   char *dir = test_make_data_dir();
   test_write_file(dir, "id/abbreviations.txt", list);
-  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
-  opts.data_dir = dir;
-  kabar_error err;
-  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
-  assert_non_null(ctx);
+  kabar_ctx *ctx = test_ctx_at(dir);
   static const char *const before[] = {"", "Ini ", "Kemarin pagi sekali, kata "};
   for (size_t n = 3; n <= 25; n++)
     for (size_t bi = 0; bi < 3; bi++)

@@ -324,11 +324,7 @@ static void stop_marks_are_the_lists(void **state) {
   char *dir = test_make_data_dir();
   test_write_file(dir, "id/stopwords.txt", "yang\ndan\nde\nsama\nhet\nitu\n");
   test_write_file(dir, "nl/stopwords.txt", "de\nhet\nen\nSAMA\nvan\n");
-  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
-  opts.data_dir = dir;
-  kabar_error err;
-  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
-  assert_non_null(ctx);
+  kabar_ctx *ctx = test_ctx_at(dir);
   assert_int_equal(ctx->nlangs, 2);
   assert_int_equal(ctx->stopwords.count, 8); /* the union: 6 + 5 - 3 shared */
   assert_stop_marks(ctx, 1);
@@ -382,11 +378,7 @@ static void stop_marks_long_words_and_full_buckets(void **state) {
   char *dir = test_make_data_dir();
   test_write_file(dir, "id/stopwords.txt", id_list);
   test_write_file(dir, "nl/stopwords.txt", nl_list);
-  kabar_ctx_options opts = KABAR_CTX_OPTIONS_INIT;
-  opts.data_dir = dir;
-  kabar_error err;
-  kabar_ctx *ctx = kabar_ctx_new(&opts, &err);
-  assert_non_null(ctx);
+  kabar_ctx *ctx = test_ctx_at(dir);
   kabar_buf text = {0};
   for (int c = 0; c < 3; c++) {
     for (uint32_t w = 0; w < ctx->stopwords.count; w++)
@@ -403,8 +395,7 @@ static void stop_marks_long_words_and_full_buckets(void **state) {
   kabar_ctx_free(ctx);
   test_write_file(dir, "id/stopwords.txt", "# none\n");
   test_write_file(dir, "nl/stopwords.txt", "");
-  ctx = kabar_ctx_new(&opts, &err);
-  assert_non_null(ctx);
+  ctx = test_ctx_at(dir);
   assert_int_equal(ctx->stopwords.count, 0);
   assert_int_equal(assert_text_marks(ctx, &text, 0), 0);
   kabar_ctx_free(ctx);
