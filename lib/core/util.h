@@ -171,7 +171,8 @@ void kabar__strtab_clear(kabar_strtab *t, size_t max_heads);
 int kabar__strtab_reserve(kabar_strtab *t, size_t strings, size_t bytes);
 /* Gives t at least `per_string` buckets per string it may hold (strings reserved): for a
  * table built once and looked up often with strings it mostly lacks, so that most of those
- * lookups end at an empty bucket. A hint: 0 or -1 (out of memory). */
+ * lookups end at an empty bucket. A hint: 0 or -1 (out of memory). Called before
+ * kabar__strtab_reserve, it spares that one making buckets only to have them made again. */
 int kabar__strtab_spread(kabar_strtab *t, size_t strings, size_t per_string);
 /* Returns the id of s, adding it if new; KABAR_STRTAB_NONE when out of memory. */
 uint32_t kabar__strtab_intern(kabar_strtab *t, const char *s, size_t len);

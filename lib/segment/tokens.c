@@ -699,8 +699,8 @@ static kabar_status reserve_tokens(kabar_doc *doc) {
   types = types < ((size_t)1 << 14) ? types : ((size_t)1 << 14);
   chars = chars < ((size_t)1 << 17) ? chars : ((size_t)1 << 17);
   if (kabar__grow((void **)&doc->tokens.v, &doc->tokens.cap, tokens, sizeof *doc->tokens.v) != 0 ||
-      kabar__strtab_reserve(&doc->types, types, chars) != 0 ||
-      kabar__strtab_spread(&doc->types, types, TYPE_BUCKETS) != 0)
+      kabar__strtab_spread(&doc->types, types, TYPE_BUCKETS) != 0 ||
+      kabar__strtab_reserve(&doc->types, types, chars) != 0)
     return KABAR_ENOMEM;
   return KABAR_OK;
 }

@@ -350,7 +350,7 @@ static kabar_status one_lang_terms(term_run *run, uint8_t lang) {
     uint32_t id = new_term(run, L, lang, type, keep, &rc);
     if (id == KABAR_STRTAB_NONE)
       break;
-    memo[type] = id;
+    memo[type] = id + 1; /* the memo's rule, as in block_terms */
   }
   kabar__free(type_flags);
   if (rc != KABAR_OK)
@@ -358,7 +358,7 @@ static kabar_status one_lang_terms(term_run *run, uint8_t lang) {
   for (kabar_token *t = tok, *end = tok + ntokens; t < end; t++) {
     uint32_t type = t->type;
     t->flags |= (uint8_t)((type_stop[type] & stop_bit) != 0) * KABAR_TOK_STOP;
-    t->term = memo[type];
+    t->term = memo[type] - 1;
   }
   return KABAR_OK;
 }
@@ -391,9 +391,9 @@ kabar_status kabar__terms(kabar_doc *doc) {
   run.doc = doc;
   /* a type has one stem per language, rarely longer than the type: in a document of one
    * language (nearly all) the types' sizes bound the terms' */
-  kabar_status rc = kabar__strtab_reserve(&doc->terms, doc->types.count,
-                                          doc->types.chars.len - doc->types.count) != 0 ||
-                            kabar__strtab_spread(&doc->terms, doc->types.count, TERM_BUCKETS) != 0
+  kabar_status rc = kabar__strtab_spread(&doc->terms, doc->types.count, TERM_BUCKETS) != 0 ||
+                            kabar__strtab_reserve(&doc->terms, doc->types.count,
+                                                  doc->types.chars.len - doc->types.count) != 0
                         ? KABAR_ENOMEM
                         : KABAR_OK;
   int lang = rc == KABAR_OK ? single_lang(doc) : -1;
